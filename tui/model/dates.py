@@ -1,0 +1,486 @@
+"""EDTF dates: parsing, a total sort order, and human-readable display.
+
+Dates in a corpus are EDTF strings (Library of Congress Extended Date/Time
+Format).  The common forms (``2019``, ``2019-07``, ``2019-07-18``, a time of
+day, a ``?``/``~``/``%`` qualifier, ``Y``-prefixed long years and intervals of
+those) are parsed here by a fast path; everything else EDTF allows (seasons,
+unspecified digits such as ``201X``, per-component qualifiers, sets) is handed
+to the maintained ``edtf`` parser, imported only when such a date appears.
+
+Every date maps to integer *instant keys* (seconds on a proleptic Gregorian
+calendar with astronomical year numbering, stored as plain Python ints so any
+year works, including ``Y-13800000000``).  A date covers the closed span
+``[lower, upper]`` of instant keys; open interval ends are ``-inf``/``+inf``.
+
+The total order (see ``docs/corpus-format.md``) sorts by, in turn:
+
+1. the first instant the date can denote (``lower``);
+2. precision, coarsest first: a year sorts before the months and days that
+   start on the same day, a month before its first day;
+3. the last instant it can denote (``upper``): the shorter span first;
+4. certainty: plain, then approximate ``~``, uncertain ``?``, both ``%``;
+5. the EDTF text itself, so that the order never depends on input order.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import IntEnum
+from functools import lru_cache
+
+__all__ = [
+    "DateError",
+    "EDTFDate",
+    "Point",
+    "Precision",
+    "parse_edtf",
+    "date_from_parts",
+]
+
+DAY_SECONDS = 86_400
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+_MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June", "July",
+    "August", "September", "October", "November", "December",
+)
+INF = float("inf")
+
+
+class DateError(ValueError):
+    """A string that is not a date this program understands, with a hint."""
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+class Precision(IntEnum):
+    """How precisely a date is known; a lower value is coarser."""
+
+    CENTURY = 0
+    DECADE = 1
+    YEAR = 2
+    SEASON = 3
+    MONTH = 4
+    DAY = 5
+    MINUTE = 6
+    SECOND = 7
+
+
+def is_leap(year: int) -> bool:
+    """Proleptic Gregorian leap year, valid for any (astronomical) year."""
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
+def days_in_month(year: int, month: int) -> int:
+    # calendar.monthrange goes through datetime.date and so fails outside
+    # years 1..9999; the rule itself is one line.
+    if month == 2 and is_leap(year):
+        return 29
+    return _MONTH_DAYS[month - 1]
+
+
+def _days_before_year(year: int) -> int:
+    # Days from 0000-01-01 to year-01-01 on the proleptic Gregorian calendar
+    # (works for negative years too, thanks to floor division).
+    y = year - 1
+    return 365 * year + y // 4 - y // 100 + y // 400 + 1
+
+
+_CUM_DAYS = (0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334)
+
+
+def instant(year: int, month: int = 1, day: int = 1, second: int = 0) -> int:
+    """Seconds since 0000-01-01T00:00:00 (negative before it)."""
+    days = _days_before_year(year) + _CUM_DAYS[month - 1] + day - 1
+    if month > 2 and is_leap(year):
+        days += 1
+    return days * DAY_SECONDS + second
+
+
+@dataclass(frozen=True, slots=True)
+class Point:
+    """One end of a date: what is known of it, for display."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+    second: int | None = None  # seconds into the day, when a time is given
+    tz: str = ""  # the time zone designator as written ("Z", "+02:00")
+    precision: Precision = Precision.YEAR
+    approximate: bool = False
+    uncertain: bool = False
+
+    @property
+    def lower(self) -> int:
+        return instant(self.year, self.month or 1, self.day or 1, self.second or 0)
+
+    @property
+    def upper(self) -> int:
+        if self.second is not None:
+            return instant(self.year, self.month or 1, self.day or 1, self.second)
+        month = self.month or 12
+        day = self.day or days_in_month(self.year, month)
+        return instant(self.year, month, day, DAY_SECONDS - 1)
+
+    def human(self) -> str:
+        """'18 July 2019', 'July 2019', '2019', with an era for BCE years."""
+        year = format_year(self.year)
+        if self.month is None:
+            text = year
+        elif self.day is None:
+            text = f"{_MONTH_NAMES[self.month - 1]} {year}"
+        else:
+            text = f"{self.day} {_MONTH_NAMES[self.month - 1]} {year}"
+        if self.second is not None:
+            h, rem = divmod(self.second, 3600)
+            m, s = divmod(rem, 60)
+            clock = f"{h:02d}:{m:02d}" if s == 0 and self.precision < Precision.SECOND else f"{h:02d}:{m:02d}:{s:02d}"
+            text = f"{text}, {clock}{(' ' + self.tz) if self.tz else ''}"
+        return _qualify(text, self.approximate, self.uncertain)
+
+
+def format_year(year: int) -> str:
+    """A year for readers: '2019', '44 BCE', '13,800,000,001 BCE', '12,000'.
+
+    EDTF numbers years astronomically (0000 is 1 BCE), so year -43 is 44 BCE.
+    """
+    if year <= 0:
+        return f"{1 - year:,} BCE" if 1 - year >= 10_000 else f"{1 - year} BCE"
+    return f"{year:,}" if year >= 10_000 else str(year)
+
+
+def _qualify(text: str, approximate: bool, uncertain: bool) -> str:
+    if approximate and uncertain:
+        return f"c. {text}?"
+    if approximate:
+        return f"c. {text}"
+    if uncertain:
+        return f"{text}?"
+    return text
+
+
+_QUALIFIER_RANK = {"": 0, "~": 1, "?": 2, "%": 3}
+
+# One point: [Y]year[-month[-day[Thh:mm[:ss][tz]]]][qualifier]
+_POINT = re.compile(
+    r"""
+    (?P<y>Y-?\d{5,}|-?\d{4})
+    (?:-(?P<m>\d{2})
+      (?:-(?P<d>\d{2})
+        (?:T(?P<hh>\d{2}):(?P<mi>\d{2})(?::(?P<ss>\d{2}))?
+           (?P<tz>Z|[+-]\d{2}(?::?\d{2})?)?)?
+      )?
+    )?
+    (?P<q>[?~%])?
+    """,
+    re.VERBOSE,
+)
+# A long year written without EDTF's 'Y' prefix, e.g. '-13800000000'.  Not
+# EDTF, but unambiguous and common in data exported from other tools
+# (TimelineJS writes years as bare numbers): accepted, shown as 'Y…'.
+_BARE_LONG_YEAR = re.compile(r"-?\d{5,}")
+
+
+@dataclass(frozen=True, slots=True)
+class EDTFDate:
+    """A parsed EDTF date (a single date, an interval or a set).
+
+    ``lower``/``upper`` are instant keys (ints, or ±inf for open ends);
+    ``start``/``end`` describe the ends for display (``None`` when open or
+    unknown, or for EDTF forms only the fallback parser understands).
+    """
+
+    text: str
+    lower: int | float
+    upper: int | float
+    precision: Precision
+    approximate: bool = False
+    uncertain: bool = False
+    interval: bool = False
+    start: Point | None = None
+    end: Point | None = None
+    open_start: bool = False  # '..' : runs from the indefinite past
+    open_end: bool = False  # '..' : still ongoing
+    unknown_start: bool = False  # ''  : start not known
+    unknown_end: bool = False  # ''  : end not known
+
+    @property
+    def sort_key(self) -> tuple:
+        q = 3 if (self.approximate and self.uncertain) else 2 if self.uncertain else 1 if self.approximate else 0
+        return (self.lower, int(self.precision), self.upper, q, self.text)
+
+    def __lt__(self, other: EDTFDate) -> bool:
+        return self.sort_key < other.sort_key
+
+    @property
+    def is_uncertain(self) -> bool:
+        """True when anything about the date is approximate or uncertain."""
+        return self.approximate or self.uncertain or self.unknown_start or self.unknown_end
+
+    def overlaps(self, lower: int | float, upper: int | float) -> bool:
+        return self.lower <= upper and self.upper >= lower
+
+    def human(self) -> str:
+        """The date as a reader would write it: '18 July 2019', 'c. March 2019?'."""
+        if not self.interval:
+            if self.start is not None:
+                return self.start.human()
+            return _fallback_human(self)
+        left = "…" if self.open_start else "?" if self.unknown_start else self.start.human() if self.start else "?"
+        if self.open_end:
+            right = "ongoing"
+        elif self.unknown_end:
+            right = "?"
+        else:
+            right = self.end.human() if self.end else "?"
+        return f"{left} – {right}"
+
+    def year_month(self) -> tuple[int | None, int | None]:
+        """The year and month a timeline files this date under (its start)."""
+        p = self.start or self.end
+        if p is None:
+            if self.lower in (INF, -INF):
+                return None, None
+            return _year_month_of_instant(int(self.lower))
+        return p.year, p.month
+
+
+def _year_month_of_instant(key: int) -> tuple[int, int]:
+    days = key // DAY_SECONDS
+    # Estimate the year, then correct: works for any magnitude.
+    year = days * 400 // 146_097
+    while _days_before_year(year) > days:
+        year -= 1
+    while _days_before_year(year + 1) <= days:
+        year += 1
+    doy = days - _days_before_year(year)
+    month = 1
+    while month < 12:
+        length = days_in_month(year, month)
+        if doy < length:
+            break
+        doy -= length
+        month += 1
+    return year, month
+
+
+def _parse_year(text: str) -> int:
+    return int(text[1:] if text.startswith("Y") else text)
+
+
+def _point(match: re.Match[str], source: str) -> Point | None:
+    year = _parse_year(match["y"])
+    month = day = second = None
+    precision = Precision.YEAR
+    if match["m"] is not None:
+        month = int(match["m"])
+        if 21 <= month <= 41 and match["d"] is None:
+            return None  # an EDTF season or quarter: the full parser's job
+        if not 1 <= month <= 12:
+            raise DateError(
+                f"month {match['m']} does not exist in {source!r}",
+                "months are 01-12 (EDTF seasons 21-41 need no day part)",
+            )
+        precision = Precision.MONTH
+    if match["d"] is not None:
+        day = int(match["d"])
+        if not 1 <= day <= days_in_month(year, month):
+            raise DateError(
+                f"{source!r} is not a real day: {_MONTH_NAMES[month - 1]} {year} has {days_in_month(year, month)} days",
+                "check the day, or give only the year and month if the day is not known",
+            )
+        precision = Precision.DAY
+    if match["hh"] is not None:
+        hh, mi = int(match["hh"]), int(match["mi"])
+        ss = int(match["ss"]) if match["ss"] is not None else 0
+        if hh > 23 or mi > 59 or ss > 59:
+            raise DateError(f"{source!r} has an impossible time of day", "use hh:mm:ss with hours 00-23")
+        second = hh * 3600 + mi * 60 + ss
+        precision = Precision.SECOND if match["ss"] is not None else Precision.MINUTE
+    q = match["q"] or ""
+    return Point(
+        year, month, day, second, match["tz"] or "", precision,
+        approximate=q in "~%" and q != "", uncertain=q in "?%" and q != "",
+    )
+
+
+def _fast_point(text: str, source: str) -> Point | None:
+    m = _POINT.fullmatch(text)
+    if m is None:
+        if _BARE_LONG_YEAR.fullmatch(text):
+            return Point(int(text), precision=Precision.YEAR)
+        return None
+    return _point(m, source)
+
+
+@lru_cache(maxsize=65_536)
+def parse_edtf(text: str) -> EDTFDate:
+    """Parse an EDTF string; raise :class:`DateError` with a hint if it is not one."""
+    if not isinstance(text, str):  # defensive: callers pass decoded JSON
+        raise DateError(f"a date must be a string, not {type(text).__name__}", 'write it like "2019-07-18"')
+    if text != text.strip() or not text:
+        raise DateError(f"{text!r} is not an EDTF date (empty or surrounded by spaces)", 'write it like "2019-07-18"')
+    if "/" in text and text.count("/") == 1 and not text.startswith(("[", "{")):
+        left, right = text.split("/")
+        result = _fast_interval(text, left, right)
+        if result is not None:
+            return result
+    else:
+        p = _fast_point(text, text)
+        if p is not None:
+            return EDTFDate(
+                text, p.lower, p.upper, p.precision, p.approximate, p.uncertain, start=p,
+            )
+    return _fallback(text)
+
+
+def _fast_interval(text: str, left: str, right: str) -> EDTFDate | None:
+    start = end = None
+    if left not in ("", ".."):
+        start = _fast_point(left, text)
+        if start is None:
+            return None
+    if right not in ("", ".."):
+        end = _fast_point(right, text)
+        if end is None:
+            return None
+    if start is None and end is None:
+        raise DateError(f"{text!r} has neither a start nor an end", "give at least one end, e.g. \"2017-04/..\"")
+    lower = start.lower if start else -INF
+    upper = end.upper if end else INF
+    if start is None and left == "":  # unknown start: we only know the end
+        lower = end.lower
+    if end is None and right == "":  # unknown end: we only know the start
+        upper = start.upper
+    if start is not None and end is not None and start.lower > end.upper:
+        raise DateError(f"interval {text!r} ends before it starts", "swap the two ends")
+    return EDTFDate(
+        text,
+        lower,
+        upper,
+        (start or end).precision,
+        approximate=bool((start and start.approximate) or (end and end.approximate)),
+        uncertain=bool((start and start.uncertain) or (end and end.uncertain)),
+        interval=True,
+        start=start,
+        end=end,
+        open_start=left == "..",
+        open_end=right == "..",
+        unknown_start=left == "",
+        unknown_end=right == "",
+    )
+
+
+def _struct_key(value, upper: bool) -> int | float:
+    if isinstance(value, float):  # the edtf library's ±inf for open ends
+        return value
+    year, month, day = value[0], value[1], value[2]
+    return instant(year, month, day, DAY_SECONDS - 1 if upper else 0)
+
+
+_FALLBACK_PRECISION = {
+    "century": Precision.CENTURY,
+    "decade": Precision.DECADE,
+    "year": Precision.YEAR,
+    "month": Precision.MONTH,
+    "day": Precision.DAY,
+}
+
+
+def _fallback(text: str) -> EDTFDate:
+    # Lazily imported: the edtf package pulls in pyparsing, which costs start-up
+    # time, and the fast path covers what corpora usually hold.
+    try:
+        from edtf import parse_edtf as edtf_parse
+        from edtf.parser.edtf_exceptions import EDTFParseException
+    except ImportError as exc:  # pragma: no cover - a broken install
+        raise DateError(f"cannot parse {text!r}: the edtf package is missing ({exc})") from None
+    try:
+        parsed = edtf_parse(text)
+        lower = _struct_key(parsed.lower_strict(), upper=False)
+        upper = _struct_key(parsed.upper_strict(), upper=True)
+    except EDTFParseException:
+        raise DateError(
+            f"{text!r} is not an EDTF date",
+            'use YYYY, YYYY-MM or YYYY-MM-DD, optionally with ~ (approximate) or ? (uncertain), '
+            'or an interval "START/END"; see docs/corpus-format.md',
+        ) from None
+    except Exception as exc:  # the library can fail on odd but parseable input
+        raise DateError(f"{text!r} could not be interpreted as a date ({exc})") from None
+    kind = type(parsed).__name__
+    if kind == "Level1Interval" and text.endswith("/"):
+        upper = lower  # unknown end: the library invents ten years; we do not
+    if lower > upper:
+        raise DateError(f"{text!r} ends before it starts", "swap the two ends")
+    precision = _FALLBACK_PRECISION.get(getattr(parsed, "precision", None) or "", None)
+    if precision is None:
+        precision = Precision.SEASON if "Season" in kind else Precision.YEAR
+    return EDTFDate(
+        text,
+        lower,
+        upper,
+        precision,
+        approximate=bool(getattr(parsed, "is_approximate", False) or "~" in text or "%" in text),
+        uncertain=bool(getattr(parsed, "is_uncertain", False) or "?" in text or "%" in text),
+        interval="/" in text,
+        open_start=text.startswith("../"),
+        open_end=text.endswith("/.."),
+        unknown_start=text.startswith("/"),
+        unknown_end=text.endswith("/"),
+    )
+
+
+_SEASONS = {21: "Spring", 22: "Summer", 23: "Autumn", 24: "Winter"}
+
+
+def _fallback_human(d: EDTFDate) -> str:
+    text = d.text
+    m = re.fullmatch(r"(-?\d{4})-(2[1-4])([?~%]?)", text)
+    if m:
+        label = f"{_SEASONS[int(m[2])]} {format_year(int(m[1]))}"
+        return _qualify(label, m[3] in "~%" and m[3] != "", m[3] in "?%" and m[3] != "")
+    m = re.fullmatch(r"(\d{2,3})X{1,2}", text)
+    if m:
+        return f"{m[1]}{'0' * (4 - len(m[1]))}s"
+    m = re.fullmatch(r"\[(-?\d{4})\.\.\]", text)
+    if m:
+        return f"{format_year(int(m[1]))} or later"
+    m = re.fullmatch(r"\[\.\.(-?\d{4})\]", text)
+    if m:
+        return f"{format_year(int(m[1]))} or earlier"
+    return text
+
+
+def date_from_parts(
+    year: int,
+    month: int | None = None,
+    day: int | None = None,
+    second: int | None = None,
+    *,
+    approximate: bool = False,
+    uncertain: bool = False,
+) -> str:
+    """Write an EDTF string for the given parts (the inverse of parsing)."""
+    if -9999 <= year <= 9999:
+        text = f"{'-' if year < 0 else ''}{abs(year):04d}"
+    else:
+        text = f"Y{year}"
+    if month is not None:
+        text += f"-{month:02d}"
+        if day is not None:
+            text += f"-{day:02d}"
+            if second is not None:
+                h, rem = divmod(second, 3600)
+                mi, s = divmod(rem, 60)
+                text += f"T{h:02d}:{mi:02d}:{s:02d}"
+    if approximate and uncertain:
+        text += "%"
+    elif approximate:
+        text += "~"
+    elif uncertain:
+        text += "?"
+    parse_edtf(text)  # never hand out a string we cannot read back
+    return text

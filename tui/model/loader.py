@@ -1,0 +1,668 @@
+"""Loading a ``timeline-corpus/1`` corpus: decode, validate, anchor, index.
+
+``load_corpus`` either returns a :class:`~tui.model.corpus.Corpus` or raises
+:class:`~tui.model.errors.CorpusError` listing every problem found, each
+located (file, line when known, record path, id) with a way to fix it.  It
+never raises anything else, whatever the input.
+
+A well-formed file is decoded in one pass straight into typed records.  When
+that fails, the file is decoded again generically and each record validated
+on its own, so that one bad record does not hide the problems of the others.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from collections.abc import Iterable
+from pathlib import Path, PurePosixPath
+
+import msgspec
+
+from . import schema
+from .anchoring import AnchorError, LineIndex, resolve
+from .corpus import Actor, Claim, Corpus, Document, Event, Exclusion, Period, Quote, Statement
+from .dates import DateError, EDTFDate, parse_edtf
+from .errors import CorpusError, Problem
+from .textfold import fold
+
+__all__ = ["load_corpus", "resolve_corpus_path", "CORPUS_FILE"]
+
+CORPUS_FILE = "corpus.json"
+_MEMBER_KINDS = {"coalition", "organisation", "group", "other"}
+_JSON_TYPE_NAMES = {
+    "str": "a string", "int": "an integer", "float": "a number", "bool": "true or false",
+    "object": "an object", "array": "an array", "null": "null",
+}
+
+
+def resolve_corpus_path(source: str | os.PathLike[str]) -> tuple[Path, Path]:
+    """``(corpus folder, corpus file)`` for a folder or a ``corpus.json`` path.
+
+    Raises :class:`CorpusError` when there is no such file or folder.
+    """
+    path = Path(source)
+    try:
+        if path.is_dir():
+            file = path / CORPUS_FILE
+            if not file.is_file():
+                raise CorpusError([Problem(
+                    str(path), "", f"this folder has no {CORPUS_FILE}",
+                    f"give a folder that contains {CORPUS_FILE}, or the path of a corpus file "
+                    "(the format is described in docs/corpus-format.md)", code="io",
+                )])
+            return path, file
+        if path.is_file():
+            return path.parent, path
+    except OSError as exc:
+        raise CorpusError([Problem(str(path), "", f"cannot be opened: {exc.strerror or exc}", "check the path and its permissions", code="io")]) from None
+    raise CorpusError([Problem(str(path), "", "no such file or folder", "check the path; a corpus is a folder with a corpus.json", code="io")])
+
+
+def load_corpus(source: str | os.PathLike[str], *, allow_unanchored: bool = False) -> Corpus:
+    """Load and validate a corpus (a folder, or the path of its ``corpus.json``).
+
+    With ``allow_unanchored``, quotes that no longer match their documents do
+    not stop the load: they stay unanchored and are listed in
+    ``corpus.problems``.  Every other problem raises :class:`CorpusError`.
+    """
+    try:
+        root, file = resolve_corpus_path(source)
+        return _Loader(root, file).load(allow_unanchored)
+    except CorpusError:
+        raise
+    except RecursionError:
+        raise CorpusError([Problem(str(source), "", "the corpus is nested too deeply to read", "flatten the JSON structure", code="json")]) from None
+    except MemoryError:
+        raise CorpusError([Problem(str(source), "", "the corpus is too large for the memory available", "", code="io")]) from None
+    except Exception as exc:  # pragma: no cover - a bug; still never a traceback
+        raise CorpusError([Problem(str(source), "", f"internal error while loading: {type(exc).__name__}: {exc}",
+                                   "please report this with the corpus that caused it", code="internal")]) from None
+
+
+def _line_col_of_byte(data: bytes, offset: int) -> tuple[int, int]:
+    offset = max(0, min(offset, len(data)))
+    line = data.count(b"\n", 0, offset) + 1
+    col = offset - (data.rfind(b"\n", 0, offset) + 1) + 1
+    return line, col
+
+
+class _Locator:
+    """Line numbers of records in the raw JSON text, found by their ids."""
+
+    _ID = re.compile(r'"id"\s*:\s*"((?:[^"\\]|\\.)*)"')
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._lines: LineIndex | None = None
+        self._sections: dict[str, int] | None = None
+
+    def _index(self) -> LineIndex:
+        if self._lines is None:
+            self._lines = LineIndex(self.text)
+        return self._lines
+
+    def section_start(self, section: str) -> int:
+        if self._sections is None:
+            self._sections = {}
+            for m in re.finditer(r'"(documents|actors|events|claims|periods)"\s*:\s*\[', self.text):
+                self._sections.setdefault(m.group(1), m.start())
+        return self._sections.get(section, 0)
+
+    def record_offset(self, section: str, record_id: object) -> int | None:
+        if not isinstance(record_id, str) or not record_id:
+            return None
+        needle = msgspec.json.encode(record_id).decode()
+        pattern = re.compile(r'"id"\s*:\s*' + re.escape(needle))
+        m = pattern.search(self.text, self.section_start(section))
+        if m is None:
+            m = pattern.search(self.text)
+        return m.start() if m else None
+
+    def line(self, section: str, record_id: object, exact: str | None = None) -> int | None:
+        offset = self.record_offset(section, record_id)
+        if offset is None:
+            return None
+        if exact:
+            for form in (msgspec.json.encode(exact).decode(), _ascii_json(exact)):
+                pos = self.text.find(form, offset)
+                if pos != -1:
+                    offset = pos
+                    break
+        return self._index().line_col(offset)[0]
+
+
+def _ascii_json(text: str) -> str:
+    import json
+
+    return json.dumps(text, ensure_ascii=True)
+
+
+_SINGULAR = {"documents": "document", "actors": "actor", "events": "event", "claims": "claim", "periods": "period"}
+
+
+class _Loader:
+    def __init__(self, root: Path, file: Path) -> None:
+        self.root = root
+        self.file = file
+        self.shown = str(file)
+        self.problems: list[Problem] = []
+        self.locator: _Locator | None = None
+        self.document_ids: set[str] = set()
+
+    # -- reporting ----------------------------------------------------------
+
+    def problem(self, location: str, message: str, hint: str = "", *, line: int | None = None,
+                severity: str = "error", code: str = "", file: str | None = None) -> Problem:
+        p = Problem(file or self.shown, location, message, hint, line, severity, code)  # type: ignore[arg-type]
+        self.problems.append(p)
+        return p
+
+    def where(self, section: str, index: int, record_id: object, sub: str = "") -> str:
+        label = f"{section}[{index}]{sub}"
+        if isinstance(record_id, str) and record_id:
+            label += f" ({_SINGULAR[section]} {msgspec.json.encode(record_id).decode()})"
+        return label
+
+    def line(self, section: str, record_id: object, exact: str | None = None) -> int | None:
+        if self.locator is None:
+            return None
+        return self.locator.line(section, record_id, exact)
+
+    def fail(self) -> CorpusError:
+        return CorpusError(self.problems)
+
+    # -- reading ------------------------------------------------------------
+
+    def load(self, allow_unanchored: bool) -> Corpus:
+        try:
+            data = self.file.read_bytes()
+        except OSError as exc:
+            self.problem("", f"cannot be read: {exc.strerror or exc}", "check that the file exists and is readable", code="io")
+            raise self.fail() from None
+        parsed = self.decode(data)
+        if parsed is None:
+            raise self.fail()
+        corpus = self.build(parsed)
+        errors = [p for p in self.problems if p.severity == "error"]
+        blocking = [p for p in errors if not (allow_unanchored and p.is_anchor_problem)]
+        if blocking or corpus is None:
+            raise self.fail()
+        return corpus
+
+    def decode(self, data: bytes) -> schema.CorpusFile | None:
+        if data.startswith(b"\xef\xbb\xbf"):
+            data = data[3:]
+        if not data.strip():
+            self.problem("", "the file is empty", "a corpus file is a JSON object; see docs/corpus-format.md for an example", code="json")
+            return None
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line, col = _line_col_of_byte(data, exc.start)
+            self.problem("", f"is not UTF-8 text: byte 0x{data[exc.start]:02x} at line {line}, column {col}",
+                         "save the file as UTF-8", line=line, code="encoding")
+            return None
+        self.locator = _Locator(text)
+        try:
+            return msgspec.json.decode(data, type=schema.CorpusFile)
+        except (msgspec.DecodeError, RecursionError):
+            pass
+        # Slow path: find every structural problem, keep every valid record.
+        try:
+            raw = msgspec.json.decode(data)
+        except RecursionError:
+            self.problem("", "the JSON is nested too deeply", "a corpus is a flat object of lists of records; check the structure", code="json")
+            return None
+        except msgspec.DecodeError as exc:
+            self.json_syntax_problem(data, str(exc))
+            return None
+        return self.validate_structure(raw)
+
+    def json_syntax_problem(self, data: bytes, message: str) -> None:
+        m = re.search(r"\(byte (\d+)\)", message)
+        if "truncated" in message:
+            line, col = _line_col_of_byte(data, len(data))
+            self.problem("", f"the JSON ends too early (at line {line}): the file looks truncated",
+                         "check the end of the file: a closing bracket, brace or quote is missing", line=line, code="json")
+        elif m:
+            line, col = _line_col_of_byte(data, int(m.group(1)))
+            what = message.split(" (byte")[0].replace("JSON is malformed: ", "")
+            self.problem("", f"is not valid JSON: {what} at line {line}, column {col}",
+                         "fix the JSON syntax there (a missing comma, quote or bracket is the usual cause)", line=line, code="json")
+        else:
+            self.problem("", f"is not valid JSON: {message}", "fix the JSON syntax", code="json")
+
+    def validate_structure(self, raw: object) -> schema.CorpusFile | None:
+        if not isinstance(raw, dict):
+            self.problem("", f"the top level is {_json_type(raw)}, not an object",
+                         'a corpus file is an object: {"format": "timeline-corpus/1", "title": ..., "events": [...]}', code="schema")
+            return None
+        fmt = raw.get("format")
+        if fmt != schema.FORMAT:
+            if fmt is None:
+                self.problem("format", "the format is missing", f'add "format": "{schema.FORMAT}"', line=1, code="format")
+            elif isinstance(fmt, str) and fmt.startswith("timeline-corpus/"):
+                self.problem("format", f"format {fmt!r} is not supported by this version, which reads {schema.FORMAT}",
+                             "upgrade Timeline Explorer, or convert the corpus", code="format")
+                return None
+            else:
+                self.problem("format", f"{_preview(fmt)} is not a corpus format",
+                             f'set "format": "{schema.FORMAT}" (is this a corpus file?)', code="format")
+                return None
+        known = set(schema.CorpusFile.__struct_fields__)
+        for key in raw:
+            if key not in known:
+                close = difflib.get_close_matches(str(key), known, n=1)
+                hint = f"did you mean {close[0]!r}?" if close else f"remove it; known fields: {', '.join(sorted(known))}"
+                self.problem(str(key), "unknown top-level field", hint, code="schema")
+        title = raw.get("title")
+        if not isinstance(title, str) or not title.strip():
+            self.problem("title", "the corpus needs a title" if title is None else "the title must be non-empty text",
+                         'add "title": "…"', code="schema")
+            title = "Untitled corpus"
+        description = raw.get("description", "")
+        if not isinstance(description, str):
+            self.problem("description", f"expected a string, got {_json_type(description)}", "", code="schema")
+            description = ""
+        sections: dict[str, list] = {}
+        for section, record_type in schema.SECTIONS.items():
+            items = raw.get(section, [])
+            if not isinstance(items, list):
+                self.problem(section, f"expected an array of {section}, got {_json_type(items)}",
+                             f'write "{section}": [ ... ]', code="schema")
+                sections[section] = []
+                continue
+            good = []
+            for i, item in enumerate(items):
+                record_id = item.get("id") if isinstance(item, dict) else None
+                try:
+                    good.append(msgspec.convert(item, record_type))
+                except msgspec.ValidationError as exc:
+                    self.schema_problem(section, i, record_id, str(exc))
+            sections[section] = good
+        return schema.CorpusFile(format=schema.FORMAT, title=title, description=description, **sections)
+
+    def schema_problem(self, section: str, index: int, record_id: object, message: str) -> None:
+        text, _, path = message.partition(" - at `$")
+        path = path.rstrip("`")
+        location = self.where(section, index, record_id, path)
+        what, hint = _explain_validation(text, section, path)
+        self.problem(location, what, hint, line=self.line(section, record_id), code="schema")
+
+    # -- building -----------------------------------------------------------
+
+    def build(self, f: schema.CorpusFile) -> Corpus | None:
+        documents = self.build_documents(f.documents)
+        actors = self.build_actors(f.actors)
+        events = self.build_events(f.events, documents, actors)
+        claims = self.build_claims(f.claims, documents, events)
+        periods = self.build_periods(f.periods)
+        self.usage_warnings(documents, actors, events, claims)
+        ordered = sorted(events.values(), key=lambda e: (e.date.sort_key, e.id))
+        try:
+            return Corpus(
+                title=f.title, description=f.description, root=self.root, file=self.file,
+                documents=documents, actors=actors, events=ordered, claims=claims,
+                periods=sorted(periods, key=lambda p: (p.date.sort_key, p.id)),
+                problems=[p for p in self.problems],
+            )
+        except Exception as exc:  # pragma: no cover - defensive
+            self.problem("", f"could not index the corpus: {exc}", code="internal")
+            return None
+
+    def unique(self, section: str, records: Iterable, kind: str) -> list[tuple[int, object]]:
+        seen: dict[str, int] = {}
+        out = []
+        for i, rec in enumerate(records):
+            if rec.id in seen:
+                self.problem(self.where(section, i, rec.id), f"duplicate {kind} id (also used by {section}[{seen[rec.id]}])",
+                             f"give each {kind} its own id", line=self.line(section, rec.id), code="duplicate")
+                continue
+            seen[rec.id] = i
+            out.append((i, rec))
+        return out
+
+    def parse_date(self, value: str, location: str, line: int | None) -> EDTFDate | None:
+        try:
+            return parse_edtf(value)
+        except DateError as exc:
+            self.problem(location, exc.message, exc.hint, line=line, code="date")
+            return None
+
+    def build_documents(self, records: list[schema.Document]) -> dict[str, Document]:
+        documents: dict[str, Document] = {}
+        paths: dict[str, str] = {}
+        self.document_ids = {rec.id for rec in records}
+        for i, rec in self.unique("documents", records, "document"):
+            where = self.where("documents", i, rec.id)
+            line = self.line("documents", rec.id)
+            file = self.document_file(rec.path, f"{where}.path", line)
+            published = self.parse_date(rec.published, f"{where}.published", line) if rec.published else None
+            if file is None:
+                continue
+            text = self.read_document(file, f"{where}.path", line)
+            if text is None:
+                continue
+            key = os.path.normcase(str(file.resolve()))
+            if key in paths:
+                self.problem(f"{where}.path", f"the same file is also documents {paths[key]}", "list each file once",
+                             line=line, severity="warning", code="duplicate")
+            paths[key] = rec.id
+            doc = Document(rec.id, rec.path, file, rec.title, rec.outlet, published, rec.url, rec.note, [], text)
+            lines = LineIndex(text)
+            for j, ex in enumerate(rec.exclude):
+                try:
+                    start, end = resolve(text, ex.exact, ex.prefix, ex.suffix, lines)
+                except AnchorError as exc:
+                    self.problem(f"{where}.exclude[{j}]", f"{exc.message} (in {self.doc_shown(doc)})", exc.hint,
+                                 line=self.line("documents", rec.id, ex.exact), code=f"anchor-exclude-{exc.kind}")
+                    continue
+                doc.exclusions.append(Exclusion(start, end, ex.reason))
+            doc.exclusions.sort(key=lambda e: (e.start, e.end))
+            documents[rec.id] = doc
+        return documents
+
+    def doc_shown(self, doc: Document) -> str:
+        return str(Path(self.shown).parent / doc.path) if self.shown else doc.path
+
+    def document_file(self, path: str, location: str, line: int | None) -> Path | None:
+        if "\\" in path:
+            self.problem(location, f"{path!r} uses backslashes", "write paths with '/' separators", line=line, code="path")
+            return None
+        pure = PurePosixPath(path)
+        if pure.is_absolute() or re.match(r"^[A-Za-z]:", path) or path.startswith("~"):
+            self.problem(location, f"{path!r} is an absolute path", "give the path relative to the corpus folder", line=line, code="path")
+            return None
+        if ".." in pure.parts:
+            self.problem(location, f"{path!r} points outside the corpus folder", "keep documents inside the corpus folder", line=line, code="path")
+            return None
+        if "\x00" in path:
+            self.problem(location, "the path contains a NUL character", "fix the path", line=line, code="path")
+            return None
+        file = self.root / pure
+        try:
+            resolved = file.resolve()
+            root = self.root.resolve()
+        except (OSError, RuntimeError) as exc:  # symlink loops
+            self.problem(location, f"{path!r} cannot be resolved: {exc}", "fix or remove the symlink", line=line, code="path")
+            return None
+        if not resolved.is_relative_to(root):
+            self.problem(location, f"{path!r} is a symlink that points outside the corpus folder",
+                         "copy the document into the corpus folder instead of linking to it", line=line, code="path")
+            return None
+        return file
+
+    def read_document(self, file: Path, location: str, line: int | None) -> str | None:
+        shown = str(Path(self.shown).parent / file.relative_to(self.root))
+        try:
+            data = file.read_bytes()
+        except FileNotFoundError:
+            hint = "check the path (it is relative to the corpus folder)"
+            try:
+                names = [p.name for p in file.parent.iterdir()] if file.parent.is_dir() else []
+            except OSError:
+                names = []
+            close = difflib.get_close_matches(file.name, names, n=1)
+            if close:
+                hint = f"did you mean {close[0]!r}?"
+            self.problem(location, f"document file {shown} does not exist", hint, line=line, code="document")
+            return None
+        except IsADirectoryError:
+            self.problem(location, f"{shown} is a folder, not a document", "point to the text file", line=line, code="document")
+            return None
+        except OSError as exc:
+            self.problem(location, f"document {shown} cannot be read: {exc.strerror or exc}", "check its permissions", line=line, code="document")
+            return None
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            dl, dc = _line_col_of_byte(data, exc.start)
+            self.problem(location, f"document {shown} is not UTF-8: byte 0x{data[exc.start]:02x} at its line {dl}, column {dc}",
+                         f"convert it to UTF-8 (for example: iconv -f windows-1252 -t utf-8 {file.name})",
+                         line=line, code="encoding")
+            return None
+
+    def build_actors(self, records: list[schema.Actor]) -> dict[str, Actor]:
+        actors: dict[str, Actor] = {}
+        indexed = self.unique("actors", records, "actor")
+        ids = {rec.id for _, rec in indexed} | {rec.id for rec in records}
+        for i, rec in indexed:
+            where = self.where("actors", i, rec.id)
+            line = self.line("actors", rec.id)
+            members = []
+            for j, m in enumerate(rec.members):
+                if m not in ids:
+                    self.problem(f"{where}.members[{j}]", f"unknown actor {m!r}", _did_you_mean(m, ids, "add the actor to \"actors\""), line=line, code="ref")
+                elif m == rec.id:
+                    self.problem(f"{where}.members[{j}]", "an actor cannot be a member of itself", "remove it", line=line, code="cycle")
+                else:
+                    members.append(m)
+            if rec.members and rec.kind not in _MEMBER_KINDS:
+                self.problem(f"{where}.members", f"a {rec.kind} cannot have members", 'make it kind "coalition" (or "organisation"/"group")', line=line, code="schema")
+            if rec.affiliation is not None and rec.affiliation not in ids:
+                self.problem(f"{where}.affiliation", f"unknown actor {rec.affiliation!r}", _did_you_mean(rec.affiliation, ids, "add the actor"), line=line, code="ref")
+            actors[rec.id] = Actor(rec.id, rec.name, rec.kind, tuple(rec.aliases), tuple(dict.fromkeys(members)), rec.affiliation, rec.note)
+        self.check_cycles(actors)
+        spelled: dict[str, str] = {}
+        for actor in actors.values():
+            for spelling in {" ".join(fold(s).split()) for s in actor.spellings}:
+                other = spelled.setdefault(spelling, actor.id)
+                if other != actor.id:
+                    self.problem(self.where("actors", list(actors).index(actor.id), actor.id, ".aliases"),
+                                 f"the spelling {spelling!r} also names actor {other!r}",
+                                 "searches treat spellings of one actor as the same word; give each spelling to one actor",
+                                 line=self.line("actors", actor.id), severity="warning", code="alias")
+        return actors
+
+    def check_cycles(self, actors: dict[str, Actor]) -> None:
+        state: dict[str, int] = {}  # 1 = on the stack, 2 = done
+        reported: set[frozenset[str]] = set()
+        order = list(actors)
+        for start in order:
+            if state.get(start):
+                continue
+            stack: list[tuple[str, Iterable[str]]] = [(start, iter(actors[start].members))]
+            path = [start]
+            state[start] = 1
+            while stack:
+                node, children = stack[-1]
+                child = next(children, None)
+                if child is None:
+                    state[node] = 2
+                    stack.pop()
+                    path.pop()
+                    continue
+                if child not in actors:
+                    continue
+                if state.get(child) == 1:
+                    cycle = path[path.index(child):] + [child]
+                    key = frozenset(cycle)
+                    if key not in reported:
+                        reported.add(key)
+                        i = order.index(cycle[0])
+                        self.problem(self.where("actors", i, cycle[0], ".members"),
+                                     "coalition membership cycle: " + " → ".join(cycle),
+                                     "a coalition cannot contain itself; remove one of these memberships",
+                                     line=self.line("actors", cycle[0]), code="cycle")
+                elif not state.get(child):
+                    state[child] = 1
+                    path.append(child)
+                    stack.append((child, iter(actors[child].members)))
+        # Keep the model acyclic even so: drop memberships that close a cycle.
+        if reported:
+            for actor in actors.values():
+                actor.members = tuple(m for m in actor.members if not _reaches(actors, m, actor.id))
+
+    def anchor(self, q: schema.Quote, documents: dict[str, Document], location: str, line: int | None, cls=Quote, **extra):
+        doc = documents.get(q.doc)
+        if doc is None:
+            if q.doc not in self.document_ids:
+                self.problem(f"{location}.doc", f"unknown document {q.doc!r}", _did_you_mean(q.doc, self.document_ids, "add it to \"documents\""), line=line, code="ref")
+            return None  # a document that failed to load was reported already
+        quote = cls(doc, q.exact, q.prefix, q.suffix, **extra)
+        try:
+            start, end = resolve(doc.text, q.exact, q.prefix, q.suffix, doc.lines)
+        except AnchorError as exc:
+            quote.problem = self.problem(location, f"{exc.message} (in document {doc.id!r}, {self.doc_shown(doc)})", exc.hint,
+                                         line=line, code=f"anchor-{exc.kind}")
+            return quote
+        excluded = doc.exclusion_at(start, end)
+        if excluded is not None:
+            reason = f" ({excluded.reason})" if excluded.reason else ""
+            l1 = doc.lines.line_col(start)[0]
+            quote.problem = self.problem(location, f"the quote (line {l1} of {self.doc_shown(doc)}) is inside a passage marked as not citable{reason}",
+                                         "quote the article itself, not its boilerplate, captions or comments", line=line, code="anchor-excluded")
+            return quote
+        quote.start, quote.end = start, end
+        return quote
+
+    def build_events(self, records: list[schema.Event], documents: dict[str, Document], actors: dict[str, Actor]) -> dict[str, Event]:
+        events: dict[str, Event] = {}
+        for i, rec in self.unique("events", records, "event"):
+            where = self.where("events", i, rec.id)
+            line = self.line("events", rec.id)
+            date = self.parse_date(rec.date, f"{where}.date", line)
+            for j, a in enumerate(rec.actors):
+                if a not in actors:
+                    self.problem(f"{where}.actors[{j}]", f"unknown actor {a!r}", _did_you_mean(a, actors, "add it to \"actors\""), line=line, code="ref")
+            quotes = []
+            for j, q in enumerate(rec.quotes):
+                quote = self.anchor(q, documents, f"{where}.quotes[{j}]", self.line("events", rec.id, q.exact))
+                if quote is not None:
+                    quotes.append(quote)
+            if date is None:
+                continue
+            if not rec.quotes and not rec.draft:
+                self.problem(where, "the event cites no quote, so nothing traces it to a source",
+                             'add "quotes" from the documents that report it', line=line, severity="warning", code="unsourced")
+            if (date.approximate or date.uncertain) and not rec.date_note.strip():
+                self.problem(f"{where}.date", f"the date {rec.date!r} is qualified but has no date_note",
+                             'say in "date_note" what the date rests on', line=line, severity="warning", code="date-note")
+            events[rec.id] = Event(
+                rec.id, date, rec.title, rec.summary, rec.type, tuple(rec.tags),
+                tuple(a for a in dict.fromkeys(rec.actors) if a in actors), tuple(quotes),
+                rec.date_note, rec.draft, rec.confidence, rec.note,
+            )
+        return events
+
+    def build_claims(self, records: list[schema.Claim], documents: dict[str, Document], events: dict[str, Event]) -> dict[str, Claim]:
+        claims: dict[str, Claim] = {}
+        for i, rec in self.unique("claims", records, "claim"):
+            where = self.where("claims", i, rec.id)
+            line = self.line("claims", rec.id)
+            statements = []
+            for j, s in enumerate(rec.statements):
+                st = self.anchor(s, documents, f"{where}.statements[{j}]", self.line("claims", rec.id, s.exact), Statement, value=s.value)
+                if st is not None:
+                    statements.append(st)
+            for j, e in enumerate(rec.events):
+                if e not in events:
+                    self.problem(f"{where}.events[{j}]", f"unknown event {e!r}", _did_you_mean(e, events, "check the event id"), line=line, code="ref")
+            if len(rec.statements) < 2:
+                self.problem(f"{where}.statements", "a claim with one statement shows no disagreement",
+                             "add the other sources' versions", line=line, severity="warning", code="claim")
+            linked = tuple(e for e in dict.fromkeys(rec.events) if e in events)
+            if not rec.events:
+                linked = tuple(e.id for e in events.values() if _shares_passage(e.quotes, statements))
+            claim = Claim(rec.id, rec.about, tuple(statements), linked)
+            for e in linked:
+                events[e].claims.append(rec.id)
+            claims[rec.id] = claim
+        return claims
+
+    def build_periods(self, records: list[schema.Period]) -> list[Period]:
+        periods = []
+        for i, rec in self.unique("periods", records, "period"):
+            date = self.parse_date(rec.date, f"{self.where('periods', i, rec.id)}.date", self.line("periods", rec.id))
+            if date is not None:
+                periods.append(Period(rec.id, rec.title, date))
+        return periods
+
+    def usage_warnings(self, documents, actors, events, claims) -> None:
+        cited = {q.document.id for e in events.values() for q in e.quotes}
+        cited |= {s.document.id for c in claims.values() for s in c.statements}
+        for i, doc in enumerate(documents.values()):
+            if doc.id not in cited:
+                self.problem(self.where("documents", i, doc.id), "no event or claim cites this document",
+                             "cite it, or remove it from the corpus", line=self.line("documents", doc.id), severity="warning", code="unused")
+
+
+def _reaches(actors: dict[str, Actor], start: str, target: str) -> bool:
+    seen, stack = set(), [start]
+    while stack:
+        node = stack.pop()
+        if node == target:
+            return True
+        if node in seen or node not in actors:
+            continue
+        seen.add(node)
+        stack.extend(actors[node].members)
+    return False
+
+
+def _shares_passage(quotes: Iterable[Quote], statements: Iterable[Statement]) -> bool:
+    for q in quotes:
+        for s in statements:
+            if (q.document is s.document and q.start is not None and s.start is not None
+                    and q.start < s.end and s.start < q.end):
+                return True
+    return False
+
+
+def _did_you_mean(value: str, known: Iterable[str], otherwise: str) -> str:
+    close = difflib.get_close_matches(value, list(known), n=1)
+    return f"did you mean {close[0]!r}?" if close else otherwise
+
+
+def _json_type(value: object) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if value is None:
+        return "null"
+    return {dict: "an object", list: "an array", str: "a string", int: "a number", float: "a number"}.get(type(value), type(value).__name__)
+
+
+def _preview(value: object) -> str:
+    text = msgspec.json.encode(value).decode() if not isinstance(value, str) else repr(value)
+    return text if len(text) < 60 else text[:57] + "…"
+
+
+_VALIDATION_PATTERNS: list[tuple[re.Pattern[str], object]] = [
+    (re.compile(r"Object missing required field `(\w+)`"), lambda m, s, p: (f"required field {m[1]!r} is missing", f"add {m[1]!r}")),
+    (re.compile(r"Object contains unknown field `([^`]*)`"), lambda m, s, p: (
+        f"unknown field {m[1]!r}",
+        _unknown_field_hint(m[1], s, p))),
+    (re.compile(r"Expected `(\w+)`, got `(\w+)`"), lambda m, s, p: (
+        f"expected {_JSON_TYPE_NAMES.get(m[1], m[1])}, got {_JSON_TYPE_NAMES.get(m[2], m[2])}", "change the value's type")),
+    (re.compile(r"Expected `str` matching regex"), lambda m, s, p: (
+        "not a valid id", "ids start with a letter or digit and use only letters, digits, '_', '.', ':' and '-'")),
+    (re.compile(r"Expected `str` of length >= 1"), lambda m, s, p: ("must not be empty", "fill it in")),
+    (re.compile(r"Expected `array` of length >= 1"), lambda m, s, p: ("must not be empty", "add at least one entry")),
+    (re.compile(r"Invalid enum value '([^']*)'"), lambda m, s, p: (
+        f"{m[1]!r} is not allowed here", "kind is one of: " + ", ".join(schema.ACTOR_KINDS) if p.endswith(".kind") else "use one of the documented values")),
+    (re.compile(r"Expected `(float|int)` (>=|<=) ([\d.]+)"), lambda m, s, p: (f"must be {m[2]} {m[3]}", "confidence is between 0 and 1")),
+]
+
+
+def _unknown_field_hint(name: str, section: str, path: str) -> str:
+    record = {
+        "documents": schema.Document, "actors": schema.Actor, "events": schema.Event,
+        "claims": schema.Claim, "periods": schema.Period,
+    }[section]
+    if re.search(r"\.(quotes|statements)\[\d+\]$", path):
+        record = schema.Statement if ".statements[" in path else schema.Quote
+    elif re.search(r"\.exclude\[\d+\]$", path):
+        record = schema.Exclusion
+    fields = record.__struct_fields__
+    close = difflib.get_close_matches(name, fields, n=1)
+    return f"did you mean {close[0]!r}?" if close else f"remove it; known fields: {', '.join(fields)}"
+
+
+def _explain_validation(text: str, section: str, path: str) -> tuple[str, str]:
+    for pattern, explain in _VALIDATION_PATTERNS:
+        m = pattern.search(text)
+        if m:
+            return explain(m, section, path)  # type: ignore[operator]
+    return text, "see docs/corpus-format.md"

@@ -1,0 +1,168 @@
+"""The ``timeline-corpus/1`` file format: one definition of its records.
+
+These msgspec structs are, at once, the decoder of ``corpus.json`` (straight
+into typed records), the structural validator (with ``$.events[3].date``-style
+error paths) and the source of the JSON Schema shipped in
+``docs/corpus.schema.json`` (``timeline-explorer schema`` prints it; a test
+keeps the shipped copy equal to what this module generates).
+
+Checks the schema cannot express (references between records, dates that are
+EDTF, quotes that occur exactly once in their document) live in ``loader``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+import msgspec
+
+FORMAT = "timeline-corpus/1"
+
+Id = Annotated[
+    str,
+    msgspec.Meta(
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$",
+        description="An identifier: a letter or digit, then letters, digits, '_', '.', ':' or '-' (at most 128).",
+    ),
+]
+Text = Annotated[str, msgspec.Meta(min_length=1, description="Non-empty text.")]
+EDTFString = Annotated[
+    str,
+    msgspec.Meta(
+        min_length=1,
+        description=(
+            "An EDTF date (Library of Congress Extended Date/Time Format): 2019, 2019-07, "
+            "2019-07-18, with ~ (approximate) or ? (uncertain), an interval 2018-11/2019-01, "
+            "open or unknown ends (2017-04/.., 2017/), long years (Y-13800000000)."
+        ),
+        examples=["2019-07-18", "2019-07~", "2019?", "2018-11/2019-01", "2017-04/..", "Y-13800000000"],
+    ),
+]
+
+ActorKind = Literal["state", "person", "organisation", "coalition", "group", "other"]
+ACTOR_KINDS: tuple[str, ...] = ActorKind.__args__  # type: ignore[attr-defined]
+
+
+class Selector(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    """A passage of a document, as a W3C TextQuoteSelector.
+
+    ``exact`` is the passage, character for character; ``prefix`` and
+    ``suffix`` are the text immediately before and after it, needed only when
+    ``exact`` occurs more than once in the document.
+    """
+
+    exact: Text
+    prefix: str = ""
+    suffix: str = ""
+    type: Literal["TextQuoteSelector"] | None = None
+
+
+class Exclusion(Selector, forbid_unknown_fields=True, omit_defaults=True):
+    """A passage that is not citable: site boilerplate, captions, reader comments."""
+
+    reason: str = ""
+
+
+class Quote(Selector, forbid_unknown_fields=True, omit_defaults=True, kw_only=True):
+    """A verbatim passage of one document of the corpus."""
+
+    doc: Id
+
+
+class Statement(Quote, forbid_unknown_fields=True, omit_defaults=True, kw_only=True):
+    """One source's version in a claim: a quote, optionally with a short label of its position."""
+
+    value: str = ""
+
+
+class Document(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    id: Id
+    path: Annotated[
+        str,
+        msgspec.Meta(
+            min_length=1,
+            description="Relative to the corpus folder, with '/' separators; never outside the folder.",
+        ),
+    ]
+    title: str = ""
+    outlet: str = ""
+    published: EDTFString | None = None
+    url: str = ""
+    note: str = ""
+    exclude: list[Exclusion] = []
+
+
+class Actor(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    id: Id
+    name: Text
+    kind: ActorKind = "other"
+    aliases: list[Text] = []
+    members: list[Id] = []
+    affiliation: Id | None = None
+    note: str = ""
+
+
+class Event(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    id: Id
+    date: EDTFString
+    title: Text
+    summary: str = ""
+    type: str = ""
+    tags: list[Text] = []
+    actors: list[Id] = []
+    quotes: list[Quote] = []
+    date_note: str = ""
+    draft: bool = False
+    confidence: Annotated[float, msgspec.Meta(ge=0, le=1)] | None = None
+    note: str = ""
+
+
+class Claim(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    id: Id
+    about: Text
+    statements: Annotated[list[Statement], msgspec.Meta(min_length=1)]
+    events: list[Id] = []
+
+
+class Period(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    """A named span shown on the timeline (TimelineJS calls them eras)."""
+
+    id: Id
+    title: Text
+    date: EDTFString
+
+
+class CorpusFile(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    """The whole ``corpus.json``."""
+
+    format: Literal["timeline-corpus/1"]
+    title: Text
+    description: str = ""
+    documents: list[Document] = []
+    actors: list[Actor] = []
+    events: list[Event] = []
+    claims: list[Claim] = []
+    periods: list[Period] = []
+
+
+# The sections of a corpus file and the record type of each, in file order.
+SECTIONS: dict[str, type[msgspec.Struct]] = {
+    "documents": Document,
+    "actors": Actor,
+    "events": Event,
+    "claims": Claim,
+    "periods": Period,
+}
+
+
+def json_schema() -> dict:
+    """The JSON Schema (draft 2020-12) of ``corpus.json``, generated from the structs."""
+    schema = msgspec.json.schema(CorpusFile)
+    schema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://timeline-explorer.invalid/schema/timeline-corpus-1.json",
+        "title": "timeline-corpus/1",
+        "description": "A corpus for Timeline Explorer: documents, actors, events with verbatim quotes, claims.",
+        **schema,
+    }
+    return schema
