@@ -214,7 +214,13 @@ def nearest_passage(text: str, exact: str) -> tuple[int, int, float]:
         r = matcher.ratio()
         if r > best[2]:
             best = (s, min(len(text), s + n), r)
-    return _refine(folded_text, folded_exact, text, exact, best)
+    start, end, ratio = _refine(folded_text, folded_exact, text, exact, best)
+    # Show whole words: never cut one in two at either edge.
+    while 0 < start < len(text) and text[start - 1].isalnum() and text[start].isalnum():
+        start -= 1
+    while 0 < end < len(text) and text[end - 1].isalnum() and text[end].isalnum():
+        end += 1
+    return start, end, ratio
 
 
 def _refine(folded_text: str, folded_exact: str, text: str, exact: str, best: tuple[int, int, float]) -> tuple[int, int, float]:
@@ -232,11 +238,6 @@ def _refine(folded_text: str, folded_exact: str, text: str, exact: str, best: tu
     first, last = blocks[0], blocks[-1]
     new_start = max(0, lo + first.a - first.b)
     new_end = min(len(text), lo + last.a + last.size + (n - last.b - last.size))
-    # Never cut a word in two at either edge.
-    while 0 < new_start < len(text) and text[new_start - 1].isalnum() and text[new_start].isalnum():
-        new_start -= 1
-    while 0 < new_end < len(text) and text[new_end - 1].isalnum() and text[new_end].isalnum():
-        new_end += 1
     new_ratio = difflib.SequenceMatcher(None, exact, text[new_start:new_end], autojunk=False).ratio()
     return (new_start, new_end, new_ratio) if new_ratio >= ratio else best
 

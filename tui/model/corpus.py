@@ -7,6 +7,7 @@ convention.  Nothing here imports Textual.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -299,6 +300,24 @@ class Corpus:
     def events_of(self, actor_id: str) -> list[Event]:
         """Events the actor takes part in, directly or through its coalitions."""
         return [self.events[i] for i in sorted(self._positions_for_actor(actor_id))]
+
+    def resolve_actor(self, token: str) -> str:
+        """The id of the actor named by ``token``: an id, a name or an alias.
+
+        Raises ``LookupError`` with a suggestion when none or several match.
+        """
+        if token in self.actors:
+            return token
+        wanted = " ".join(fold(token).split())
+        matches = [a.id for a in self.actors.values() if wanted in {" ".join(fold(s).split()) for s in a.spellings}]
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            raise LookupError(f"{token!r} names several actors ({', '.join(matches)}); give one of these ids")
+        names = {**{a.id: a.id for a in self.actors.values()}, **{a.name: a.id for a in self.actors.values()}}
+        close = difflib.get_close_matches(token, list(names), n=1)
+        hint = f" (did you mean {names[close[0]]!r}?)" if close else ""
+        raise LookupError(f"no actor {token!r} in this corpus{hint}")
 
     def claims_of(self, event: Event) -> list[Claim]:
         return [self.claims[c] for c in event.claims]

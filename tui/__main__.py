@@ -1,0 +1,7 @@
+"""``python -m tui``: the same as the ``timeline-explorer`` command."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

@@ -1,0 +1,341 @@
+"""The command line: ``timeline-explorer [CORPUS]``, ``check``, ``export`` and more.
+
+Every failure is a located, one-line message and an exit status, never a
+traceback: 0 success, 1 a corpus with problems (or nothing could be written),
+2 a mistake in the command line itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from . import __version__
+from .model.errors import CorpusError, Problem, printable
+from .resources import bundled_corpus
+
+PROG = "timeline-explorer"
+COMMANDS = ("open", "check", "export", "schema")
+
+EXAMPLES_TOP = f"""\
+commands:
+  open      open the explorer on a corpus (the default command)
+  check     validate a corpus: every problem, located, with a fix
+  export    write the chronology (or a filtered part) as JSON, CSV or Markdown
+  schema    print the JSON Schema of corpus.json
+
+examples:
+  {PROG}                              open the bundled seed corpus
+  {PROG} path/to/corpus               open a corpus folder (or its corpus.json)
+  {PROG} --actor qatar --from 2019-07 open the seed corpus filtered to Qatar, from July 2019
+  {PROG} check path/to/corpus         check a corpus before sharing it
+  {PROG} export --format markdown -o chronology.md
+  {PROG} COMMAND --help               the options of one command
+
+A corpus is a folder with a corpus.json (format timeline-corpus/1, described in
+docs/corpus-format.md) and the documents it names.
+"""
+
+EXAMPLES_CHECK = f"""\
+examples:
+  {PROG} check                     check the bundled seed corpus
+  {PROG} check my-corpus/          check a corpus folder
+  {PROG} check my-corpus/corpus.json --warnings
+
+exit status: 0 when the corpus is sound, 1 when it has problems (one line each:
+file:line: location: what is wrong (fix: how to fix it)), 2 for a usage error.
+"""
+
+EXAMPLES_EXPORT = f"""\
+filters (the same as in the app; all of them narrow the chronology):
+  --actor takes an actor id, name or alias and may be repeated: an event
+  matches when any of the actors takes part in it, directly or through a
+  coalition it belongs to. --from/--to take EDTF dates (2019, 2019-07,
+  2019-07-18): an event matches when its date overlaps the range.
+
+formats:
+  json      {{"format": "timeline-export/1", "corpus": ..., "events": [...], "claims": [...]}},
+            each quote with its document, code-point offsets and exact text
+  csv       one row per event
+  markdown  a chronology to paste into a paper, quotes as footnoted citations
+
+examples:
+  {PROG} export --format json                            the whole seed corpus, to stdout
+  {PROG} export --format csv --actor qatar -o qatar.csv
+  {PROG} export my-corpus --format markdown --from 2019-07 --to 2019-07 -o july.md
+  {PROG} export --format json --search "Uyghur" --type letter
+
+-o writes atomically and refuses to replace an existing file unless --force is
+given; it never writes over the corpus's own files.
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with usage errors as one clear line and exit status 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"{self.prog}: error: {printable(message)}\n")
+        sys.exit(2)
+
+
+def _add_corpus_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "corpus", nargs="?", metavar="CORPUS",
+        help="a corpus folder or its corpus.json (default: the bundled seed corpus)",
+    )
+
+
+def _add_filters(parser: argparse.ArgumentParser, *, types: bool = True) -> None:
+    group = parser.add_argument_group("filters")
+    group.add_argument("--actor", action="append", default=[], metavar="ACTOR",
+                       help="an actor id, name or alias (repeatable: any of them)")
+    group.add_argument("--from", dest="date_from", metavar="DATE", help="events overlapping this EDTF date or later")
+    group.add_argument("--to", dest="date_to", metavar="DATE", help="events overlapping this EDTF date or earlier")
+    if types:
+        group.add_argument("--type", action="append", default=[], metavar="TYPE", help="an event type (repeatable)")
+    group.add_argument("--search", default="", metavar="TEXT",
+                       help='words that must all occur (case-insensitive; alias spellings count as one word; "quote" a phrase)')
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=PROG,
+        description="Timeline Explorer: explore a chronology of events built from source documents, "
+                    "filter it by actor, and read the exact source quotes behind every event.",
+        epilog=EXAMPLES_TOP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    p_open = sub.add_parser(
+        "open", help="open the explorer (the default)", formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Open the explorer on a corpus. Without a command, this is what runs.",
+        epilog=f"examples:\n  {PROG}\n  {PROG} my-corpus --actor germany\n  {PROG} open --event july-12-letter\n  "
+               f"{PROG} open check      (a corpus folder named like a command)\n",
+    )
+    _add_corpus_arg(p_open)
+    _add_filters(p_open)
+    p_open.add_argument("--event", metavar="ID", help="start with this event selected")
+
+    p_check = sub.add_parser(
+        "check", help="validate a corpus", formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Validate a corpus: the format, every reference, date and quote. "
+                    "Prints a one-line summary when it is sound, one line per problem otherwise.",
+        epilog=EXAMPLES_CHECK,
+    )
+    _add_corpus_arg(p_check)
+    p_check.add_argument("--warnings", action="store_true", help="also list warnings (a sound corpus may have some)")
+    p_check.add_argument("--quiet", "-q", action="store_true", help="print nothing when the corpus is sound")
+
+    p_export = sub.add_parser(
+        "export", help="export the chronology", formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Export the chronology, or the part the filters select, in timeline order.",
+        epilog=EXAMPLES_EXPORT,
+    )
+    _add_corpus_arg(p_export)
+    p_export.add_argument("--format", "-f", required=True, choices=["json", "csv", "markdown"], help="output format")
+    p_export.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout")
+    p_export.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    _add_filters(p_export)
+
+    sub.add_parser(
+        "schema", help="print the JSON Schema of corpus.json", formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Print the JSON Schema (draft 2020-12) of the timeline-corpus/1 format.",
+        epilog=f"example:\n  {PROG} schema > corpus.schema.json\n",
+    )
+    return parser
+
+
+def _normalise_argv(argv: list[str]) -> list[str]:
+    """Make ``open`` the default command: ``timeline-explorer [CORPUS] [options]``."""
+    if not argv:
+        return ["open"]
+    first = argv[0]
+    if first in COMMANDS or first in ("-h", "--help", "--version"):
+        return argv
+    return ["open", *argv]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    args = parser.parse_args(_normalise_argv(args_list))
+    try:
+        if args.command == "check":
+            return cmd_check(args)
+        if args.command == "export":
+            return cmd_export(args, parser)
+        if args.command == "schema":
+            return cmd_schema()
+        return cmd_open(args, parser)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # The reader went away (``| head``): not an error of ours.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+
+
+def _corpus_source(args: argparse.Namespace) -> Path:
+    return Path(args.corpus) if args.corpus else bundled_corpus()
+
+
+def _print_problems(problems: Sequence[Problem], stream: TextIO) -> None:
+    def key(p: Problem) -> tuple:
+        return (p.file, p.line if p.line is not None else 1 << 60)
+
+    for p in sorted(problems, key=key):
+        stream.write(f"{p}\n")
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .model.loader import load_corpus
+
+    source = _corpus_source(args)
+    try:
+        corpus = load_corpus(source)
+    except CorpusError as exc:
+        _print_problems(exc.problems, sys.stdout)
+        if args.warnings:
+            _print_problems(exc.warnings, sys.stdout)
+        n = len(exc.problems)
+        sys.stdout.write(f"{printable(str(source))}: {n} problem{'s' if n != 1 else ''}; the corpus cannot be used until they are fixed\n")
+        return 1
+    warnings = corpus.warnings
+    if args.warnings:
+        _print_problems(warnings, sys.stdout)
+    if not args.quiet:
+        quotes = sum(1 for _ in corpus.quotes())
+        w = f", {len(warnings)} warning{'s' if len(warnings) != 1 else ''}" if warnings else ""
+        hint = " (--warnings lists them)" if warnings and not args.warnings else ""
+        sys.stdout.write(
+            printable(
+                f"{corpus.file}: OK: {len(corpus.events)} events, {len(corpus.actors)} actors, "
+                f"{len(corpus.documents)} documents, {len(corpus.claims)} claims, {quotes} quotes anchored{w}{hint}"
+            ) + "\n"
+        )
+    return 0
+
+
+def _build_query(corpus, args: argparse.Namespace, parser: argparse.ArgumentParser):
+    from .model.corpus import Query
+    from .model.dates import DateError, parse_edtf
+
+    actors = set()
+    for token in args.actor:
+        try:
+            actors.add(corpus.resolve_actor(token))
+        except LookupError as exc:
+            parser.error(f"--actor: {exc.args[0]}")
+    dates = {}
+    for name in ("date_from", "date_to"):
+        value = getattr(args, name)
+        if value:
+            try:
+                dates[name] = parse_edtf(value)
+            except DateError as exc:
+                flag = "--from" if name == "date_from" else "--to"
+                parser.error(f"{flag}: {exc.message}" + (f" ({exc.hint})" if exc.hint else ""))
+    types = set(getattr(args, "type", []) or [])
+    unknown = types - set(corpus.types)
+    if unknown:
+        known = ", ".join(corpus.types) or "none"
+        parser.error(f"--type: no event has type {', '.join(sorted(map(repr, unknown)))} (types in this corpus: {known})")
+    return Query(frozenset(actors), dates.get("date_from"), dates.get("date_to"), frozenset(types), args.search)
+
+
+def _protected_paths(corpus) -> set[Path]:
+    paths = {corpus.file.resolve()}
+    paths.update(d.file.resolve() for d in corpus.documents.values())
+    return paths
+
+
+def cmd_export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from .model.atomic import atomic_writer
+    from .model.export import write_export
+    from .model.loader import load_corpus
+
+    source = _corpus_source(args)
+    try:
+        corpus = load_corpus(source)
+    except CorpusError as exc:
+        _print_problems(exc.problems, sys.stderr)
+        sys.stderr.write(f"{printable(str(source))}: not exported: fix these problems first (see `{PROG} check`)\n")
+        return 1
+    query = _build_query(corpus, args, parser)
+    events = (corpus.events[i] for i in corpus.positions(query))
+    if not args.output:
+        out = sys.stdout.buffer
+        if out.isatty():
+            # Document text could carry escape sequences: on a terminal, show them, never obey them.
+            import io
+
+            buffer = io.BytesIO()
+            write_export(corpus, events, query, args.format, buffer)
+            text = buffer.getvalue().decode("utf-8")
+            out.write(_terminal_safe(text).encode("utf-8"))
+        else:
+            write_export(corpus, events, query, args.format, out)
+        out.flush()
+        return 0
+    target = Path(args.output)
+    try:
+        resolved = target.resolve()
+    except OSError as exc:
+        sys.stderr.write(f"{printable(args.output)}: cannot write: {exc.strerror or exc}\n")
+        return 1
+    if resolved in _protected_paths(corpus):
+        sys.stderr.write(f"{printable(args.output)}: refusing to write over a file of the corpus itself; choose another file\n")
+        return 1
+    if target.is_dir():
+        sys.stderr.write(f"{printable(args.output)}: is a folder; give a file name\n")
+        return 1
+    if target.exists() and not args.force:
+        sys.stderr.write(f"{printable(args.output)}: already exists; not replaced (add --force to replace it)\n")
+        return 1
+    try:
+        with atomic_writer(target) as handle:
+            count = write_export(corpus, events, query, args.format, handle)
+    except OSError as exc:
+        sys.stderr.write(f"{printable(args.output)}: cannot write: {exc.strerror or exc}; nothing was written\n")
+        return 1
+    sys.stderr.write(f"{printable(args.output)}: {count} event{'s' if count != 1 else ''} written ({args.format})\n")
+    return 0
+
+
+def _terminal_safe(text: str) -> str:
+    return "\n".join(printable(line) for line in text.split("\n"))
+
+
+def cmd_schema() -> int:
+    import json
+
+    from .model.schema import json_schema
+
+    sys.stdout.write(json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n")
+    return 0
+
+
+def cmd_open(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from .model.loader import load_corpus
+
+    source = _corpus_source(args)
+    try:
+        corpus = load_corpus(source, allow_unanchored=True)
+    except CorpusError as exc:
+        _print_problems(exc.problems, sys.stderr)
+        sys.stderr.write(f"{printable(str(source))}: cannot be opened: fix these problems first (`{PROG} check` lists them)\n")
+        return 1
+    query = _build_query(corpus, args, parser)
+    if args.event and args.event not in corpus.events_by_id:
+        parser.error(f"--event: no event {args.event!r} in this corpus")
+    from .app import run_app
+
+    return run_app(corpus, query=query, event_id=args.event)

@@ -1,0 +1,253 @@
+"""Exports of a chronology: JSON (``timeline-export/1``), CSV and Markdown.
+
+Every writer streams: it takes an iterable of events and writes them one by
+one to a binary file, so exporting a very large corpus never builds the whole
+output in memory.  Quote texts are always ``document[start:end]``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable, Iterable
+from typing import BinaryIO
+
+import orjson
+
+from .corpus import Claim, Corpus, Document, Event, Query, Quote
+from .dates import Precision, format_year
+
+__all__ = ["EXPORT_FORMAT", "FORMATS", "write_export"]
+
+EXPORT_FORMAT = "timeline-export/1"
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+
+
+def _quote_record(q: Quote) -> dict:
+    record = {
+        "doc": q.document.id,
+        "path": q.document.path,
+        "start": q.start,
+        "end": q.end,
+        "text": q.text,
+    }
+    if not q.anchored:
+        record["anchored"] = False
+    return record
+
+
+def _event_record(corpus: Corpus, e: Event) -> dict:
+    record = {
+        "id": e.id,
+        "date": e.date.text,
+        "date_label": e.date.human(),
+        "title": e.title,
+        "summary": e.summary,
+        "type": e.type,
+        "tags": list(e.tags),
+        "actors": [{"id": a, "name": corpus.actors[a].name} for a in e.actors],
+        "quotes": [_quote_record(q) for q in e.quotes],
+        "date_note": e.date_note,
+        "claims": list(e.claims),
+    }
+    if e.draft:
+        record["draft"] = True
+        if e.confidence is not None:
+            record["confidence"] = e.confidence
+    return record
+
+
+def _claim_record(c: Claim) -> dict:
+    return {
+        "id": c.id,
+        "about": c.about,
+        "events": list(c.events),
+        "statements": [{**_quote_record(s), "value": s.value} for s in c.statements],
+    }
+
+
+def _document_record(d: Document) -> dict:
+    return {
+        "id": d.id,
+        "path": d.path,
+        "title": d.title,
+        "outlet": d.outlet,
+        "published": d.published.text if d.published else None,
+        "url": d.url,
+    }
+
+
+def _query_record(query: Query) -> dict:
+    return {
+        "actors": sorted(query.actors),
+        "from": query.date_from.text if query.date_from else None,
+        "to": query.date_to.text if query.date_to else None,
+        "types": sorted(query.types),
+        "search": query.text,
+    }
+
+
+def _claims_for(corpus: Corpus, event_ids: set[str], query: Query) -> list[Claim]:
+    if query.is_empty():
+        return list(corpus.claims.values())
+    return [c for c in corpus.claims.values() if event_ids.intersection(c.events)]
+
+
+def write_json(corpus: Corpus, events: Iterable[Event], query: Query, out: BinaryIO) -> int:
+    head = {
+        "format": EXPORT_FORMAT,
+        "corpus": {
+            "title": corpus.title,
+            "description": corpus.description,
+            "format": "timeline-corpus/1",
+            "documents": [_document_record(d) for d in corpus.documents.values()],
+        },
+        "query": _query_record(query),
+    }
+    # Stream: the header object, then one event per line, then the claims.
+    out.write(orjson.dumps(head)[:-1] + b',\n"events":[')
+    ids: set[str] = set()
+    count = 0
+    for e in events:
+        out.write((b"\n" if count == 0 else b",\n") + orjson.dumps(_event_record(corpus, e)))
+        ids.add(e.id)
+        count += 1
+    out.write(b'\n],\n"claims":[')
+    for i, c in enumerate(_claims_for(corpus, ids, query)):
+        out.write((b"\n" if i == 0 else b",\n") + orjson.dumps(_claim_record(c)))
+    out.write(b"\n]}\n")
+    return count
+
+
+CSV_COLUMNS = [
+    "id", "date", "date_label", "title", "summary", "type", "tags", "actor_ids", "actors",
+    "sources", "documents", "quotes", "claims", "date_note",
+]
+
+
+def write_csv(corpus: Corpus, events: Iterable[Event], query: Query, out: BinaryIO) -> int:
+    text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
+    try:
+        writer = csv.writer(text)
+        writer.writerow(CSV_COLUMNS)
+        count = 0
+        for e in events:
+            writer.writerow([
+                e.id,
+                e.date.text,
+                e.date.human(),
+                e.title,
+                e.summary,
+                e.type,
+                "; ".join(e.tags),
+                "; ".join(e.actors),
+                "; ".join(corpus.actors[a].name for a in e.actors),
+                e.source_count,
+                "; ".join(d.id for d in e.documents),
+                "\n\n".join(f"[{q.document.id}] {q.text}" for q in e.quotes),
+                "; ".join(e.claims),
+                e.date_note,
+            ])
+            count += 1
+        text.flush()
+    finally:
+        text.detach()
+    return count
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#$])")
+_MD_LINE_START = re.compile(r"^(\s*)([-+=]|\d+[.)])(?=\s|$)", re.MULTILINE)
+
+
+def md_escape(text: str) -> str:
+    """Text for Markdown, shown literally: no emphasis, links, HTML or headings."""
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    return _MD_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+
+
+def _md_block(text: str, indent: str = "    ") -> str:
+    # Continuation lines of a footnote must be indented to stay inside it.
+    return md_escape(text).replace("\n", "\n" + indent)
+
+
+def _md_citation(d: Document) -> str:
+    parts = [f"*{md_escape(d.title or d.path)}*"]
+    if d.outlet:
+        parts.append(md_escape(d.outlet))
+    if d.published is not None:
+        parts.append(md_escape(d.published.human()))
+    text = ", ".join(parts)
+    if d.url:
+        text += f", <{d.url}>" if re.fullmatch(r"https?://[^\s<>]+", d.url) else f", {md_escape(d.url)}"
+    return text
+
+
+def _md_quote_note(q: Quote) -> str:
+    where = f"characters {q.start}–{q.end}" if q.anchored else "not found in the document"
+    return f"“{_md_block(q.text)}” — {_md_citation(q.document)} (`{q.document.id}`, {where})."
+
+
+def write_markdown(corpus: Corpus, events: Iterable[Event], query: Query, out: BinaryIO) -> int:
+    w: Callable[[str], object] = lambda s: out.write(s.encode("utf-8"))  # noqa: E731
+    w(f"# {md_escape(corpus.title)}\n\n")
+    filters = query.describe(corpus)
+    if filters:
+        w(f"Events matching {md_escape(filters)}.\n\n")
+    w("Each event cites the source passages it rests on in its footnotes; dates marked "
+      "“c.” are approximate and those marked “?” uncertain.\n")
+    notes: list[str] = []
+    ids: set[str] = set()
+    year = month = object()
+    count = 0
+    for e in events:
+        y, m = e.date.year_month()
+        if y != year:
+            w(f"\n## {format_year(y) if y is not None else 'Undated'}\n")
+            year, month = y, None
+        if m != month and m is not None and e.date.precision >= Precision.MONTH:
+            w(f"\n### {_MONTHS[m - 1]} {format_year(y)}\n")
+            month = m
+        marks = ""
+        for q in e.quotes:
+            notes.append(_md_quote_note(q))
+            marks += f"[^{len(notes)}]"
+        draft = " *(draft)*" if e.draft else ""
+        w(f"\n- **{md_escape(e.date.human())}** — {md_escape(e.title)}{marks}{draft}\n")
+        if e.summary:
+            w(f"\n  {_md_block(e.summary, '  ')}\n")
+        if e.date_note:
+            w(f"\n  *Date:* {_md_block(e.date_note, '  ')}\n")
+        for cid in e.claims:
+            w(f"\n  *Sources disagree:* {md_escape(corpus.claims[cid].about)} (see “Disagreements”).\n")
+        ids.add(e.id)
+        count += 1
+    if count == 0:
+        w("\nNo events match.\n")
+    claims = _claims_for(corpus, ids, query)
+    if claims:
+        w("\n## Disagreements between sources\n")
+        for c in claims:
+            w(f"\n### {md_escape(c.about)}\n\n")
+            for s in c.statements:
+                notes.append(_md_quote_note(s))
+                value = f"**{md_escape(s.value)}** — " if s.value else ""
+                w(f"- {value}{md_escape(s.document.label)}[^{len(notes)}]\n")
+    if notes:
+        w("\n## Sources\n\n")
+        for i, note in enumerate(notes, 1):
+            w(f"[^{i}]: {note}\n")
+    return count
+
+
+FORMATS: dict[str, Callable[[Corpus, Iterable[Event], Query, BinaryIO], int]] = {
+    "json": write_json,
+    "csv": write_csv,
+    "markdown": write_markdown,
+}
+
+
+def write_export(corpus: Corpus, events: Iterable[Event], query: Query, fmt: str, out: BinaryIO) -> int:
+    """Write ``events`` in format ``fmt`` to ``out``; return how many were written."""
+    return FORMATS[fmt](corpus, events, query, out)
