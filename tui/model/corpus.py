@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -371,6 +371,28 @@ class Corpus:
     def query(self, query: Query) -> list[Event]:
         """The events matching ``query``, in timeline order."""
         return [self.events[i] for i in self.positions(query)]
+
+    def actor_counts(self, query: Query) -> dict[str, int]:
+        """For each actor, how many events selecting it would show under the other filters.
+
+        That is: the events it takes part in (directly or through its
+        coalitions) that also pass the query's date, type and search filters.
+        """
+        base = set(self.positions(replace(query, actors=frozenset())))
+        everything = len(base) == len(self.events)
+        counts = {}
+        for actor_id in self.actors:
+            positions = self._positions_for_actor(actor_id)
+            counts[actor_id] = len(positions) if everything else len(positions & base)
+        return counts
+
+    def matching(self, positions: Iterable[int], text: str) -> list[int]:
+        """The positions among ``positions`` whose event matches the search ``text``."""
+        pattern = self.search_pattern(text)
+        if not pattern:
+            return []
+        events = self.events
+        return [p for p in positions if pattern.matches(events[p].haystack)]
 
 
 def _containers(actors: dict[str, Actor]) -> dict[str, frozenset[str]]:

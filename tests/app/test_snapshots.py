@@ -1,0 +1,97 @@
+"""Snapshot tests of the app's screens (review each SVG as a picture before accepting it).
+
+Deterministic by construction: fixed terminal sizes, the fixed theme the app
+sets, no clock anywhere, and no blinking cursor under the headless driver.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tui.app.app import TimelineApp
+from tui.model import load_corpus
+from tui.model.corpus import Query
+
+ROOT = Path(__file__).resolve().parents[2]
+SEEDS = ROOT / "seeds"
+HOSTILE = ROOT / "tests" / "data" / "hostile"
+
+
+def seeds_app(**kwargs) -> TimelineApp:
+    return TimelineApp(load_corpus(SEEDS, allow_unanchored=True), **kwargs)
+
+
+def test_opening_screen(snap_compare):
+    assert snap_compare(seeds_app(), terminal_size=(120, 40))
+
+
+def test_actor_filter_applied(snap_compare):
+    # a → narrow to "qat" → down into the list → toggle Qatar → back to the timeline.
+    assert snap_compare(seeds_app(), press=["a", "q", "a", "t", "down", "space", "tab"], terminal_size=(120, 40))
+
+
+def test_search_with_matches(snap_compare):
+    assert snap_compare(seeds_app(), press=["slash", *"uyghur", "enter"], terminal_size=(120, 40))
+
+
+def test_event_with_several_sources(snap_compare):
+    # The July 18 withdrawal, reported by two documents, its second quote selected.
+    assert snap_compare(seeds_app(event_id="qatar-withdraws-july-18"), press=["right_square_bracket"],
+                        terminal_size=(120, 40))
+
+
+def test_event_with_a_claim(snap_compare):
+    # The July 12 letter: 37 or 13 signatories; the viewer scrolled down to the claim table.
+    async def scroll_viewer(pilot):
+        await pilot.pause()
+        pilot.app.query_one("#viewer").scroll_end(animate=False)
+
+    assert snap_compare(seeds_app(event_id="july-12-letter"), run_before=scroll_viewer, terminal_size=(140, 45))
+
+
+def test_document_view_at_quote(snap_compare):
+    assert snap_compare(seeds_app(event_id="qatar-withdraws-july-18"), press=["o"], terminal_size=(120, 40))
+
+
+def test_document_view_shows_excluded_passages(snap_compare):
+    # The last quote of the Yusuf event sits near ThePrint's boilerplate and reader comment.
+    assert snap_compare(seeds_app(event_id="china-qatar-trade-2018"), press=["o", "G"], terminal_size=(120, 40))
+
+
+def test_help_screen(snap_compare):
+    assert snap_compare(seeds_app(), press=["question_mark"], terminal_size=(120, 48))
+
+
+def test_layout_80x24(snap_compare):
+    assert snap_compare(seeds_app(event_id="july-8-statement"), terminal_size=(80, 24))
+
+
+def test_layout_80x24_with_actor_pane(snap_compare):
+    assert snap_compare(seeds_app(), press=["a", *"ger"], terminal_size=(80, 24))
+
+
+def test_layout_60x20(snap_compare):
+    assert snap_compare(seeds_app(event_id="july-12-letter"), terminal_size=(60, 20))
+
+
+def test_layout_200x60(snap_compare):
+    assert snap_compare(seeds_app(event_id="july-8-statement"), terminal_size=(200, 60))
+
+
+def test_filter_with_no_results(snap_compare):
+    app = seeds_app(query=Query(actors=frozenset({"japan"}), date_from=None), find="")
+    # Japan's only event is the July 8 statement; a date range after it leaves nothing.
+    from tui.model.dates import parse_edtf
+
+    app.query_state = Query(actors=frozenset({"japan"}), date_from=parse_edtf("2019-08"))
+    assert snap_compare(app, terminal_size=(120, 30))
+
+
+def test_hostile_text_is_shown_literally(snap_compare):
+    app = TimelineApp(load_corpus(HOSTILE))
+    assert snap_compare(app, terminal_size=(140, 40))
+
+
+def test_hostile_text_in_document_view(snap_compare):
+    app = TimelineApp(load_corpus(HOSTILE), event_id="escape-event")
+    assert snap_compare(app, press=["o"], terminal_size=(120, 30))

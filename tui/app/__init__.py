@@ -1,0 +1,16 @@
+"""The Textual front end: a thin view over ``tui.model``."""
+
+from __future__ import annotations
+
+from ..model.corpus import Corpus, Query
+
+__all__ = ["run_app"]
+
+
+def run_app(corpus: Corpus, *, query: Query | None = None, event_id: str | None = None) -> int:
+    """Run the explorer on ``corpus``; return the process exit status."""
+    from .app import TimelineApp
+
+    app = TimelineApp(corpus, query=query, event_id=event_id)
+    result = app.run()
+    return result if isinstance(result, int) else (app.return_code or 0)

@@ -1,0 +1,496 @@
+"""The Timeline Explorer app: it owns the state, widgets only show it.
+
+State (the query, the search, the selected event and quote) lives here.
+Widgets get it through their ``show`` methods and report what the user did
+with messages; nothing reaches sideways into a sibling.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+
+from rich.text import Text
+from textual import on
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from ..model.corpus import Corpus, Event, Query, Quote
+from ..model.dates import EDTFDate
+from ..model.search import SearchPattern
+from ..model.view import TimelineRows
+from .keymap import load_keymap
+from .screens.dialogs import DateRangeScreen, HelpScreen, ProblemsScreen
+from .screens.document import DocumentScreen, DocumentView
+from .text import safe_line
+from .widgets.actors import ActorFilterInput, ActorList, ActorPane
+from .widgets.timeline import TimelineView
+from .widgets.viewer import QuoteViewer
+
+NARROW = 100  # below this width, the actor pane folds away and the viewer goes under the timeline
+WIDE = 160  # from this width, the panes get more room
+
+
+class FindInput(Input):
+    """The search prompt at the bottom, like less's '/'."""
+
+    BINDINGS = [Binding("escape", "cancel", "Clear search", id="find.cancel")]
+
+    def on_mount(self) -> None:
+        if self.app.is_headless:
+            self.cursor_blink = False
+
+    def action_cancel(self) -> None:
+        self.app.action_clear_find()  # type: ignore[attr-defined]
+
+
+class TimelineApp(App[int]):
+    """Explore a corpus: the chronology, the actors, the quotes behind each event."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "Timeline Explorer"
+    ENABLE_COMMAND_PALETTE = True
+
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("question_mark,f1", "help", "Help", id="app.help"),
+        Binding("slash", "find", "Search", id="app.find"),
+        Binding("n", "next_match(1)", "Next match", show=False, id="app.next-match"),
+        Binding("N", "next_match(-1)", "Previous match", show=False, id="app.previous-match"),
+        Binding("a", "actors", "Actors", id="app.actors"),
+        Binding("c", "clear_filters", "Clear filters", id="app.clear-filters"),
+        Binding("d", "dates", "Dates", show=False, id="app.dates"),
+        Binding("f", "toggle_narrow", "Only matches", show=False, id="app.only-matches"),
+        Binding("o", "open", "Open source", show=False, id="app.open"),
+        Binding("left_square_bracket", "quote(-1)", "Prev quote", show=False, id="app.previous-quote"),
+        Binding("right_square_bracket", "quote(1)", "Next quote", show=False, id="app.next-quote"),
+        Binding("y", "copy", "Copy quote", id="app.copy"),
+        Binding("p", "problems", "Problems", show=False, id="app.problems"),
+        Binding("tab", "cycle_pane(1)", "Next pane", show=False, id="app.next-pane"),
+        Binding("shift+tab", "cycle_pane(-1)", "Previous pane", show=False, id="app.previous-pane"),
+        Binding("escape", "escape", "Back", show=False, id="app.escape"),
+    ]
+
+    def __init__(self, corpus: Corpus, *, query: Query | None = None, find: str = "",
+                 event_id: str | None = None) -> None:
+        super().__init__()
+        self.corpus = corpus
+        self.query_state = query or Query()
+        self.find_text = find or (self.query_state.text if self.query_state.text else "")
+        self.query_state = replace(self.query_state, text="")
+        self.narrow_to_find = False
+        self.start_event_id = event_id
+        self.current_event: Event | None = None
+        self.quote_index = 0
+        self.match_positions: list[int] = []
+        self.pattern: SearchPattern | None = None
+        self.shown_count = 0
+        self.last_copied: str | None = None
+        self._find_timer = None
+
+    # -- layout -------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="header-bar")
+        with Horizontal(id="main"):
+            yield ActorPane(self.corpus, id="sidebar")
+            with Horizontal(id="content"):
+                yield TimelineView(self.corpus, id="timeline")
+                yield QuoteViewer(self.corpus, id="viewer")
+        yield FindInput(placeholder="search titles, summaries and quotes (enter: keep, esc: clear)", id="find")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.theme = "textual-dark"
+        self._apply_keymap()
+        self._apply_layout(self.size.width, self.size.height)
+        select = None
+        if self.start_event_id and self.start_event_id in self.corpus.events_by_id:
+            select = self.corpus.events_by_id[self.start_event_id].position
+        self.refresh_view(select_position=select)
+        if self.find_text and select is None:
+            self._jump_to_match(0, from_start=True)
+        self.query_one(TimelineView).focus()
+        if self.corpus.unanchored:
+            n = len(self.corpus.unanchored)
+            self.notify(f"{n} quote{'s' if n != 1 else ''} no longer match their documents: press p to see them.",
+                        severity="warning", timeout=8)
+
+    def _apply_keymap(self) -> None:
+        ids = {b.id for b in _all_bindings() if b.id}
+        keymap, warnings = load_keymap(ids)
+        if keymap:
+            self.set_keymap(keymap)
+        for warning in warnings:
+            self.notify(warning, severity="warning", timeout=10)
+
+    def on_resize(self, event) -> None:
+        self._apply_layout(event.size.width, event.size.height)
+        if self.screen is self._main_screen() and self.is_mounted:
+            self._refresh_header()
+
+    def _apply_layout(self, width: int, height: int) -> None:
+        self.set_class(width < NARROW, "-narrow")
+        self.set_class(width >= WIDE, "-wide")
+        self.set_class(height < 22 or width < 70, "-tiny")
+
+    # -- state out --------------------------------------------------------------
+
+    def effective_query(self) -> Query:
+        return replace(self.query_state, text=self.find_text if self.narrow_to_find else "")
+
+    def refresh_view(self, select_position: int | None = None) -> None:
+        """Recompute what is shown from the state, and push it to the widgets."""
+        query = self.effective_query()
+        positions = self.corpus.positions(query)
+        rows = TimelineRows(self.corpus, positions)
+        self.pattern = self.corpus.search_pattern(self.find_text) if self.find_text.strip() else None
+        self.match_positions = self.corpus.matching(positions, self.find_text) if self.pattern else []
+        self.shown_count = len(positions)
+        if select_position is None and self.current_event is not None:
+            select_position = self.current_event.position
+        timeline = self.query_one(TimelineView)
+        timeline.empty_message = (
+            "No events match the filters.\nPress c to clear them." if not query.is_empty() else "This corpus has no events."
+        )
+        timeline.show(rows, matches=frozenset(self.match_positions), pattern=self.pattern,
+                      select_position=select_position)
+        actor_list = self.query_one(ActorList)
+        actor_list.show(counts=self.corpus.actor_counts(query), selected=query.actors, narrow=actor_list.narrow)
+        self._refresh_header()
+        # The viewer follows the timeline's cursor (Highlighted); refresh it for the new search.
+        self.query_one(QuoteViewer).show(self.current_event, self.quote_index, self.pattern)
+
+    def _refresh_header(self) -> None:
+        total = len(self.corpus.events)
+        parts: list[tuple[str, str]] = [(f"{self.shown_count} of {total} events", "bold")]
+        filters = replace(self.query_state, text="").describe(self.corpus)
+        if filters:
+            parts.append((safe_line(filters), "bold yellow"))
+        if self.find_text.strip():
+            n = len(self.match_positions)
+            only = " (only matches shown)" if self.narrow_to_find else ""
+            parts.append((f"search “{safe_line(self.find_text.strip())}”: {n} match{'es' if n != 1 else ''}{only}", "bold cyan"))
+        if self.corpus.unanchored:
+            parts.append((f"{len(self.corpus.unanchored)} unanchored (p)", "bold red"))
+        title = (safe_line(self.corpus.title), "bold")
+        # Wide: the title first. Narrow: what is shown and why first, the title last.
+        ordered = [title, *parts] if not self.has_class("-narrow") else [*parts, (title[0], "dim")]
+        header = Text(no_wrap=True, overflow="ellipsis")
+        for i, (text, style) in enumerate(ordered):
+            header.append(("  ·  " if i else " ") + text, style)
+        self.query_one("#header-bar", Static).update(header)
+
+    # -- messages up --------------------------------------------------------------
+
+    @on(TimelineView.Highlighted)
+    def _event_highlighted(self, message: TimelineView.Highlighted) -> None:
+        if message.event is not self.current_event:
+            self.quote_index = 0
+        self.current_event = message.event
+        self.query_one(QuoteViewer).show(self.current_event, self.quote_index, self.pattern)
+
+    @on(TimelineView.Opened)
+    def _event_opened(self, message: TimelineView.Opened) -> None:
+        self.action_open()
+
+    @on(ActorList.Toggled)
+    def _actor_toggled(self, message: ActorList.Toggled) -> None:
+        actors = set(self.query_state.actors)
+        actors.symmetric_difference_update({message.actor_id})
+        self.query_state = replace(self.query_state, actors=frozenset(actors))
+        self.refresh_view()
+
+    @on(Input.Changed, "#find")
+    def _find_changed(self, message: Input.Changed) -> None:
+        # Incremental, debounced: the view follows the typing without redoing work per key.
+        if self._find_timer is not None:
+            self._find_timer.stop()
+        self._find_timer = self.set_timer(0.12, lambda: self._apply_find(message.value))
+
+    def _apply_find(self, text: str) -> None:
+        self.find_text = text
+        self.refresh_view()
+        self._jump_to_match(0, from_start=False)
+
+    @on(Input.Submitted, "#find")
+    def _find_submitted(self, message: Input.Submitted) -> None:
+        if self._find_timer is not None:
+            self._find_timer.stop()
+        self._apply_find(message.value)
+        self._hide_find()
+
+    # -- actions ----------------------------------------------------------------
+
+    _MAIN_SCREEN_ACTIONS = {
+        "find", "next_match", "actors", "clear_filters", "dates", "toggle_narrow", "open", "quote",
+        "copy", "cycle_pane", "escape",
+    }
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Actions on the timeline, actors and quotes exist only on the main screen."""
+        if action in self._MAIN_SCREEN_ACTIONS and self.screen is not self._main_screen():
+            return False
+        return True
+
+    def _main_screen(self) -> Screen:
+        return self.screen_stack[0]
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen(self._help_sections()))
+
+    def action_find(self) -> None:
+        find = self.query_one("#find", FindInput)
+        find.add_class("-visible")
+        find.value = self.find_text
+        find.focus()
+
+    def _hide_find(self) -> None:
+        self.query_one("#find", FindInput).remove_class("-visible")
+        self.query_one(TimelineView).focus()
+
+    def action_clear_find(self) -> None:
+        find = self.query_one("#find", FindInput)
+        if self._find_timer is not None:
+            self._find_timer.stop()
+        with find.prevent(Input.Changed):
+            find.value = ""
+        self.find_text = ""
+        self.narrow_to_find = False
+        self._hide_find()
+        self.refresh_view()
+
+    def _jump_to_match(self, delta: int, *, from_start: bool) -> None:
+        if not self.match_positions:
+            return
+        current = self.current_event.position if self.current_event else -1
+        if from_start:
+            target = self.match_positions[0]
+        elif delta == 0:
+            later = [p for p in self.match_positions if p >= current]
+            target = later[0] if later else self.match_positions[0]
+        elif delta > 0:
+            later = [p for p in self.match_positions if p > current]
+            target = later[0] if later else self.match_positions[0]
+        else:
+            earlier = [p for p in self.match_positions if p < current]
+            target = earlier[-1] if earlier else self.match_positions[-1]
+        self.query_one(TimelineView).move_to_position(target)
+
+    def action_next_match(self, delta: int) -> None:
+        if not self.find_text.strip():
+            self.notify("No search yet: press / to search.", timeout=3)
+            return
+        if not self.match_positions:
+            self.bell()
+            self.notify("No event matches the search.", timeout=3)
+            return
+        self._jump_to_match(delta, from_start=False)
+        index = self.match_positions.index(self.current_event.position) + 1 if self.current_event and self.current_event.position in self.match_positions else 0
+        self.notify(f"Match {index} of {len(self.match_positions)}", timeout=1.5)
+
+    def action_toggle_narrow(self) -> None:
+        if not self.find_text.strip():
+            self.notify("No search yet: press / to search, then f to show only the matches.", timeout=3)
+            return
+        self.narrow_to_find = not self.narrow_to_find
+        self.refresh_view()
+
+    def action_actors(self) -> None:
+        self.add_class("-show-sidebar")
+        self.query_one("#actor-filter", ActorFilterInput).focus()
+
+    def action_clear_filters(self) -> None:
+        self.query_state = Query()
+        self.narrow_to_find = False
+        find = self.query_one("#find", FindInput)
+        with find.prevent(Input.Changed):
+            find.value = ""
+        self.find_text = ""
+        actor_filter = self.query_one("#actor-filter", ActorFilterInput)
+        with actor_filter.prevent(Input.Changed):
+            actor_filter.value = ""
+        actor_list = self.query_one(ActorList)
+        actor_list.narrow = ""
+        actor_list._lines = []
+        self.refresh_view()
+        self.notify("Filters cleared.", timeout=2)
+
+    def action_dates(self) -> None:
+        def apply(result: tuple[EDTFDate | None, EDTFDate | None] | None) -> None:
+            if result is None:
+                return
+            self.query_state = replace(self.query_state, date_from=result[0], date_to=result[1])
+            self.refresh_view()
+
+        self.push_screen(DateRangeScreen(self.query_state.date_from, self.query_state.date_to), apply)
+
+    def action_quote(self, delta: int) -> None:
+        event = self.current_event
+        if event is None or not event.quotes:
+            self.bell()
+            return
+        self.quote_index = (self.quote_index + delta) % len(event.quotes)
+        self.query_one(QuoteViewer).show(event, self.quote_index, self.pattern)
+
+    def action_open(self) -> None:
+        event = self.current_event
+        if event is None:
+            return
+        if not event.quotes:
+            self.notify("This event cites no quote.", severity="warning", timeout=3)
+            return
+
+        def back(index: int | None) -> None:
+            if index is not None and self.current_event is event:
+                self.quote_index = index
+                self.query_one(QuoteViewer).show(event, self.quote_index, self.pattern)
+
+        self.push_screen(DocumentScreen(event, self.quote_index, self.pattern), back)
+
+    def copy_quote(self, quote: Quote) -> None:
+        text = citation_text(quote)
+        self.last_copied = text
+        self.copy_to_clipboard(text)
+        self.notify(f"Copied the quote with its citation ({len(quote.text)} characters).", timeout=3)
+
+    def action_copy(self) -> None:
+        event = self.current_event
+        if event is None or not event.quotes:
+            self.bell()
+            return
+        self.copy_quote(event.quotes[self.quote_index])
+
+    def action_problems(self) -> None:
+        self.push_screen(ProblemsScreen(self.corpus.problems))
+
+    def action_escape(self) -> None:
+        if self.has_class("-show-sidebar"):
+            self.remove_class("-show-sidebar")
+            self.query_one(TimelineView).focus()
+            return
+        if self.find_text:
+            self.action_clear_find()
+
+    def _panes(self) -> list:
+        panes = []
+        if not self.has_class("-narrow") or self.has_class("-show-sidebar"):
+            panes.append(self.query_one(ActorList))
+        panes.append(self.query_one(TimelineView))
+        if not self.has_class("-tiny"):
+            panes.append(self.query_one(QuoteViewer))
+        return panes
+
+    def action_cycle_pane(self, delta: int) -> None:
+        panes = self._panes()
+        focused = self.focused
+        index = 0
+        for i, pane in enumerate(panes):
+            if focused is pane or (focused is not None and pane in focused.ancestors) or (
+                    isinstance(pane, ActorList) and isinstance(focused, ActorFilterInput)):
+                index = i
+                break
+        target = panes[(index + delta) % len(panes)]
+        target.focus()
+
+    # -- command palette and help --------------------------------------------------
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for binding in TimelineApp.BINDINGS:
+            if binding.id in ("app.escape", "app.next-pane", "app.previous-pane"):
+                continue
+            action = binding.action
+            yield SystemCommand(binding.description, _COMMAND_HELP.get(binding.id, binding.description),
+                                lambda action=action: self.run_action(action))
+        yield SystemCommand("First event", "Go to the first event", lambda: self.query_one(TimelineView).action_first())
+        yield SystemCommand("Last event", "Go to the last event", lambda: self.query_one(TimelineView).action_last())
+
+    def _key_display(self, binding: Binding) -> str:
+        keys = self._keymap.get(binding.id, binding.key) if binding.id else binding.key
+        shown = []
+        for key in keys.split(","):
+            key = key.strip()
+            shown.append(self.get_key_display(Binding(key, binding.action)))
+        return " / ".join(dict.fromkeys(shown))
+
+    def _help_sections(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        sections = []
+        for title, bindings in _binding_groups():
+            rows = [(self._key_display(b), _COMMAND_HELP.get(b.id, b.description)) for b in bindings]
+            sections.append((title, rows))
+        return sections
+
+
+_COMMAND_HELP = {
+    "app.quit": "Quit",
+    "app.help": "Show this help",
+    "app.find": "Search titles, summaries and quotes (incremental; alias spellings count as one word)",
+    "app.next-match": "Next event matching the search",
+    "app.previous-match": "Previous event matching the search",
+    "app.actors": "Focus the actor list (type to narrow it)",
+    "app.clear-filters": "Clear all filters and the search",
+    "app.dates": "Filter by a date range (EDTF dates)",
+    "app.only-matches": "Show only the events matching the search (toggle)",
+    "app.open": "Open the source document at the selected quote",
+    "app.previous-quote": "Previous quote of the event",
+    "app.next-quote": "Next quote of the event",
+    "app.copy": "Copy the selected quote with its citation (title, outlet, date)",
+    "app.problems": "List quotes that no longer match their documents, and warnings",
+    "app.next-pane": "Next pane",
+    "app.previous-pane": "Previous pane",
+    "app.escape": "Close the actor pane / clear the search",
+    "timeline.down": "Next event",
+    "timeline.up": "Previous event",
+    "timeline.first": "First event",
+    "timeline.last": "Last event",
+    "timeline.page-down": "Page down",
+    "timeline.page-up": "Page up",
+    "timeline.half-page-down": "Half a page down",
+    "timeline.half-page-up": "Half a page up",
+    "timeline.open": "Open the source document at the selected quote",
+    "actors.toggle": "Select or deselect the actor (several: events of any of them)",
+    "actors.to-list": "From the filter field to the list",
+    "document.close": "Back to the timeline",
+    "document.previous-quote": "Previous quote of the event (may switch document)",
+    "document.next-quote": "Next quote of the event (may switch document)",
+    "document.copy": "Copy the quote with its citation",
+    "document.next-match": "Next search match in the document",
+    "document.previous-match": "Previous search match in the document",
+    "document.page-down": "Page down",
+    "document.page-up": "Page up",
+}
+
+
+def _binding_groups() -> list[tuple[str, list[Binding]]]:
+    def only(bindings, ids):
+        return [b for b in bindings if b.id in ids]
+
+    return [
+        ("Everywhere", [b for b in TimelineApp.BINDINGS if b.id != "app.escape"]),
+        ("Timeline", [b for b in TimelineView.BINDINGS]),
+        ("Actor list", [b for b in ActorList.BINDINGS if b.id == "actors.toggle"] + list(ActorFilterInput.BINDINGS)),
+        ("Document view", list(DocumentScreen.BINDINGS) + only(DocumentView.BINDINGS, {"document.page-down", "document.page-up"})),
+    ]
+
+
+def _all_bindings() -> list[Binding]:
+    from .screens.dialogs import DateRangeScreen, HelpScreen, ProblemsScreen
+
+    return [
+        *TimelineApp.BINDINGS, *TimelineView.BINDINGS, *ActorList.BINDINGS, *ActorFilterInput.BINDINGS,
+        *QuoteViewer.BINDINGS, *DocumentScreen.BINDINGS, *DocumentView.BINDINGS, *FindInput.BINDINGS,
+        *HelpScreen.BINDINGS, *ProblemsScreen.BINDINGS, *DateRangeScreen.BINDINGS,
+    ]
+
+
+def citation_text(quote: Quote) -> str:
+    """A quote as a researcher pastes it: “text” — Title, Outlet, date. URL"""
+    doc = quote.document
+    text = f"“{quote.text}” — {doc.citation()}"
+    if doc.url:
+        text += f". {doc.url}"
+    return text

@@ -1,0 +1,51 @@
+"""User key remapping: ``keymap.toml`` maps binding ids to keys.
+
+    # ~/.config/timeline-explorer/keymap.toml
+    [keys]
+    "app.quit" = "q,ctrl+q"
+    "timeline.down" = "j,down,ctrl+n"
+
+The file is optional; problems in it are reported as warnings, never fatal.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+
+__all__ = ["keymap_path", "load_keymap"]
+
+
+def keymap_path() -> Path:
+    override = os.environ.get("TIMELINE_EXPLORER_KEYMAP")
+    if override:
+        return Path(override)
+    config = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(config) / "timeline-explorer" / "keymap.toml"
+
+
+def load_keymap(known_ids: set[str], path: Path | None = None) -> tuple[dict[str, str], list[str]]:
+    """The keymap in ``path`` (default: ``keymap_path()``) and warnings about it."""
+    path = path or keymap_path()
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except FileNotFoundError:
+        return {}, []
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        return {}, [f"{path}: ignored, cannot be read: {exc}"]
+    keys = data.get("keys", {})
+    if not isinstance(keys, dict):
+        return {}, [f"{path}: ignored: [keys] must be a table of binding id = \"key,key\""]
+    keymap: dict[str, str] = {}
+    warnings: list[str] = []
+    for binding_id, value in keys.items():
+        if binding_id not in known_ids:
+            warnings.append(f"{path}: unknown binding id {binding_id!r} (the help screen, ?, lists them)")
+            continue
+        if not isinstance(value, str) or not value.strip():
+            warnings.append(f"{path}: {binding_id}: expected keys as a string such as \"j,down\"")
+            continue
+        keymap[binding_id] = ",".join(k.strip() for k in value.split(",") if k.strip())
+    return keymap, warnings

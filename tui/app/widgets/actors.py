@@ -1,0 +1,298 @@
+"""The actor filter sidebar: actors grouped by kind, with counts, to toggle.
+
+A filter input on top narrows the list as you type; the list itself is a
+virtualised Line-API view (a corpus can have many thousands of actors).
+Coalitions show their members under their name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.cells import cell_len
+from rich.style import Style
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.events import Click
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.widgets import Input, Static
+
+from ...model.corpus import Actor, Corpus
+from ...model.textfold import fold
+from ..text import safe_line
+
+KIND_TITLES = {
+    "state": "States",
+    "person": "People",
+    "organisation": "Organisations",
+    "coalition": "Coalitions",
+    "group": "Groups",
+    "other": "Other",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    kind: str  # "heading" | "actor" | "members"
+    text: str = ""
+    actor: str = ""
+
+
+class ActorList(ScrollView, can_focus=True):
+    """Actors to toggle as filters; posts ``Toggled`` with the actor id."""
+
+    COMPONENT_CLASSES = {
+        "actors--heading",
+        "actors--cursor",
+        "actors--selected",
+        "actors--count",
+        "actors--zero",
+        "actors--members",
+        "actors--empty",
+    }
+
+    BINDINGS = [
+        Binding("j,down", "cursor_down", "Next", show=False, id="actors.down"),
+        Binding("k,up", "cursor_up", "Previous", show=False, id="actors.up"),
+        Binding("g,home", "first", "First", show=False, id="actors.first"),
+        Binding("G,end", "last", "Last", show=False, id="actors.last"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="actors.page-down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="actors.page-up"),
+        Binding("space,enter", "toggle", "Toggle actor", id="actors.toggle"),
+    ]
+
+    cursor: reactive[int] = reactive(0, init=False)
+
+    class Toggled(Message):
+        def __init__(self, actor_id: str) -> None:
+            super().__init__()
+            self.actor_id = actor_id
+
+    def __init__(self, corpus: Corpus, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.corpus = corpus
+        self.counts: dict[str, int] = {}
+        self.selected: frozenset[str] = frozenset()
+        self.narrow = ""
+        self._lines: list[_Line] = []
+        self._actor_lines: list[int] = []
+        self._layout_width = 0
+        self._keys = {a.id: " ".join(fold(" ".join(a.spellings)).split()) for a in corpus.actors.values()}
+
+    def show(self, *, counts: dict[str, int], selected: frozenset[str], narrow: str) -> None:
+        current = self.current_actor
+        self.counts = counts
+        self.selected = selected
+        if narrow != self.narrow or not self._lines:
+            self.narrow = narrow
+            self._build()
+            self._select(current)
+        self.refresh()
+
+    @property
+    def current_actor(self) -> str | None:
+        if 0 <= self.cursor < len(self._lines) and self._lines[self.cursor].kind == "actor":
+            return self._lines[self.cursor].actor
+        return None
+
+    @property
+    def visible_actor_count(self) -> int:
+        return len(self._actor_lines)
+
+    def _build(self) -> None:
+        width = max(10, self.scrollable_content_region.width or 28)
+        self._layout_width = width
+        wanted = " ".join(fold(self.narrow).split())
+        by_kind: dict[str, list[Actor]] = {}
+        for actor in self.corpus.actors.values():
+            if wanted and wanted not in self._keys[actor.id]:
+                continue
+            by_kind.setdefault(actor.kind, []).append(actor)
+        lines: list[_Line] = []
+        actor_lines: list[int] = []
+        for kind, title in KIND_TITLES.items():
+            actors = sorted(by_kind.get(kind, ()), key=lambda a: (fold(a.name), a.id))
+            if not actors:
+                continue
+            lines.append(_Line("heading", f"{title} ({len(actors)})"))
+            for actor in actors:
+                actor_lines.append(len(lines))
+                lines.append(_Line("actor", actor=actor.id))
+                if actor.members:
+                    names = [self.corpus.actors[m].name for m in actor.members if m in self.corpus.actors]
+                    for text in _wrap_names(names, width - 6, max_lines=3):
+                        lines.append(_Line("members", text, actor.id))
+        self._lines = lines
+        self._actor_lines = actor_lines
+        self.virtual_size = Size(0, len(lines))
+
+    def _select(self, actor_id: str | None) -> None:
+        for i in self._actor_lines:
+            if self._lines[i].actor == actor_id:
+                self._move(i)
+                return
+        self._move(self._actor_lines[0] if self._actor_lines else 0)
+
+    def _move(self, line: int) -> None:
+        self.cursor = line
+        self.scroll_to_region(Region(0, line, 1, 1), animate=False, force=True)
+        # Keep a kind's heading in view above its first actor.
+        if line > 0 and self._lines[line - 1].kind == "heading":
+            self.scroll_to_region(Region(0, line - 1, 1, 2), animate=False, force=True)
+        self.refresh()
+
+    def _step(self, delta: int) -> None:
+        if not self._actor_lines:
+            return
+        import bisect
+
+        i = bisect.bisect_left(self._actor_lines, self.cursor)
+        i = max(0, min(len(self._actor_lines) - 1, i + delta))
+        self._move(self._actor_lines[i])
+
+    def action_cursor_down(self) -> None:
+        self._step(1)
+
+    def action_cursor_up(self) -> None:
+        self._step(-1)
+
+    def action_first(self) -> None:
+        if self._actor_lines:
+            self._move(self._actor_lines[0])
+
+    def action_last(self) -> None:
+        if self._actor_lines:
+            self._move(self._actor_lines[-1])
+
+    def action_page_down(self) -> None:
+        self._step(max(1, self.scrollable_content_region.height - 2))
+
+    def action_page_up(self) -> None:
+        self._step(-max(1, self.scrollable_content_region.height - 2))
+
+    def action_toggle(self) -> None:
+        actor = self.current_actor
+        if actor is not None:
+            self.post_message(self.Toggled(actor))
+
+    def on_click(self, click: Click) -> None:
+        line = int(self.scroll_offset.y + click.y)
+        if 0 <= line < len(self._lines) and self._lines[line].kind == "actor":
+            self._move(line)
+            self.action_toggle()
+
+    def on_resize(self) -> None:
+        if self.scrollable_content_region.width != self._layout_width:
+            current = self.current_actor
+            self._build()
+            self._select(current)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        index = int(self.scroll_offset.y) + y
+        base = self.rich_style
+        if not self._lines:
+            if y == 0:
+                return self._strip(Text(" No actor matches", style=self.get_component_rich_style("actors--empty")), width, base)
+            return Strip.blank(width, base)
+        if index >= len(self._lines):
+            return Strip.blank(width, base)
+        line = self._lines[index]
+        if line.kind == "heading":
+            return self._strip(Text(" " + line.text, style=self.get_component_rich_style("actors--heading")), width, base)
+        if line.kind == "members":
+            return self._strip(Text("      " + safe_line(line.text), style=self.get_component_rich_style("actors--members")), width, base)
+        actor = self.corpus.actors[line.actor]
+        count = self.counts.get(actor.id, 0)
+        selected = actor.id in self.selected
+        mark = "[x] " if selected else "[ ] "
+        count_text = f" {count}"
+        name_w = max(1, width - 2 - cell_len(mark) - len(count_text))
+        name = Text(safe_line(actor.name))
+        name.truncate(name_w, overflow="ellipsis", pad=True)
+        style = self.get_component_rich_style("actors--selected") if selected else (
+            self.get_component_rich_style("actors--zero") if count == 0 else Style())
+        text = Text.assemble(" ", (mark, style), (name.plain, style), (count_text, self.get_component_rich_style("actors--count")))
+        row_style = base
+        if index == self.cursor:
+            cursor = self.get_component_rich_style("actors--cursor")
+            text.stylize(cursor)
+            row_style = base + cursor
+        return self._strip(text, width, row_style)
+
+    def _strip(self, text: Text, width: int, style: Style) -> Strip:
+        text.end = ""
+        text.no_wrap = True
+        text.truncate(width, overflow="ellipsis", pad=True)
+        return Strip(list(text.render(self.app.console))).adjust_cell_length(width, style).apply_style(style)
+
+
+def _wrap_names(names: list[str], width: int, max_lines: int) -> list[str]:
+    """Member names over at most ``max_lines`` lines, ending '+N more' if cut.
+
+    A name wider than a line gets a line of its own (the view truncates it).
+    """
+    width = max(8, width)
+    lines: list[str] = []
+    current = ""
+    for i, name in enumerate(names):
+        piece = name if not current else f", {name}"
+        if not current or cell_len(current + piece) <= width:
+            current += piece
+            continue
+        if len(lines) == max_lines - 1:
+            lines.append(f"{current} +{len(names) - i} more")
+            return lines
+        lines.append(current + ",")
+        current = name
+    if current:
+        lines.append(current)
+    return lines
+
+
+class ActorFilterInput(Input):
+    """The 'type to narrow' field above the actor list."""
+
+    BINDINGS = [
+        Binding("down,enter", "to_list", "To the list", show=False, id="actors.to-list"),
+    ]
+
+    class ToList(Message):
+        pass
+
+    def on_mount(self) -> None:
+        if self.app.is_headless:
+            self.cursor_blink = False  # deterministic snapshots
+
+    def action_to_list(self) -> None:
+        self.post_message(self.ToList())
+
+
+class ActorPane(Vertical):
+    """Title, narrowing field and list; forwards the list's messages."""
+
+    def __init__(self, corpus: Corpus, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.corpus = corpus
+
+    def compose(self) -> ComposeResult:
+        yield Static("Actors", id="actors-title")
+        yield ActorFilterInput(placeholder="type to narrow…", id="actor-filter")
+        yield ActorList(self.corpus, id="actor-list")
+
+    @on(ActorFilterInput.ToList)
+    def _to_list(self) -> None:
+        self.query_one(ActorList).focus()
+
+    @on(Input.Changed, "#actor-filter")
+    def _narrow(self, event: Input.Changed) -> None:
+        event.stop()
+        actor_list = self.query_one(ActorList)
+        actor_list.show(counts=actor_list.counts, selected=actor_list.selected, narrow=event.value)

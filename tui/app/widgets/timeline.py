@@ -1,0 +1,299 @@
+"""The timeline pane: events in date order under year and month headings.
+
+A virtualised view (Textual's Line API on a ``ScrollView``): it sets its
+virtual height to the number of rows and draws only the lines on screen, so
+it costs the same for ten events as for a million.
+"""
+
+from __future__ import annotations
+
+from rich.cells import cell_len
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding
+from textual.events import Click
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from ...model.corpus import Corpus, Event
+from ...model.search import SearchPattern
+from ...model.view import TimelineRows, short_date
+from ..text import safe_line
+
+
+class TimelineView(ScrollView, can_focus=True):
+    """The chronology; the app gives it rows and matches, it reports the cursor."""
+
+    COMPONENT_CLASSES = {
+        "timeline--year",
+        "timeline--month",
+        "timeline--cursor",
+        "timeline--date",
+        "timeline--qualifier",
+        "timeline--title",
+        "timeline--actors",
+        "timeline--sources",
+        "timeline--claim",
+        "timeline--match",
+        "timeline--matched-row",
+        "timeline--draft",
+        "timeline--problem",
+        "timeline--empty",
+    }
+
+    BINDINGS = [
+        Binding("j,down", "cursor_down", "Next", show=False, id="timeline.down"),
+        Binding("k,up", "cursor_up", "Previous", show=False, id="timeline.up"),
+        Binding("g,home", "first", "First", show=False, id="timeline.first"),
+        Binding("G,end", "last", "Last", show=False, id="timeline.last"),
+        Binding("pagedown,ctrl+f", "page_down", "Page down", show=False, id="timeline.page-down"),
+        Binding("pageup,ctrl+b", "page_up", "Page up", show=False, id="timeline.page-up"),
+        Binding("ctrl+d", "half_page_down", "Half page down", show=False, id="timeline.half-page-down"),
+        Binding("ctrl+u", "half_page_up", "Half page up", show=False, id="timeline.half-page-up"),
+        Binding("enter,o", "open", "Open source", id="timeline.open"),
+    ]
+
+    cursor_row: reactive[int] = reactive(0, init=False)
+
+    class Highlighted(Message):
+        """The cursor is on an event (``None`` when nothing is shown)."""
+
+        def __init__(self, event: Event | None) -> None:
+            super().__init__()
+            self.event = event
+
+    class Opened(Message):
+        """The user asked to open the sources of an event."""
+
+        def __init__(self, event: Event) -> None:
+            super().__init__()
+            self.event = event
+
+    def __init__(self, corpus: Corpus, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.corpus = corpus
+        self.rows: TimelineRows | None = None
+        self.matches: frozenset[int] = frozenset()
+        self.pattern: SearchPattern | None = None
+        self.empty_message = "No events match the filters."
+
+    # -- state in -------------------------------------------------------------
+
+    def show(self, rows: TimelineRows, *, matches: frozenset[int], pattern: SearchPattern | None,
+             select_position: int | None) -> None:
+        """Show ``rows``; put the cursor on ``select_position`` or the nearest event."""
+        self.rows = rows
+        self.matches = matches
+        self.pattern = pattern
+        self.virtual_size = Size(0, len(rows))
+        target = None
+        if select_position is not None:
+            target = rows.row_of_position(select_position)
+            if target is None:
+                target = rows.nearest_event_row(select_position)
+        if target is None:
+            target = rows.first_event_row()
+        self._move_to(target if target is not None else 0, force=True)
+        self.refresh()
+
+    @property
+    def current_event(self) -> Event | None:
+        if self.rows is None or not len(self.rows):
+            return None
+        return self.rows.event(min(self.cursor_row, len(self.rows) - 1))
+
+    # -- movement -------------------------------------------------------------
+
+    def _move_to(self, row: int | None, *, force: bool = False) -> None:
+        if row is None or self.rows is None:
+            if force:
+                self.post_message(self.Highlighted(None))
+            return
+        changed = row != self.cursor_row
+        self.cursor_row = row
+        self.scroll_to_region(Region(0, row, 1, 1), animate=False, force=True)
+        # Keep the headings above the first event visible at the top.
+        if self.rows.first_event_row() == row:
+            self.scroll_to(y=0, animate=False, force=True)
+        if changed or force:
+            self.post_message(self.Highlighted(self.current_event))
+        self.refresh()
+
+    def watch_cursor_row(self) -> None:
+        self.refresh()
+
+    def move_to_position(self, position: int) -> None:
+        if self.rows is None:
+            return
+        row = self.rows.row_of_position(position)
+        if row is not None:
+            self._move_to(row)
+
+    def action_cursor_down(self) -> None:
+        if self.rows is not None:
+            self._move_to(self.rows.step(self.cursor_row, 1))
+
+    def action_cursor_up(self) -> None:
+        if self.rows is not None:
+            self._move_to(self.rows.step(self.cursor_row, -1))
+
+    def action_first(self) -> None:
+        if self.rows is not None:
+            self._move_to(self.rows.first_event_row())
+
+    def action_last(self) -> None:
+        if self.rows is not None:
+            self._move_to(self.rows.last_event_row())
+
+    def _page(self, fraction: float, direction: int) -> None:
+        if self.rows is None or not len(self.rows):
+            return
+        lines = max(1, int(self.scrollable_content_region.height * fraction))
+        target = max(0, min(len(self.rows) - 1, self.cursor_row + direction * lines))
+        row = self.rows.step(target, 0) if self.rows.event(target) is None else target
+        if row == self.cursor_row:
+            row = self.rows.step(self.cursor_row, direction)
+        self.scroll_to(y=self.scroll_y + direction * lines, animate=False, force=True)
+        self._move_to(row)
+
+    def action_page_down(self) -> None:
+        self._page(1.0, 1)
+
+    def action_page_up(self) -> None:
+        self._page(1.0, -1)
+
+    def action_half_page_down(self) -> None:
+        self._page(0.5, 1)
+
+    def action_half_page_up(self) -> None:
+        self._page(0.5, -1)
+
+    def action_open(self) -> None:
+        event = self.current_event
+        if event is not None:
+            self.post_message(self.Opened(event))
+
+    def on_click(self, click: Click) -> None:
+        if self.rows is None:
+            return
+        row = int(self.scroll_offset.y + click.y)
+        if 0 <= row < len(self.rows) and self.rows.event(row) is not None:
+            self._move_to(row)
+            if click.chain >= 2:
+                self.action_open()
+
+    # -- drawing ----------------------------------------------------------------
+
+    def on_resize(self) -> None:
+        if self.rows is not None:
+            self.virtual_size = Size(0, len(self.rows))
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        row_index = int(self.scroll_offset.y) + y
+        base = self.rich_style
+        if self.rows is None or not len(self.rows):
+            lines = self.empty_message.split("\n")
+            if self.rows is not None and 1 <= y <= len(lines):
+                text = Text("  " + lines[y - 1], style=self.get_component_rich_style("timeline--empty"))
+                return self._strip(text, width, base)
+            return Strip.blank(width, base)
+        if row_index >= len(self.rows):
+            return Strip.blank(width, base)
+        row = self.rows[row_index]
+        if row.kind == "year":
+            text = Text(" " + row.label, style=self.get_component_rich_style("timeline--year"))
+            return self._strip(text, width, base)
+        if row.kind == "month":
+            text = Text("   " + row.label, style=self.get_component_rich_style("timeline--month"))
+            return self._strip(text, width, base)
+        event = self.corpus.events[row.position]
+        text = self._event_text(event, width, row.position in self.matches)
+        style = base
+        if row_index == self.cursor_row:
+            cursor = self.get_component_rich_style("timeline--cursor")
+            if not self.has_focus:
+                cursor = cursor + Style(bold=False)
+            text.stylize(cursor)
+            style = base + cursor
+        return self._strip(text, width, style)
+
+    def _strip(self, text: Text, width: int, style: Style) -> Strip:
+        text.end = ""
+        text.no_wrap = True
+        text.overflow = "ellipsis"
+        text.truncate(width, overflow="ellipsis", pad=True)
+        segments = list(text.render(self.app.console))
+        return Strip(segments).adjust_cell_length(width, style).apply_style(style) if segments else Strip.blank(width, style)
+
+    def _event_text(self, event: Event, width: int, matched: bool) -> Text:
+        date_w = 13
+        marks_w = 5
+        actors_w = 0 if width < 70 else min(34, max(16, width // 4))
+        title_w = max(8, width - 2 - date_w - marks_w - actors_w - (2 if actors_w else 0))
+        text = Text()
+        if matched:
+            text.append("▌", Style(color=self.get_component_rich_style("timeline--match").color))
+            text.append(" ")
+        else:
+            text.append("  ")
+        # Date: as precise as known; approximate/uncertain marked where the eye falls.
+        date = event.date
+        label = short_date(date)
+        prefix = "c." if date.approximate else ""
+        suffix = "?" if (date.uncertain or date.unknown_end or date.unknown_start) else ""
+        qualifier = self.get_component_rich_style("timeline--qualifier")
+        date_text = Text()
+        if prefix:
+            date_text.append(prefix, qualifier)
+        date_text.append(safe_line(label), qualifier if (prefix or suffix) else self.get_component_rich_style("timeline--date"))
+        if suffix:
+            date_text.append(suffix, qualifier)
+        date_text.truncate(date_w - 1, overflow="ellipsis", pad=True)
+        text.append_text(date_text)
+        text.append(" ")
+        # Title, with search matches marked.
+        title = safe_line(event.title)
+        title_text = Text(title, style=self.get_component_rich_style("timeline--draft" if event.draft else "timeline--title"))
+        if self.pattern and matched:
+            match_style = self.get_component_rich_style("timeline--match")
+            for s, e in self.pattern.spans(title):
+                title_text.stylize(match_style, s, e)
+        if event.draft:
+            title_text = Text.assemble(("draft ", self.get_component_rich_style("timeline--draft")), title_text)
+        title_text.truncate(title_w, overflow="ellipsis", pad=True)
+        text.append_text(title_text)
+        if actors_w:
+            text.append("  ")
+            names = [self.corpus.actors[a].name for a in event.actors]
+            shown = _join_fitting(names, actors_w)
+            actors_text = Text(safe_line(shown), style=self.get_component_rich_style("timeline--actors"))
+            actors_text.truncate(actors_w, overflow="ellipsis", pad=True)
+            text.append_text(actors_text)
+        # Marks: number of sources, disagreement, quotes that do not anchor.
+        n = event.source_count
+        text.append(f"{n:>2}", self.get_component_rich_style("timeline--sources"))
+        text.append(" ≠" if event.claims else "  ", self.get_component_rich_style("timeline--claim"))
+        unanchored = any(not q.anchored for q in event.quotes)
+        text.append("!" if unanchored else " ", self.get_component_rich_style("timeline--problem"))
+        return text
+
+
+def _join_fitting(names: list[str], width: int) -> str:
+    """'A, B +2' fitting in ``width`` cells (the first name alone if nothing else fits)."""
+    if not names:
+        return ""
+    shown: list[str] = []
+    for i, name in enumerate(names):
+        rest = len(names) - i - 1
+        candidate = ", ".join([*shown, name]) + (f" +{rest}" if rest else "")
+        if cell_len(candidate) > width and shown:
+            return ", ".join(shown) + f" +{len(names) - len(shown)}"
+        shown.append(name)
+    return ", ".join(shown)
+
+
+__all__ = ["TimelineView"]
