@@ -7,6 +7,7 @@ with messages; nothing reaches sideways into a sibling.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable
 from dataclasses import replace
 
@@ -69,8 +70,8 @@ class TimelineApp(App[int]):
         Binding("right_square_bracket", "quote(1)", "Next quote", show=False, id="app.next-quote"),
         Binding("y", "copy", "Copy quote", id="app.copy"),
         Binding("p", "problems", "Problems", show=False, id="app.problems"),
-        Binding("tab", "cycle_pane(1)", "Next pane", show=False, id="app.next-pane"),
-        Binding("shift+tab", "cycle_pane(-1)", "Previous pane", show=False, id="app.previous-pane"),
+        Binding("tab", "cycle_pane(1)", "Next pane", show=False, id="app.next-pane", priority=True),
+        Binding("shift+tab", "cycle_pane(-1)", "Previous pane", show=False, id="app.previous-pane", priority=True),
         Binding("escape", "escape", "Back", show=False, id="app.escape"),
     ]
 
@@ -263,22 +264,25 @@ class TimelineApp(App[int]):
         self._hide_find()
         self.refresh_view()
 
-    def _jump_to_match(self, delta: int, *, from_start: bool) -> None:
+    def _jump_to_match(self, delta: int, *, from_start: bool) -> int | None:
+        """Move to a matching event; return its index among the matches."""
         if not self.match_positions:
-            return
-        current = self.current_event.position if self.current_event else -1
+            return None
+        matches = self.match_positions
+        # The timeline's cursor is the truth even before its Highlighted message arrives.
+        cursor_event = self.query_one(TimelineView).current_event
+        current = cursor_event.position if cursor_event else -1
         if from_start:
-            target = self.match_positions[0]
+            index = 0
         elif delta == 0:
-            later = [p for p in self.match_positions if p >= current]
-            target = later[0] if later else self.match_positions[0]
+            index = bisect.bisect_left(matches, current)
         elif delta > 0:
-            later = [p for p in self.match_positions if p > current]
-            target = later[0] if later else self.match_positions[0]
+            index = bisect.bisect_right(matches, current)
         else:
-            earlier = [p for p in self.match_positions if p < current]
-            target = earlier[-1] if earlier else self.match_positions[-1]
-        self.query_one(TimelineView).move_to_position(target)
+            index = bisect.bisect_left(matches, current) - 1
+        index %= len(matches)
+        self.query_one(TimelineView).move_to_position(matches[index])
+        return index
 
     def action_next_match(self, delta: int) -> None:
         if not self.find_text.strip():
@@ -288,9 +292,8 @@ class TimelineApp(App[int]):
             self.bell()
             self.notify("No event matches the search.", timeout=3)
             return
-        self._jump_to_match(delta, from_start=False)
-        index = self.match_positions.index(self.current_event.position) + 1 if self.current_event and self.current_event.position in self.match_positions else 0
-        self.notify(f"Match {index} of {len(self.match_positions)}", timeout=1.5)
+        index = self._jump_to_match(delta, from_start=False)
+        self.notify(f"Match {index + 1} of {len(self.match_positions)}", timeout=1.5)
 
     def action_toggle_narrow(self) -> None:
         if not self.find_text.strip():

@@ -14,6 +14,7 @@ from __future__ import annotations
 import bisect
 import difflib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .textfold import fold
@@ -310,18 +311,30 @@ _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s+")
 
 
-def context(text: str, start: int, end: int, max_chars: int | None = None) -> Context:
+def context(
+    text: str,
+    start: int,
+    end: int,
+    max_chars: int | None = None,
+    barriers: Iterable[tuple[int, int]] = (),
+) -> Context:
     """The paragraph(s) containing ``text[start:end]``, optionally clipped.
 
-    Paragraphs are separated by blank lines.  With ``max_chars``, a long
-    paragraph is clipped to whole sentences around the quote (never cutting
-    the quote itself).
+    Paragraphs are separated by blank lines, and by the ``barriers`` spans
+    (excluded passages: boilerplate inside a paragraph is not context).  With
+    ``max_chars``, a long paragraph is clipped to whole sentences around the
+    quote (never cutting the quote itself).
     """
     para_start = 0
     for m in _BLANK_LINE.finditer(text, 0, start):
         para_start = m.end()
     m = _BLANK_LINE.search(text, end)
     para_end = m.start() if m else len(text)
+    for b_start, b_end in barriers:
+        if b_end <= start:
+            para_start = max(para_start, b_end)
+        elif b_start >= end:
+            para_end = min(para_end, b_start)
     # A quote that itself ends a paragraph keeps that paragraph only.
     para_end = max(para_end, end)
     clip_start, clip_end = para_start, para_end

@@ -114,7 +114,8 @@ class Quote:
         """The paragraph around the quote (``None`` for an unanchored quote)."""
         if self.start is None or self.end is None:
             return None
-        return context(self.document.text, self.start, self.end, max_chars)
+        barriers = [(ex.start, ex.end) for ex in self.document.exclusions]
+        return context(self.document.text, self.start, self.end, max_chars, barriers)
 
     def line(self) -> int | None:
         if self.start is None:

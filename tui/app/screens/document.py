@@ -97,7 +97,7 @@ class DocumentView(ScrollView, can_focus=True):
     ]
 
     def __init__(self, document: Document, quotes: list[Quote], current: int, pattern: SearchPattern | None) -> None:
-        super().__init__(id="document-view")
+        super().__init__()
         self.document = document
         self.quotes = quotes
         self.current = current
@@ -260,7 +260,7 @@ class DocumentScreen(Screen):
     def action_close(self) -> None:
         self.dismiss(self.quote_index)
 
-    def action_quote(self, delta: int) -> None:
+    async def action_quote(self, delta: int) -> None:
         quotes = self.event.quotes
         if not quotes:
             return
@@ -270,8 +270,8 @@ class DocumentScreen(Screen):
         view = self.query_one(DocumentView)
         if self.quote.document is not old_doc:
             new_view = self._view(self.quote.document)
-            view.remove()
-            self.mount(new_view, after="#document-header")
+            await view.remove()
+            await self.mount(new_view, after="#document-header")
             new_view.focus()
             self.call_after_refresh(new_view.scroll_to_quote, new_view.current)
         else:
