@@ -323,12 +323,22 @@ def cmd_schema() -> int:
     return 0
 
 
+EAGER_VERIFY_QUOTES = 50_000  # up to this many quotes, the app checks them all before it opens
+
+
 def cmd_open(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from .model.loader import load_corpus
 
     source = _corpus_source(args)
     try:
-        corpus = load_corpus(source, allow_unanchored=True)
+        corpus = load_corpus(source, allow_unanchored=True, verify=False)
+        if sum(len(e.quotes) for e in corpus.events) <= EAGER_VERIFY_QUOTES:
+            # Small enough to check every quote before showing anything: a corpus
+            # with problems other than unanchored quotes does not open.
+            corpus.verify()
+            blocking = [p for p in corpus.errors if not p.is_anchor_problem]
+            if blocking:
+                raise CorpusError(corpus.problems)
     except CorpusError as exc:
         _print_problems(exc.problems, sys.stderr)
         sys.stderr.write(f"{printable(str(source))}: cannot be opened: fix these problems first (`{PROG} check` lists them)\n")

@@ -8,6 +8,8 @@ with messages; nothing reaches sideways into a sibling.
 from __future__ import annotations
 
 import bisect
+import os
+import time
 from collections.abc import Iterable
 from dataclasses import replace
 
@@ -22,7 +24,7 @@ from textual.widgets import Footer, Input, Static
 from ..model.corpus import Corpus, Event, Query, Quote
 from ..model.dates import EDTFDate
 from ..model.search import SearchPattern
-from ..model.view import TimelineRows
+from ..model.view import ActorCounter, TimelineRows
 from .keymap import load_keymap
 from .screens.dialogs import DateRangeScreen, HelpScreen, ProblemsScreen
 from .screens.document import DocumentScreen, DocumentView
@@ -31,6 +33,9 @@ from .widgets.actors import ActorFilterInput, ActorList, ActorPane
 from .widgets.timeline import TimelineView
 from .widgets.viewer import QuoteViewer
 
+FIRST_PAINT_ENV = "TIMELINE_EXPLORER_FIRST_PAINT"
+TRACE_ENV = "TIMELINE_EXPLORER_TRACE"
+BACKGROUND_SEARCH = 50_000  # from this many events, searches run in a worker thread
 NARROW = 100  # below this width, the actor pane folds away and the viewer goes under the timeline
 WIDE = 160  # from this width, the panes get more room
 
@@ -91,6 +96,12 @@ class TimelineApp(App[int]):
         self.shown_count = 0
         self.last_copied: str | None = None
         self._find_timer = None
+        self._trace_path = os.environ.get(TRACE_ENV)
+        self._trace_open: dict[str, int] = {}
+        self.searching = False
+        self.verifying: float | None = None
+        self._jump_after_search: bool | None = None
+        self.selection = range(0)
 
     # -- layout -------------------------------------------------------------
 
@@ -105,20 +116,66 @@ class TimelineApp(App[int]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.theme = "textual-dark"
+        marker = os.environ.get(FIRST_PAINT_ENV)
+        if marker:
+            # Benchmarks: record when the first screen has been written to the terminal.
+            self.call_after_refresh(_record_first_paint, marker)
+        if self.theme != "textual-dark":
+            self.theme = "textual-dark"  # fixed, for predictable screens and snapshots
         self._apply_keymap()
         self._apply_layout(self.size.width, self.size.height)
         select = None
         if self.start_event_id and self.start_event_id in self.corpus.events_by_id:
             select = self.corpus.events_by_id[self.start_event_id].position
-        self.refresh_view(select_position=select)
         if self.find_text and select is None:
-            self._jump_to_match(0, from_start=True)
+            self._jump_after_search = True
+        self.refresh_view(select_position=select)
         self.query_one(TimelineView).focus()
-        if self.corpus.unanchored:
-            n = len(self.corpus.unanchored)
-            self.notify(f"{n} quote{'s' if n != 1 else ''} no longer match their documents: press p to see them.",
-                        severity="warning", timeout=8)
+        if self.corpus.verified:
+            self._announce_problems()
+        else:
+            self._verify_in_background()
+
+    def _announce_problems(self) -> None:
+        errors = self.corpus.errors
+        if errors:
+            unanchored = len(self.corpus.unanchored)
+            other = len(errors) - unanchored
+            parts = []
+            if unanchored:
+                parts.append(f"{unanchored} quote{'s' if unanchored != 1 else ''} no longer match their documents")
+            if other:
+                parts.append(f"{other} other problem{'s' if other != 1 else ''}")
+            self.notify(" and ".join(parts) + ": press p to see them.", severity="warning", timeout=8)
+
+    def _verify_in_background(self) -> None:
+        """Anchor every quote after the first paint, showing progress; then warm the search index."""
+        self.verifying = 0.0
+        self._refresh_header()
+
+        def progress(done: int, total: int) -> None:
+            if not worker.is_cancelled:
+                self.call_from_thread(self._verify_progress, done / max(1, total))
+
+        def work() -> None:
+            self.corpus.verify(progress=progress, cancelled=lambda: worker.is_cancelled)
+            if worker.is_cancelled:
+                return
+            self.call_from_thread(self._verified)
+            self.corpus.search_index()  # the first search of a big corpus need not wait for it
+
+        worker = self.run_worker(work, thread=True, group="verify", exit_on_error=False)
+
+    def _verify_progress(self, fraction: float) -> None:
+        self.verifying = fraction
+        self._refresh_header()
+
+    def _verified(self) -> None:
+        self.verifying = None
+        self._refresh_header()
+        self.query_one(TimelineView).refresh()
+        self.query_one(QuoteViewer).show(self.current_event, self.quote_index, self.pattern, force=True)
+        self._announce_problems()
 
     def _apply_keymap(self) -> None:
         ids = {b.id for b in _all_bindings() if b.id}
@@ -138,6 +195,23 @@ class TimelineApp(App[int]):
         self.set_class(width >= WIDE, "-wide")
         self.set_class(height < 22 or width < 70, "-tiny")
 
+    # -- benchmark tracing ---------------------------------------------------------
+
+    def trace_begin(self, name: str) -> None:
+        """Benchmarks: an action starts (only when TIMELINE_EXPLORER_TRACE names a file)."""
+        if self._trace_path:
+            self._trace_open[name] = time.perf_counter_ns()
+
+    def trace_end(self, name: str) -> None:
+        """Benchmarks: the action's result is on screen once the next refresh is written."""
+        if self._trace_path and name in self._trace_open:
+            start = self._trace_open.pop(name)
+            self.call_after_refresh(self._trace_write, name, start)
+
+    def _trace_write(self, name: str, start: int) -> None:
+        with open(self._trace_path, "a", encoding="utf-8") as handle:
+            handle.write(f"{name} {(time.perf_counter_ns() - start) / 1e6:.3f}\n")
+
     # -- state out --------------------------------------------------------------
 
     def effective_query(self) -> Query:
@@ -146,11 +220,10 @@ class TimelineApp(App[int]):
     def refresh_view(self, select_position: int | None = None) -> None:
         """Recompute what is shown from the state, and push it to the widgets."""
         query = self.effective_query()
-        positions = self.corpus.positions(query)
-        rows = TimelineRows(self.corpus, positions)
-        self.pattern = self.corpus.search_pattern(self.find_text) if self.find_text.strip() else None
-        self.match_positions = self.corpus.matching(positions, self.find_text) if self.pattern else []
-        self.shown_count = len(positions)
+        selection = self.corpus.select(query)
+        self.selection = selection
+        rows = TimelineRows(self.corpus, selection)
+        self.shown_count = len(selection)
         if select_position is None and self.current_event is not None:
             select_position = self.current_event.position
         timeline = self.query_one(TimelineView)
@@ -160,10 +233,47 @@ class TimelineApp(App[int]):
         timeline.show(rows, matches=frozenset(self.match_positions), pattern=self.pattern,
                       select_position=select_position)
         actor_list = self.query_one(ActorList)
-        actor_list.show(counts=self.corpus.actor_counts(query), selected=query.actors, narrow=actor_list.narrow)
+        base = self.corpus.select(replace(query, actors=frozenset())) if query.actors else selection
+        actor_list.show(count=ActorCounter(self.corpus, base), selected=query.actors, narrow=actor_list.narrow)
+        self._search()
         self._refresh_header()
-        # The viewer follows the timeline's cursor (Highlighted); refresh it for the new search.
+
+    def _search(self) -> None:
+        """Find the events matching the search among those shown: at once, or in a worker for big corpora."""
+        text = self.find_text
+        selection = self.selection
+        if not text.strip():
+            self._show_matches(text, None, [])
+            return
+        pattern = self.corpus.search_pattern(text)
+        if len(self.corpus.events) < BACKGROUND_SEARCH:
+            self._show_matches(text, pattern, self.corpus.search(text, selection))
+            return
+        self.searching = True
+        self._refresh_header()
+
+        def work() -> None:
+            matches = self.corpus.search(text, selection)
+            if not worker.is_cancelled:
+                self.call_from_thread(self._show_matches, text, pattern, matches)
+
+        worker = self.run_worker(work, thread=True, exclusive=True, group="search", exit_on_error=False)
+
+    def _show_matches(self, text: str, pattern: SearchPattern | None, matches: list[int]) -> None:
+        if text != self.find_text:
+            return  # a newer search is on its way
+        self.searching = False
+        self.pattern = pattern
+        self.match_positions = matches
+        timeline = self.query_one(TimelineView)
+        timeline.set_matches(frozenset(matches), pattern)
+        self._refresh_header()
         self.query_one(QuoteViewer).show(self.current_event, self.quote_index, self.pattern)
+        if self._jump_after_search is not None:
+            from_start = self._jump_after_search
+            self._jump_after_search = None
+            self._jump_to_match(0, from_start=from_start)
+        self.trace_end("search")
 
     def _refresh_header(self) -> None:
         total = len(self.corpus.events)
@@ -171,10 +281,14 @@ class TimelineApp(App[int]):
         filters = replace(self.query_state, text="").describe(self.corpus)
         if filters:
             parts.append((safe_line(filters), "bold yellow"))
-        if self.find_text.strip():
+        if self.find_text.strip() and self.searching:
+            parts.append((f"searching “{safe_line(self.find_text.strip())}”…", "bold cyan"))
+        elif self.find_text.strip():
             n = len(self.match_positions)
             only = " (only matches shown)" if self.narrow_to_find else ""
             parts.append((f"search “{safe_line(self.find_text.strip())}”: {n} match{'es' if n != 1 else ''}{only}", "bold cyan"))
+        if self.verifying is not None:
+            parts.append((f"checking quotes {self.verifying:.0%}", "italic"))
         if self.corpus.unanchored:
             parts.append((f"{len(self.corpus.unanchored)} unanchored (p)", "bold red"))
         title = (safe_line(self.corpus.title), "bold")
@@ -200,10 +314,12 @@ class TimelineApp(App[int]):
 
     @on(ActorList.Toggled)
     def _actor_toggled(self, message: ActorList.Toggled) -> None:
+        self.trace_begin("toggle")
         actors = set(self.query_state.actors)
         actors.symmetric_difference_update({message.actor_id})
         self.query_state = replace(self.query_state, actors=frozenset(actors))
         self.refresh_view()
+        self.trace_end("toggle")
 
     @on(Input.Changed, "#find")
     def _find_changed(self, message: Input.Changed) -> None:
@@ -213,9 +329,13 @@ class TimelineApp(App[int]):
         self._find_timer = self.set_timer(0.12, lambda: self._apply_find(message.value))
 
     def _apply_find(self, text: str) -> None:
+        self.trace_begin("search")
         self.find_text = text
-        self.refresh_view()
-        self._jump_to_match(0, from_start=False)
+        self._jump_after_search = False
+        if self.narrow_to_find:
+            self.refresh_view()
+        else:
+            self._search()
 
     @on(Input.Submitted, "#find")
     def _find_submitted(self, message: Input.Submitted) -> None:
@@ -488,6 +608,11 @@ def _all_bindings() -> list[Binding]:
         *QuoteViewer.BINDINGS, *DocumentScreen.BINDINGS, *DocumentView.BINDINGS, *FindInput.BINDINGS,
         *HelpScreen.BINDINGS, *ProblemsScreen.BINDINGS, *DateRangeScreen.BINDINGS,
     ]
+
+
+def _record_first_paint(path: str) -> None:
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write(f"{time.time_ns()}\n")
 
 
 def citation_text(quote: Quote) -> str:

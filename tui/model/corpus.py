@@ -1,20 +1,31 @@
-"""The loaded corpus: documents, actors, events with resolved quotes, claims.
+"""The loaded corpus: documents, actors, events with their quotes, claims.
 
 These are the objects the app and the command line work with.  They are built
-by ``loader.load_corpus`` (which validates everything) and are read-only by
-convention.  Nothing here imports Textual.
+by ``loader.load_corpus`` and read-only by convention.  Nothing here imports
+Textual.
+
+Quotes are anchored by ``Corpus.verify``: document by document, reading each
+text once and letting it go again, so a corpus of a million events opens
+without holding every document in memory.  ``load_corpus`` verifies before
+it returns unless asked not to (the app does that in the background).
+
+Queries work on timeline *positions* (indexes into ``Corpus.events``).  A
+selection is a ``range`` or a sorted list of positions; filters are checked
+against parallel arrays, so a query costs in proportion to the smallest set
+involved, not to the corpus.
 """
 
 from __future__ import annotations
 
+import bisect
 import difflib
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
-from functools import cached_property
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .anchoring import Context, LineIndex, context
-from .dates import EDTFDate
+from .anchoring import AnchorError, Context, LineIndex, context, resolve
+from .dates import EDTFDate, Precision
 from .errors import Problem
 from .search import AliasTable, SearchPattern
 from .textfold import fold
@@ -27,9 +38,13 @@ __all__ = [
     "Event",
     "Exclusion",
     "Period",
+    "Query",
     "Quote",
+    "Selection",
     "Statement",
 ]
+
+Selection = range | list[int]
 
 
 @dataclass(slots=True, eq=False)
@@ -41,29 +56,53 @@ class Exclusion:
     reason: str = ""
 
 
-@dataclass(eq=False)
 class Document:
-    id: str
-    path: str  # as written in corpus.json, relative to the corpus folder
-    file: Path
-    title: str = ""
-    outlet: str = ""
-    published: EDTFDate | None = None
-    url: str = ""
-    note: str = ""
-    exclusions: list[Exclusion] = field(default_factory=list)
-    _text: str | None = field(default=None, repr=False)
+    """A source document; its text is read from its file when first needed."""
+
+    __slots__ = ("id", "path", "file", "title", "outlet", "published", "url", "note", "exclusions",
+                 "selectors", "_text", "_lines", "_keep", "_lock")
+
+    def __init__(self, id: str, path: str, file: Path, title: str = "", outlet: str = "",
+                 published: EDTFDate | None = None, url: str = "", note: str = "",
+                 selectors: Sequence = (), text: str | None = None) -> None:
+        self.id = id
+        self.path = path  # as written in corpus.json, relative to the corpus folder
+        self.file = file
+        self.title = title
+        self.outlet = outlet
+        self.published = published
+        self.url = url
+        self.note = note
+        self.selectors = list(selectors)  # the exclude selectors, resolved by Corpus.verify
+        self.exclusions: list[Exclusion] = []
+        self._text = text
+        self._keep = text is not None
+        self._lines: LineIndex | None = None
+        self._lock = threading.Lock()
 
     @property
     def text(self) -> str:
-        """The document's text, exactly as in its file (read on first use)."""
-        if self._text is None:
-            self._text = self.file.read_bytes().decode("utf-8")
-        return self._text
+        """The document's text, exactly as in its file (read on first use, then kept)."""
+        text = self._text
+        if text is None:
+            with self._lock:
+                if self._text is None:
+                    self._text = self.file.read_bytes().decode("utf-8")
+                text = self._text
+        self._keep = True
+        return text
 
-    @cached_property
+    def _borrow_text(self) -> str:
+        """The text for a one-off pass (verification), without keeping it afterwards."""
+        if self._text is not None:
+            return self._text
+        return self.file.read_bytes().decode("utf-8")
+
+    @property
     def lines(self) -> LineIndex:
-        return LineIndex(self.text)
+        if self._lines is None:
+            self._lines = LineIndex(self.text)
+        return self._lines
 
     @property
     def label(self) -> str:
@@ -87,17 +126,27 @@ class Document:
         return None
 
 
-@dataclass(eq=False)
 class Quote:
-    """A verbatim passage of a document, resolved to offsets when it anchors."""
+    """A verbatim passage of a document, resolved to offsets once anchored.
 
-    document: Document
-    exact: str
-    prefix: str = ""
-    suffix: str = ""
-    start: int | None = None
-    end: int | None = None
-    problem: Problem | None = None
+    ``owner`` is the event or claim citing it and ``slot`` its index in the
+    owner's list, which locate it in corpus.json for diagnostics.
+    """
+
+    __slots__ = ("document", "exact", "prefix", "suffix", "start", "end", "problem", "owner", "slot", "checked")
+
+    def __init__(self, document: Document, exact: str, prefix: str = "", suffix: str = "",
+                 owner: object = None, slot: int = 0) -> None:
+        self.document = document
+        self.exact = exact
+        self.prefix = prefix
+        self.suffix = suffix
+        self.start: int | None = None
+        self.end: int | None = None
+        self.problem: Problem | None = None
+        self.owner = owner
+        self.slot = slot
+        self.checked = False  # anchoring attempted (by Corpus.verify)
 
     @property
     def anchored(self) -> bool:
@@ -105,29 +154,44 @@ class Quote:
 
     @property
     def text(self) -> str:
-        """The quoted text: ``document.text[start:end]`` when anchored."""
-        if self.start is None or self.end is None:
-            return self.exact
-        return self.document.text[self.start : self.end]
+        """The quoted text: ``document.text[start:end]``, which is ``exact`` once anchored."""
+        return self.exact
 
     def context(self, max_chars: int | None = None) -> Context | None:
-        """The paragraph around the quote (``None`` for an unanchored quote)."""
+        """The paragraph around the quote (``None`` for a quote that does not anchor)."""
+        if not self.checked:
+            self._anchor_now()
         if self.start is None or self.end is None:
             return None
         barriers = [(ex.start, ex.end) for ex in self.document.exclusions]
         return context(self.document.text, self.start, self.end, max_chars, barriers)
 
     def line(self) -> int | None:
+        if not self.checked:
+            self._anchor_now()
         if self.start is None:
             return None
         return self.document.lines.line_col(self.start)[0]
 
+    def _anchor_now(self) -> None:
+        # Shown before the background verification reached it: anchor this one
+        # quote now (its problem, if any, is reported by the verification).
+        try:
+            start, end = resolve(self.document.text, self.exact, self.prefix, self.suffix, self.document.lines)
+        except (AnchorError, OSError, UnicodeDecodeError):
+            return
+        self.start, self.end = start, end
 
-@dataclass(eq=False)
+
 class Statement(Quote):
     """One source's version in a claim."""
 
-    value: str = ""
+    __slots__ = ("value",)
+
+    def __init__(self, document: Document, exact: str, prefix: str = "", suffix: str = "",
+                 owner: object = None, slot: int = 0, value: str = "") -> None:
+        super().__init__(document, exact, prefix, suffix, owner, slot)
+        self.value = value
 
 
 @dataclass(eq=False)
@@ -145,22 +209,33 @@ class Actor:
         return (self.name, *self.aliases)
 
 
-@dataclass(eq=False)
 class Event:
-    id: str
-    date: EDTFDate
-    title: str
-    summary: str = ""
-    type: str = ""
-    tags: tuple[str, ...] = ()
-    actors: tuple[str, ...] = ()
-    quotes: tuple[Quote, ...] = ()
-    date_note: str = ""
-    draft: bool = False
-    confidence: float | None = None
-    note: str = ""
-    claims: list[str] = field(default_factory=list)  # ids of claims about this event
-    position: int = -1  # index in timeline order
+    __slots__ = ("id", "date", "title", "summary", "type", "tags", "actors", "quotes", "date_note", "draft",
+                 "confidence", "note", "claims", "position", "index", "_haystack")
+
+    def __init__(self, id: str, date: EDTFDate, title: str, summary: str = "", type: str = "",
+                 tags: tuple[str, ...] = (), actors: tuple[str, ...] = (), quotes: tuple[Quote, ...] = (),
+                 date_note: str = "", draft: bool = False, confidence: float | None = None, note: str = "",
+                 index: int = -1) -> None:
+        self.id = id
+        self.date = date
+        self.title = title
+        self.summary = summary
+        self.type = type
+        self.tags = tags
+        self.actors = actors
+        self.quotes = quotes
+        self.date_note = date_note
+        self.draft = draft
+        self.confidence = confidence
+        self.note = note
+        self.claims: list[str] = []  # ids of the claims about this event
+        self.position = -1  # index in timeline order
+        self.index = index  # index in corpus.json's "events"
+        self._haystack: str | None = None
+
+    def __repr__(self) -> str:
+        return f"Event({self.id!r}, {self.date.text!r}, {self.title!r})"
 
     @property
     def documents(self) -> list[Document]:
@@ -172,16 +247,21 @@ class Event:
 
     @property
     def source_count(self) -> int:
-        return len({q.document.id for q in self.quotes})
+        quotes = self.quotes
+        if len(quotes) == 1:
+            return 1
+        return len({q.document.id for q in quotes})
 
     @property
     def disputed(self) -> bool:
         return bool(self.claims)
 
-    @cached_property
+    @property
     def haystack(self) -> str:
         """Folded search text: title, summary and quote texts."""
-        return fold("\n".join([self.title, self.summary, *(q.text for q in self.quotes)]))
+        if self._haystack is None:
+            self._haystack = fold("\n".join([self.title, self.summary, *(q.exact for q in self.quotes)]))
+        return self._haystack
 
 
 @dataclass(eq=False)
@@ -192,6 +272,8 @@ class Claim:
     about: str
     statements: tuple[Statement, ...]
     events: tuple[str, ...] = ()
+    index: int = -1  # index in corpus.json's "claims"
+    explicit: bool = True  # events given in the file (else derived from shared passages)
 
 
 @dataclass(eq=False)
@@ -240,8 +322,30 @@ class Query:
         return "; ".join(parts)
 
 
+# A span longer than this (seconds) is a "wide" event: date filters check
+# those one by one, and every other event by two bisections.
+_WIDE = 400 * 86_400
+
+
+def heading_key(date: EDTFDate) -> tuple[int, int]:
+    """(year, month) a timeline files a date under; month 0 for coarser dates.
+
+    Non-decreasing along the timeline order, so every key covers one
+    contiguous run of positions.  Open-start dates come first, under year
+    ``-inf`` (as ``(-2**63, 0)``).
+    """
+    if date.open_start or date.lower == float("-inf"):
+        return (-(2**63), 0)
+    year, month = date.year_month()
+    if year is None:
+        return (-(2**63), 0)
+    if date.precision < Precision.SEASON or month is None:
+        return (year, 0)
+    return (year, month)
+
+
 class Corpus:
-    """A validated corpus, events in timeline order, with indexes for queries."""
+    """A corpus, events in timeline order, with indexes for queries."""
 
     def __init__(
         self,
@@ -256,6 +360,9 @@ class Corpus:
         claims: dict[str, Claim],
         periods: list[Period],
         problems: list[Problem],
+        reporter: Callable[..., Problem] | None = None,
+        reader: Callable[[Document], str | None] | None = None,
+        extra_quotes: Sequence[Quote] = (),
     ) -> None:
         self.title = title
         self.description = description
@@ -267,17 +374,51 @@ class Corpus:
         self.claims = claims
         self.periods = periods
         self.problems = problems
+        self.verified = False
+        self._reporter = reporter
+        self._reader = reader
+        self._extra_quotes = list(extra_quotes)  # quotes of records that could not be built, still checked
         self.events_by_id = {e.id: e for e in events}
+        n = len(events)
+        lowers: list[int | float] = [0] * n
+        uppers: list[int | float] = [0] * n
+        by_actor: dict[str, list[int]] = {}
+        by_type: dict[str, list[int]] = {}
+        type_ids: dict[str, int] = {}
+        type_of = [0] * n
+        wide: list[int] = []
         for i, event in enumerate(events):
             event.position = i
-        # Direct participation, and the coalitions each actor belongs to.
-        self._by_actor: dict[str, list[int]] = {}
-        self._by_type: dict[str, list[int]] = {}
-        for i, event in enumerate(events):
-            for actor in dict.fromkeys(event.actors):
-                self._by_actor.setdefault(actor, []).append(i)
-            self._by_type.setdefault(event.type, []).append(i)
+            date = event.date
+            lowers[i] = lo = date.lower
+            uppers[i] = hi = date.upper
+            if hi - lo > _WIDE:
+                wide.append(i)
+            for actor in event.actors:
+                lst = by_actor.get(actor)
+                if lst is None:
+                    by_actor[actor] = [i]
+                elif lst[-1] != i:
+                    lst.append(i)
+            t = event.type
+            tid = type_ids.get(t)
+            if tid is None:
+                tid = type_ids[t] = len(type_ids)
+                by_type[t] = []
+            by_type[t].append(i)
+            type_of[i] = tid
+        self._lowers = lowers
+        self._uppers = uppers
+        self._wide = wide
+        self._by_actor = by_actor
+        self._by_type = by_type
+        self._type_ids = type_ids
+        self._type_of = type_of
         self._containers = _containers(actors)
+        self._expanded: dict[str, list[int]] = {}
+        self._groups: list[tuple[tuple[int, int], int, int]] | None = None
+        self._search_index: SearchIndex | None = None
+        self._search_lock = threading.Lock()
         self.aliases = AliasTable.from_spellings(a.spellings for a in actors.values())
 
     # -- facts --------------------------------------------------------------
@@ -285,6 +426,10 @@ class Corpus:
     @property
     def unanchored(self) -> list[Problem]:
         return [p for p in self.problems if p.is_anchor_problem and p.severity == "error"]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
 
     @property
     def warnings(self) -> list[Problem]:
@@ -300,7 +445,7 @@ class Corpus:
 
     def events_of(self, actor_id: str) -> list[Event]:
         """Events the actor takes part in, directly or through its coalitions."""
-        return [self.events[i] for i in sorted(self._positions_for_actor(actor_id))]
+        return [self.events[i] for i in self.actor_positions(actor_id)]
 
     def resolve_actor(self, token: str) -> str:
         """The id of the actor named by ``token``: an id, a name or an alias.
@@ -329,71 +474,350 @@ class Corpus:
         for c in self.claims.values():
             yield from c.statements
 
+    # -- verification -------------------------------------------------------------
+
+    def verify(
+        self,
+        progress: Callable[[int, int], None] | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> list[Problem]:
+        """Anchor every quote and exclusion; return (and record) what does not anchor.
+
+        Goes document by document, reading each text once; documents nobody
+        has opened for display are let go again afterwards.  Safe to run in a
+        worker thread while the corpus is being shown.
+        """
+        by_doc: dict[str, list[Quote]] = {}
+        for quote in [*self.quotes(), *self._extra_quotes]:
+            by_doc.setdefault(quote.document.id, []).append(quote)
+        found: list[Problem] = []
+        total = len(self.documents)
+        for done, doc in enumerate(self.documents.values(), 1):
+            if cancelled is not None and cancelled():
+                return found
+            text = self._read(doc)
+            if text is None:
+                for quote in by_doc.get(doc.id, ()):
+                    quote.checked = True  # the document's own problem says why
+                continue
+            lines = doc._lines
+            exclusions: list[Exclusion] = []
+            for j, sel in enumerate(doc.selectors):
+                try:
+                    start, end = resolve(text, sel.exact, sel.prefix, sel.suffix, lines)
+                except AnchorError as exc:
+                    found.append(self._report(f".exclude[{j}]", "exclude", doc, sel.exact,
+                                              f"{exc.message} (in {self._doc_shown(doc)})", exc.hint,
+                                              f"anchor-exclude-{exc.kind}"))
+                    continue
+                exclusions.append(Exclusion(start, end, getattr(sel, "reason", "")))
+            exclusions.sort(key=lambda e: (e.start, e.end))
+            doc.exclusions = exclusions
+            for quote in by_doc.get(doc.id, ()):
+                problem = self._anchor(quote, text, lines, doc)
+                if problem is not None:
+                    found.append(problem)
+            if not doc._keep:
+                doc._text = None  # nobody is reading it: let it go
+            if progress is not None:
+                progress(done, total)
+        self._link_claims()
+        self.verified = True
+        return found
+
+    def _read(self, doc: Document) -> str | None:
+        if doc._text is not None:
+            return doc._text
+        if self._reader is not None:
+            return self._reader(doc)
+        try:
+            return doc._borrow_text()
+        except (OSError, UnicodeDecodeError) as exc:
+            self.problems.append(Problem(str(self._doc_shown(doc)), "", f"cannot be read: {exc}", "", None, "error", "document"))
+            return None
+
+    def _anchor(self, quote: Quote, text: str, lines: LineIndex | None, doc: Document) -> Problem | None:
+        quote.checked = True
+        location = _location(quote)
+        try:
+            start, end = resolve(text, quote.exact, quote.prefix, quote.suffix, lines)
+        except AnchorError as exc:
+            quote.start = quote.end = None
+            quote.problem = self._report(location, "quote", quote, quote.exact,
+                                         f"{exc.message} (in document {doc.id!r}, {self._doc_shown(doc)})",
+                                         exc.hint, f"anchor-{exc.kind}")
+            return quote.problem
+        excluded = None
+        for ex in doc.exclusions:
+            if ex.start < end and start < ex.end:
+                excluded = ex
+                break
+        if excluded is not None:
+            quote.start = quote.end = None
+            reason = f" ({excluded.reason})" if excluded.reason else ""
+            quote.problem = self._report(
+                location, "quote", quote, quote.exact,
+                f"the quote (line {(lines or LineIndex(text)).line_col(start)[0]} of {self._doc_shown(doc)}) is inside a passage "
+                f"marked as not citable{reason}",
+                "quote the article itself, not its boilerplate, captions or comments", "anchor-excluded")
+            return quote.problem
+        quote.start, quote.end = start, end
+        return None
+
+    def _report(self, location: str, kind: str, subject: object, exact: str | None, message: str, hint: str,
+                code: str) -> Problem:
+        if self._reporter is not None:  # the loader records it, located in corpus.json
+            return self._reporter(location, kind, subject, exact, message, hint, code)
+        problem = Problem(str(self.file), location, message, hint, None, "error", code)
+        self.problems.append(problem)
+        return problem
+
+    def _doc_shown(self, doc: Document) -> str:
+        return str(self.file.parent / doc.path)
+
+    def _link_claims(self) -> None:
+        """Attach claims without an explicit event list to the events sharing their passages."""
+        derived = [c for c in self.claims.values() if not c.explicit]
+        if not derived:
+            return
+        by_doc: dict[str, list[tuple[int, int, Event]]] = {}
+        for event in self.events:
+            for q in event.quotes:
+                if q.start is not None:
+                    by_doc.setdefault(q.document.id, []).append((q.start, q.end, event))
+        for claim in derived:
+            linked: dict[str, None] = {}
+            for s in claim.statements:
+                if s.start is None:
+                    continue
+                for start, end, event in by_doc.get(s.document.id, ()):
+                    if start < s.end and s.start < end:
+                        linked[event.id] = None
+            claim.events = tuple(linked)
+            for event_id in linked:
+                event = self.events_by_id[event_id]
+                if claim.id not in event.claims:
+                    event.claims.append(claim.id)
+
     # -- queries ------------------------------------------------------------
 
     def search_pattern(self, text: str) -> SearchPattern:
         return SearchPattern(text, self.aliases)
 
-    def _positions_for_actor(self, actor_id: str) -> set[int]:
-        positions: set[int] = set(self._by_actor.get(actor_id, ()))
-        for coalition in self.containers(actor_id):
-            positions.update(self._by_actor.get(coalition, ()))
-        return positions
+    def actor_positions(self, actor_id: str) -> list[int]:
+        """Sorted positions of the events of ``actor_id``, directly or through its coalitions."""
+        cached = self._expanded.get(actor_id)
+        if cached is not None:
+            return cached
+        lists = [self._by_actor.get(actor_id, [])]
+        lists += [self._by_actor.get(c, []) for c in self.containers(actor_id)]
+        lists = [lst for lst in lists if lst]
+        if not lists:
+            result: list[int] = []
+        elif len(lists) == 1:
+            result = lists[0]
+        else:
+            result = sorted(set().union(*lists))
+        self._expanded[actor_id] = result
+        return result
+
+    def _date_range(self, query: Query) -> tuple[int, int, list[int]]:
+        """Positions [lo, hi) whose narrow dates overlap, plus the wide ones that do."""
+        lo_key = query.date_from.lower if query.date_from else None
+        hi_key = query.date_to.upper if query.date_to else None
+        n = len(self.events)
+        hi = bisect.bisect_right(self._lowers, hi_key) if hi_key is not None else n
+        lo = bisect.bisect_left(self._lowers, lo_key - _WIDE) if lo_key is not None else 0
+        lo = min(lo, hi)
+        extra = []
+        if lo_key is not None:
+            uppers = self._uppers
+            # Narrow events starting up to _WIDE before the range: check their end.
+            first_inside = bisect.bisect_left(self._lowers, lo_key, lo, hi)
+            found = {i for i in range(lo, first_inside) if uppers[i] >= lo_key}
+            lo = first_inside
+            for i in self._wide:
+                if i < lo and uppers[i] >= lo_key and (hi_key is None or self._lowers[i] <= hi_key):
+                    found.add(i)
+            extra = sorted(found)
+        return lo, hi, extra
+
+    def select(self, query: Query) -> Selection:
+        """Timeline positions of the events matching ``query``, ascending: a range or a list."""
+        n = len(self.events)
+        dated = query.date_from is not None or query.date_to is not None
+        candidates: Selection | None = None
+        # The actor filter gives the first candidate list (any of the actors).
+        if query.actors:
+            lists = [self.actor_positions(a) for a in query.actors]
+            candidates = lists[0] if len(lists) == 1 else sorted(set().union(*lists))
+        if dated:
+            lo, hi, extra = self._date_range(query)
+            if candidates is None:
+                candidates = range(lo, hi) if not extra else sorted({*extra, *range(lo, hi)})
+            else:
+                extra_set = set(extra)
+                candidates = [p for p in candidates if lo <= p < hi or p in extra_set]
+        type_ids = None
+        if query.types:
+            type_ids = {self._type_ids[t] for t in query.types if t in self._type_ids}
+            if candidates is None:
+                lists = [self._by_type[t] for t in query.types if t in self._by_type]
+                candidates = lists[0] if len(lists) == 1 else sorted(set().union(*lists))
+                type_ids = None
+            else:
+                type_of = self._type_of
+                candidates = [p for p in candidates if type_of[p] in type_ids]
+        if query.text.strip():
+            matches = self.search(query.text, candidates)
+            return matches
+        if candidates is None:
+            return range(n)
+        return candidates
 
     def positions(self, query: Query) -> list[int]:
-        """Timeline positions of the events matching ``query``, in order."""
-        candidates: set[int] | None = None
-        if query.actors:
-            candidates = set()
-            for actor in query.actors:
-                candidates |= self._positions_for_actor(actor)
-        if query.types:
-            by_type: set[int] = set()
-            for t in query.types:
-                by_type.update(self._by_type.get(t, ()))
-            candidates = by_type if candidates is None else candidates & by_type
-        ordered: Sequence[int] = sorted(candidates) if candidates is not None else range(len(self.events))
-        lower = query.date_from.lower if query.date_from else None
-        upper = query.date_to.upper if query.date_to else None
-        pattern = self.search_pattern(query.text) if query.text.strip() else None
-        result = []
-        events = self.events
-        for i in ordered:
-            event = events[i]
-            if lower is not None and event.date.upper < lower:
-                continue
-            if upper is not None and event.date.lower > upper:
-                continue
-            if pattern is not None and not pattern.matches(event.haystack):
-                continue
-            result.append(i)
-        return result
+        """Timeline positions of the events matching ``query``, in order (as a list)."""
+        return list(self.select(query))
 
     def query(self, query: Query) -> list[Event]:
         """The events matching ``query``, in timeline order."""
-        return [self.events[i] for i in self.positions(query)]
+        return [self.events[i] for i in self.select(query)]
+
+    def count_in(self, actor_id: str, base: Selection) -> int:
+        """How many of the actor's events (directly or via coalitions) are in ``base``."""
+        positions = self.actor_positions(actor_id)
+        if isinstance(base, range):
+            if base.start == 0 and base.stop >= len(self.events):
+                return len(positions)
+            return bisect.bisect_left(positions, base.stop) - bisect.bisect_left(positions, base.start)
+        if len(positions) < len(base) // 8:
+            count = 0
+            for p in positions:
+                i = bisect.bisect_left(base, p)
+                if i < len(base) and base[i] == p:
+                    count += 1
+            return count
+        return len(set(base).intersection(positions))
 
     def actor_counts(self, query: Query) -> dict[str, int]:
-        """For each actor, how many events selecting it would show under the other filters.
+        """For each actor, how many events selecting it would show under the other filters."""
+        base = self.select(replace(query, actors=frozenset()))
+        if not isinstance(base, range):
+            base_set = set(base)
+            return {a: len(base_set.intersection(self.actor_positions(a))) for a in self.actors}
+        return {a: self.count_in(a, base) for a in self.actors}
 
-        That is: the events it takes part in (directly or through its
-        coalitions) that also pass the query's date, type and search filters.
-        """
-        base = set(self.positions(replace(query, actors=frozenset())))
-        everything = len(base) == len(self.events)
-        counts = {}
-        for actor_id in self.actors:
-            positions = self._positions_for_actor(actor_id)
-            counts[actor_id] = len(positions) if everything else len(positions & base)
-        return counts
+    def search(self, text: str, within: Selection | None = None) -> list[int]:
+        """Positions of the events matching the search ``text`` (within a selection)."""
+        pattern = self.search_pattern(text)
+        if not pattern:
+            return list(within) if within is not None else list(range(len(self.events)))
+        events = self.events
+        if within is not None and len(within) < 20_000:
+            return [p for p in within if pattern.matches(events[p].haystack)]
+        index = self.search_index()
+        found = index.search(pattern)
+        if within is None:
+            return found
+        if isinstance(within, range):
+            return [p for p in found if within.start <= p < within.stop]
+        allowed = set(within)
+        return [p for p in found if p in allowed]
 
     def matching(self, positions: Iterable[int], text: str) -> list[int]:
         """The positions among ``positions`` whose event matches the search ``text``."""
         pattern = self.search_pattern(text)
         if not pattern:
             return []
-        events = self.events
-        return [p for p in positions if pattern.matches(events[p].haystack)]
+        if not isinstance(positions, (range, list)):
+            positions = list(positions)
+        return self.search(text, positions)
+
+    def search_index(self) -> SearchIndex:
+        """The index behind searches of large selections (built on first use)."""
+        with self._search_lock:
+            if self._search_index is None:
+                self._search_index = SearchIndex(self.events)
+            return self._search_index
+
+    def heading_groups(self) -> list[tuple[tuple[int, int], int, int]]:
+        """((year, month), first position, end position) of each run of one heading key."""
+        if self._groups is None:
+            groups: list[tuple[tuple[int, int], int, int]] = []
+            key_cache: dict[EDTFDate, tuple[int, int]] = {}
+            last = None
+            start = 0
+            for i, event in enumerate(self.events):
+                date = event.date
+                key = key_cache.get(date)
+                if key is None:
+                    key = key_cache[date] = heading_key(date)
+                if key != last:
+                    if last is not None:
+                        groups.append((last, start, i))
+                    last, start = key, i
+            if last is not None:
+                groups.append((last, start, len(self.events)))
+            self._groups = groups
+        return self._groups
+
+
+class SearchIndex:
+    """All events' folded search texts in one string, searched at C speed.
+
+    Each event's haystack is followed by a separator that no term can match
+    across (search terms never contain NUL).  A regex scan over the one string
+    finds candidate events for the rarest-looking term; the others are
+    checked on those candidates only.
+    """
+
+    def __init__(self, events: Sequence[Event]) -> None:
+        parts = []
+        offsets = []
+        pos = 0
+        for event in events:
+            offsets.append(pos)
+            hay = event.haystack
+            parts.append(hay)
+            pos += len(hay) + 1
+        self.offsets = offsets
+        self.text = "\x00".join(parts)
+        self.events = events
+
+    def search(self, pattern: SearchPattern) -> list[int]:
+        regexes = pattern.regexes
+        if not regexes:
+            return []
+        # The longest term is usually the most selective.
+        first = max(regexes, key=lambda r: len(r.pattern))
+        others = [r for r in regexes if r is not first]
+        found: list[int] = []
+        offsets = self.offsets
+        text = self.text
+        last = -1
+        for m in first.finditer(text):
+            if "\x00" in m.group():
+                continue
+            p = bisect.bisect_right(offsets, m.start()) - 1
+            if p == last:
+                continue
+            last = p
+            if others:
+                end = offsets[p + 1] - 1 if p + 1 < len(offsets) else len(text)
+                hay = text[offsets[p]:end]
+                if not all(r.search(hay) for r in others):
+                    continue
+            found.append(p)
+        return found
+
+
+def _location(quote: Quote) -> str:
+    owner = quote.owner
+    if isinstance(owner, Claim):
+        return f'claims[{owner.index}].statements[{quote.slot}] (claim "{owner.id}")'
+    if owner is not None:  # an event (or the stand-in of one that could not be built)
+        return f'events[{owner.index}].quotes[{quote.slot}] (event "{owner.id}")'
+    return ""
 
 
 def _containers(actors: dict[str, Actor]) -> dict[str, frozenset[str]]:
@@ -418,3 +842,6 @@ def _containers(actors: dict[str, Actor]) -> dict[str, frozenset[str]]:
             stack.extend(parents.get(p, ()))
         result[actor_id] = frozenset(seen)
     return result
+
+
+__all__ += ["SearchIndex", "heading_key"]

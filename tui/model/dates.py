@@ -24,8 +24,9 @@ The total order (see ``docs/corpus-format.md``) sorts by, in turn:
 
 from __future__ import annotations
 
+import contextlib
+import io
 import re
-from dataclasses import dataclass
 from enum import IntEnum
 from functools import lru_cache
 
@@ -100,30 +101,37 @@ def instant(year: int, month: int = 1, day: int = 1, second: int = 0) -> int:
     return days * DAY_SECONDS + second
 
 
-@dataclass(frozen=True, slots=True)
 class Point:
     """One end of a date: what is known of it, for display."""
 
-    year: int
-    month: int | None = None
-    day: int | None = None
-    second: int | None = None  # seconds into the day, when a time is given
-    tz: str = ""  # the time zone designator as written ("Z", "+02:00")
-    precision: Precision = Precision.YEAR
-    approximate: bool = False
-    uncertain: bool = False
+    __slots__ = ("year", "month", "day", "second", "tz", "precision", "approximate", "uncertain", "lower", "upper")
 
-    @property
-    def lower(self) -> int:
-        return instant(self.year, self.month or 1, self.day or 1, self.second or 0)
+    def __init__(self, year: int, month: int | None = None, day: int | None = None, second: int | None = None,
+                 tz: str = "", precision: Precision = Precision.YEAR, approximate: bool = False,
+                 uncertain: bool = False) -> None:
+        self.year = year
+        self.month = month
+        self.day = day
+        self.second = second  # seconds into the day, when a time is given
+        self.tz = tz  # the time zone designator as written ("Z", "+02:00")
+        self.precision = precision
+        self.approximate = approximate
+        self.uncertain = uncertain
+        if second is not None:
+            self.lower = self.upper = instant(year, month or 1, day or 1, second)
+        else:
+            self.lower = instant(year, month or 1, day or 1, 0)
+            m = month or 12
+            self.upper = instant(year, m, day or days_in_month(year, m), DAY_SECONDS - 1)
 
-    @property
-    def upper(self) -> int:
-        if self.second is not None:
-            return instant(self.year, self.month or 1, self.day or 1, self.second)
-        month = self.month or 12
-        day = self.day or days_in_month(self.year, month)
-        return instant(self.year, month, day, DAY_SECONDS - 1)
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Point) and (self.year, self.month, self.day, self.second, self.tz, self.precision,
+                                             self.approximate, self.uncertain) == (
+            other.year, other.month, other.day, other.second, other.tz, other.precision, other.approximate,
+            other.uncertain)
+
+    def __hash__(self) -> int:
+        return hash((self.year, self.month, self.day, self.second))
 
     def human(self) -> str:
         """'18 July 2019', 'July 2019', '2019', with an era for BCE years."""
@@ -184,33 +192,46 @@ _POINT = re.compile(
 _BARE_LONG_YEAR = re.compile(r"-?\d{5,}")
 
 
-@dataclass(frozen=True, slots=True)
 class EDTFDate:
-    """A parsed EDTF date (a single date, an interval or a set).
+    """A parsed EDTF date (a single date, an interval or a set); immutable by convention.
 
     ``lower``/``upper`` are instant keys (ints, or ±inf for open ends);
     ``start``/``end`` describe the ends for display (``None`` when open or
     unknown, or for EDTF forms only the fallback parser understands).
+    Dates are equal when their EDTF texts are.
     """
 
-    text: str
-    lower: int | float
-    upper: int | float
-    precision: Precision
-    approximate: bool = False
-    uncertain: bool = False
-    interval: bool = False
-    start: Point | None = None
-    end: Point | None = None
-    open_start: bool = False  # '..' : runs from the indefinite past
-    open_end: bool = False  # '..' : still ongoing
-    unknown_start: bool = False  # ''  : start not known
-    unknown_end: bool = False  # ''  : end not known
+    __slots__ = ("text", "lower", "upper", "precision", "approximate", "uncertain", "interval", "start", "end",
+                 "open_start", "open_end", "unknown_start", "unknown_end", "sort_key")
 
-    @property
-    def sort_key(self) -> tuple:
-        q = 3 if (self.approximate and self.uncertain) else 2 if self.uncertain else 1 if self.approximate else 0
-        return (self.lower, int(self.precision), self.upper, q, self.text)
+    def __init__(self, text: str, lower: int | float, upper: int | float, precision: Precision,
+                 approximate: bool = False, uncertain: bool = False, interval: bool = False,
+                 start: Point | None = None, end: Point | None = None, open_start: bool = False,
+                 open_end: bool = False, unknown_start: bool = False, unknown_end: bool = False) -> None:
+        self.text = text
+        self.lower = lower
+        self.upper = upper
+        self.precision = precision
+        self.approximate = approximate
+        self.uncertain = uncertain
+        self.interval = interval
+        self.start = start
+        self.end = end
+        self.open_start = open_start  # '..' : runs from the indefinite past
+        self.open_end = open_end  # '..' : still ongoing
+        self.unknown_start = unknown_start  # ''  : start not known
+        self.unknown_end = unknown_end  # ''  : end not known
+        q = 3 if (approximate and uncertain) else 2 if uncertain else 1 if approximate else 0
+        self.sort_key = (lower, int(precision), upper, q, text)
+
+    def __repr__(self) -> str:
+        return f"EDTFDate({self.text!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, EDTFDate) and self.text == other.text
+
+    def __hash__(self) -> int:
+        return hash(self.text)
 
     def __lt__(self, other: EDTFDate) -> bool:
         return self.sort_key < other.sort_key
@@ -307,7 +328,15 @@ def _point(match: re.Match[str], source: str) -> Point | None:
     )
 
 
+_DAY = re.compile(r"(\d{4})-(\d\d)-(\d\d)")
+
+
 def _fast_point(text: str, source: str) -> Point | None:
+    m = _DAY.fullmatch(text)
+    if m is not None:  # the commonest form, without the general pattern's cost
+        year, month, day = int(m[1]), int(m[2]), int(m[3])
+        if 1 <= month <= 12 and 1 <= day <= days_in_month(year, month):
+            return Point(year, month, day, None, "", Precision.DAY)
     m = _POINT.fullmatch(text)
     if m is None:
         if _BARE_LONG_YEAR.fullmatch(text):
@@ -316,11 +345,15 @@ def _fast_point(text: str, source: str) -> Point | None:
     return _point(m, source)
 
 
-@lru_cache(maxsize=65_536)
 def parse_edtf(text: str) -> EDTFDate:
     """Parse an EDTF string; raise :class:`DateError` with a hint if it is not one."""
-    if not isinstance(text, str):  # defensive: callers pass decoded JSON
+    if not isinstance(text, str):  # defensive: callers may pass decoded JSON
         raise DateError(f"a date must be a string, not {type(text).__name__}", 'write it like "2019-07-18"')
+    return _parse_cached(text)
+
+
+@lru_cache(maxsize=65_536)
+def _parse_cached(text: str) -> EDTFDate:
     if text != text.strip() or not text:
         raise DateError(f"{text!r} is not an EDTF date (empty or surrounded by spaces)", 'write it like "2019-07-18"')
     if "/" in text and text.count("/") == 1 and not text.startswith(("[", "{")):
@@ -398,24 +431,32 @@ def _fallback(text: str) -> EDTFDate:
         from edtf.parser.edtf_exceptions import EDTFParseException
     except ImportError as exc:  # pragma: no cover - a broken install
         raise DateError(f"cannot parse {text!r}: the edtf package is missing ({exc})") from None
+    not_edtf = DateError(
+        f"{text!r} is not an EDTF date",
+        'use YYYY, YYYY-MM or YYYY-MM-DD, optionally with ~ (approximate) or ? (uncertain), '
+        'or an interval "START/END"; see docs/corpus-format.md',
+    )
     try:
-        parsed = edtf_parse(text)
-        lower = _struct_key(parsed.lower_strict(), upper=False)
-        upper = _struct_key(parsed.upper_strict(), upper=True)
+        # The library prints diagnostics of its own on some inputs: keep them
+        # out of our output (and out of the terminal).
+        with contextlib.redirect_stdout(io.StringIO()):
+            parsed = edtf_parse(text)
+            lower = _struct_key(parsed.lower_strict(), upper=False)
+            upper = _struct_key(parsed.upper_strict(), upper=True)
+            try:
+                library_precision = parsed.precision
+            except Exception:  # e.g. unspecified digits inside a year: "9X14"
+                library_precision = None
     except EDTFParseException:
-        raise DateError(
-            f"{text!r} is not an EDTF date",
-            'use YYYY, YYYY-MM or YYYY-MM-DD, optionally with ~ (approximate) or ? (uncertain), '
-            'or an interval "START/END"; see docs/corpus-format.md',
-        ) from None
-    except Exception as exc:  # the library can fail on odd but parseable input
-        raise DateError(f"{text!r} could not be interpreted as a date ({exc})") from None
+        raise not_edtf from None
+    except Exception:  # the library fails on some odd inputs of its own grammar
+        raise not_edtf from None
     kind = type(parsed).__name__
     if kind == "Level1Interval" and text.endswith("/"):
         upper = lower  # unknown end: the library invents ten years; we do not
     if lower > upper:
         raise DateError(f"{text!r} ends before it starts", "swap the two ends")
-    precision = _FALLBACK_PRECISION.get(getattr(parsed, "precision", None) or "", None)
+    precision = _FALLBACK_PRECISION.get(library_precision or "", None) if isinstance(library_precision, str) else None
     if precision is None:
         precision = Precision.SEASON if "Season" in kind else Precision.YEAR
     return EDTFDate(
@@ -452,6 +493,9 @@ def _fallback_human(d: EDTFDate) -> str:
     if m:
         return f"{format_year(int(m[1]))} or earlier"
     return text
+
+
+parse_edtf.cache_clear = _parse_cached.cache_clear  # type: ignore[attr-defined]
 
 
 def date_from_parts(

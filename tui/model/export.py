@@ -158,13 +158,18 @@ def write_csv(corpus: Corpus, events: Iterable[Event], query: Query, out: Binary
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#$])")
-_MD_LINE_START = re.compile(r"^(\s*)([-+=]|\d+[.)])(?=\s|$)", re.MULTILINE)
+# Block markers at the start of a line: bullets, ordered-list numbers
+# (escape the punctuation: "1\." — a backslash before a digit would show),
+# setext underlines, blockquotes are covered by ">" above.
+_MD_BULLET = re.compile(r"^(\s*)([-+=])", re.MULTILINE)
+_MD_ORDERED = re.compile(r"^(\s*\d+)([.)])", re.MULTILINE)
 
 
 def md_escape(text: str) -> str:
-    """Text for Markdown, shown literally: no emphasis, links, HTML or headings."""
+    """Text for Markdown, shown literally: no emphasis, links, HTML, lists or headings."""
     text = _MD_SPECIAL.sub(r"\\\1", text)
-    return _MD_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+    text = _MD_BULLET.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+    return _MD_ORDERED.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
 
 
 def _md_block(text: str, indent: str = "    ") -> str:

@@ -13,6 +13,8 @@ on its own, so that one bad record does not hide the problems of the others.
 from __future__ import annotations
 
 import difflib
+import gc
+import json
 import os
 import re
 from collections.abc import Iterable
@@ -21,8 +23,8 @@ from pathlib import Path, PurePosixPath
 import msgspec
 
 from . import schema
-from .anchoring import AnchorError, LineIndex, resolve
-from .corpus import Actor, Claim, Corpus, Document, Event, Exclusion, Period, Quote, Statement
+from .anchoring import LineIndex
+from .corpus import Actor, Claim, Corpus, Document, Event, Period, Quote, Statement
 from .dates import DateError, EDTFDate, parse_edtf
 from .errors import CorpusError, Problem
 from .textfold import fold
@@ -60,16 +62,24 @@ def resolve_corpus_path(source: str | os.PathLike[str]) -> tuple[Path, Path]:
     raise CorpusError([Problem(str(path), "", "no such file or folder", "check the path; a corpus is a folder with a corpus.json", code="io")])
 
 
-def load_corpus(source: str | os.PathLike[str], *, allow_unanchored: bool = False) -> Corpus:
+def load_corpus(source: str | os.PathLike[str], *, allow_unanchored: bool = False, verify: bool = True) -> Corpus:
     """Load and validate a corpus (a folder, or the path of its ``corpus.json``).
 
     With ``allow_unanchored``, quotes that no longer match their documents do
     not stop the load: they stay unanchored and are listed in
     ``corpus.problems``.  Every other problem raises :class:`CorpusError`.
+
+    With ``verify=False`` the documents are not read and no quote is anchored
+    yet: the caller runs ``corpus.verify()`` later (the app does, in the
+    background, so that a very large corpus shows at once).
     """
+    gc_was_enabled = gc.isenabled()
+    # Loading creates millions of objects and frees almost none: the cyclic
+    # collector would only rescan them again and again.
+    gc.disable()
     try:
         root, file = resolve_corpus_path(source)
-        return _Loader(root, file).load(allow_unanchored)
+        corpus = _Loader(root, file).load(allow_unanchored, verify)
     except CorpusError:
         raise
     except RecursionError:
@@ -79,6 +89,17 @@ def load_corpus(source: str | os.PathLike[str], *, allow_unanchored: bool = Fals
     except Exception as exc:  # pragma: no cover - a bug; still never a traceback
         raise CorpusError([Problem(str(source), "", f"internal error while loading: {type(exc).__name__}: {exc}",
                                    "please report this with the corpus that caused it", code="internal")]) from None
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    if len(corpus.events) >= FREEZE_THRESHOLD:
+        # A big corpus lives as long as the process: move it out of the
+        # collector's sight so that later collections stay short.
+        gc.freeze()
+    return corpus
+
+
+FREEZE_THRESHOLD = 50_000
 
 
 def _line_col_of_byte(data: bytes, offset: int) -> tuple[int, int]:
@@ -89,53 +110,114 @@ def _line_col_of_byte(data: bytes, offset: int) -> tuple[int, int]:
 
 
 class _Locator:
-    """Line numbers of records in the raw JSON text, found by their ids."""
+    """Line numbers of records in corpus.json, for diagnostics.
 
-    _ID = re.compile(r'"id"\s*:\s*"((?:[^"\\]|\\.)*)"')
+    Records are found structurally: the top-level object is walked with the
+    standard library's JSON scanner, one array element at a time, giving the
+    offset of every record by its index.  Done only when a problem needs a
+    line, once, and cheap in memory (each element is decoded and dropped).
+    """
 
-    def __init__(self, text: str) -> None:
-        self.text = text
+    _WS = re.compile(r"[ \t\n\r]*")
+
+    def __init__(self, text: str | None, file: Path) -> None:
+        self._text = text
+        self.file = file
         self._lines: LineIndex | None = None
-        self._sections: dict[str, int] | None = None
+        self._records: dict[str, list[int]] | None = None
 
-    def _index(self) -> LineIndex:
-        if self._lines is None:
-            self._lines = LineIndex(self.text)
-        return self._lines
+    @property
+    def text(self) -> str:
+        if self._text is None:  # released after loading; problems found later re-read it
+            try:
+                self._text = self.file.read_bytes().decode("utf-8-sig")
+            except (OSError, UnicodeDecodeError):
+                self._text = ""
+        return self._text
 
-    def section_start(self, section: str) -> int:
-        if self._sections is None:
-            self._sections = {}
-            for m in re.finditer(r'"(documents|actors|events|claims|periods)"\s*:\s*\[', self.text):
-                self._sections.setdefault(m.group(1), m.start())
-        return self._sections.get(section, 0)
+    def release(self) -> None:
+        """Forget the text (and the indexes into it) until a problem needs them again."""
+        self._text = None
+        self._lines = None
+        self._records = None
 
-    def record_offset(self, section: str, record_id: object) -> int | None:
-        if not isinstance(record_id, str) or not record_id:
+    def _scan(self) -> dict[str, list[int]]:
+        if self._records is not None:
+            return self._records
+        records: dict[str, list[int]] = {}
+        text = self.text
+        decoder = json.JSONDecoder()
+        ws = self._WS
+        try:
+            i = ws.match(text, 0).end()
+            if text[i:i + 1] != "{":
+                raise ValueError
+            i += 1
+            while True:
+                i = ws.match(text, i).end()
+                if text[i:i + 1] == "}":
+                    break
+                key, i = decoder.raw_decode(text, i)
+                i = ws.match(text, i).end()
+                if text[i:i + 1] != ":":
+                    raise ValueError
+                i = ws.match(text, i + 1).end()
+                if key in schema.SECTIONS and text[i:i + 1] == "[":
+                    offsets: list[int] = []
+                    records[key] = offsets
+                    i += 1
+                    while True:
+                        i = ws.match(text, i).end()
+                        if text[i:i + 1] == "]":
+                            i += 1
+                            break
+                        offsets.append(i)
+                        _, i = decoder.raw_decode(text, i)
+                        i = ws.match(text, i).end()
+                        if text[i:i + 1] == ",":
+                            i += 1
+                else:
+                    _, i = decoder.raw_decode(text, i)
+                i = ws.match(text, i).end()
+                if text[i:i + 1] == ",":
+                    i += 1
+        except (ValueError, IndexError, RecursionError):
+            pass  # keep what was found before the structure went wrong
+        self._records = records
+        return records
+
+    def line(self, section: str, index: int, exact: str | None = None) -> int | None:
+        offsets = self._scan().get(section)
+        if not offsets or not 0 <= index < len(offsets):
             return None
-        needle = msgspec.json.encode(record_id).decode()
-        pattern = re.compile(r'"id"\s*:\s*' + re.escape(needle))
-        m = pattern.search(self.text, self.section_start(section))
-        if m is None:
-            m = pattern.search(self.text)
-        return m.start() if m else None
-
-    def line(self, section: str, record_id: object, exact: str | None = None) -> int | None:
-        offset = self.record_offset(section, record_id)
-        if offset is None:
-            return None
+        offset = offsets[index]
+        end = offsets[index + 1] if index + 1 < len(offsets) else len(self.text)
         if exact:
             for form in (msgspec.json.encode(exact).decode(), _ascii_json(exact)):
-                pos = self.text.find(form, offset)
+                pos = self.text.find(form, offset, end)
                 if pos != -1:
                     offset = pos
                     break
-        return self._index().line_col(offset)[0]
+        if self._lines is None:
+            self._lines = LineIndex(self.text)
+        return self._lines.line_col(offset)[0]
+
+
+class _LazyLine:
+    """Where a record is in corpus.json, worked out only if a problem needs it."""
+
+    __slots__ = ("locator", "section", "index", "exact")
+
+    def __init__(self, locator: _Locator | None, section: str, index: int, exact: str | None) -> None:
+        self.locator, self.section, self.index, self.exact = locator, section, index, exact
+
+    def resolve(self) -> int | None:
+        if self.locator is None:
+            return None
+        return self.locator.line(self.section, self.index, self.exact)
 
 
 def _ascii_json(text: str) -> str:
-    import json
-
     return json.dumps(text, ensure_ascii=True)
 
 
@@ -150,46 +232,67 @@ class _Loader:
         self.problems: list[Problem] = []
         self.locator: _Locator | None = None
         self.document_ids: set[str] = set()
+        # Records that failed the structural checks leave holes: keep each good
+        # record's index in the file, and every id the file declares (so that a
+        # reference to a broken record is not also called unknown).
+        self.indices: dict[str, list[int]] = {}
+        self.declared: dict[str, set[str]] = {}
+        self.orphans: list[Quote] = []
 
     # -- reporting ----------------------------------------------------------
 
-    def problem(self, location: str, message: str, hint: str = "", *, line: int | None = None,
+    def problem(self, location: str, message: str, hint: str = "", *, line: int | _LazyLine | None = None,
                 severity: str = "error", code: str = "", file: str | None = None) -> Problem:
+        if isinstance(line, _LazyLine):
+            line = line.resolve()
         p = Problem(file or self.shown, location, message, hint, line, severity, code)  # type: ignore[arg-type]
         self.problems.append(p)
         return p
 
     def where(self, section: str, index: int, record_id: object, sub: str = "") -> str:
+        """``events[3].date (event "x")``: the path in the file, then the record's id."""
         label = f"{section}[{index}]{sub}"
         if isinstance(record_id, str) and record_id:
             label += f" ({_SINGULAR[section]} {msgspec.json.encode(record_id).decode()})"
         return label
 
-    def line(self, section: str, record_id: object, exact: str | None = None) -> int | None:
-        if self.locator is None:
-            return None
-        return self.locator.line(section, record_id, exact)
+    @staticmethod
+    def where_sub(where: str, sub: str) -> str:
+        """Insert a path inside a record into a ``where`` label, before the id."""
+        record, paren, rest = where.partition(" (")
+        return record + sub + (paren + rest if paren else "")
+
+    def line(self, section: str, index: int, exact: str | None = None) -> _LazyLine:
+        return _LazyLine(self.locator, section, index, exact)
 
     def fail(self) -> CorpusError:
         return CorpusError(self.problems)
 
     # -- reading ------------------------------------------------------------
 
-    def load(self, allow_unanchored: bool) -> Corpus:
+    def load(self, allow_unanchored: bool, verify: bool) -> Corpus:
         try:
             data = self.file.read_bytes()
         except OSError as exc:
             self.problem("", f"cannot be read: {exc.strerror or exc}", "check that the file exists and is readable", code="io")
             raise self.fail() from None
         parsed = self.decode(data)
+        del data
         if parsed is None:
             raise self.fail()
         corpus = self.build(parsed)
-        errors = [p for p in self.problems if p.severity == "error"]
-        blocking = [p for p in errors if not (allow_unanchored and p.is_anchor_problem)]
-        if blocking or corpus is None:
+        del parsed
+        if corpus is not None and verify:
+            corpus.verify()
+        if corpus is None or self.blocking(allow_unanchored):
             raise self.fail()
+        if self.locator is not None:
+            self.locator.release()
         return corpus
+
+    def blocking(self, allow_unanchored: bool) -> list[Problem]:
+        return [p for p in self.problems
+                if p.severity == "error" and not (allow_unanchored and p.is_anchor_problem)]
 
     def decode(self, data: bytes) -> schema.CorpusFile | None:
         if data.startswith(b"\xef\xbb\xbf"):
@@ -204,7 +307,7 @@ class _Loader:
             self.problem("", f"is not UTF-8 text: byte 0x{data[exc.start]:02x} at line {line}, column {col}",
                          "save the file as UTF-8", line=line, code="encoding")
             return None
-        self.locator = _Locator(text)
+        self.locator = _Locator(text, self.file)
         try:
             return msgspec.json.decode(data, type=schema.CorpusFile)
         except (msgspec.DecodeError, RecursionError):
@@ -264,7 +367,8 @@ class _Loader:
             title = "Untitled corpus"
         description = raw.get("description", "")
         if not isinstance(description, str):
-            self.problem("description", f"expected a string, got {_json_type(description)}", "", code="schema")
+            self.problem("description", f"expected a string, got {_json_type(description)}",
+                         'write the description as text: "description": "…"', code="schema")
             description = ""
         sections: dict[str, list] = {}
         for section, record_type in schema.SECTIONS.items():
@@ -275,13 +379,18 @@ class _Loader:
                 sections[section] = []
                 continue
             good = []
+            indices = []
             for i, item in enumerate(items):
                 record_id = item.get("id") if isinstance(item, dict) else None
+                if isinstance(record_id, str):
+                    self.declared.setdefault(section, set()).add(record_id)
                 try:
                     good.append(msgspec.convert(item, record_type))
+                    indices.append(i)
                 except msgspec.ValidationError as exc:
                     self.schema_problem(section, i, record_id, str(exc))
             sections[section] = good
+            self.indices[section] = indices
         return schema.CorpusFile(format=schema.FORMAT, title=title, description=description, **sections)
 
     def schema_problem(self, section: str, index: int, record_id: object, message: str) -> None:
@@ -289,7 +398,7 @@ class _Loader:
         path = path.rstrip("`")
         location = self.where(section, index, record_id, path)
         what, hint = _explain_validation(text, section, path)
-        self.problem(location, what, hint, line=self.line(section, record_id), code="schema")
+        self.problem(location, what, hint, line=self.line(section, index), code="schema")
 
     # -- building -----------------------------------------------------------
 
@@ -299,26 +408,80 @@ class _Loader:
         events = self.build_events(f.events, documents, actors)
         claims = self.build_claims(f.claims, documents, events)
         periods = self.build_periods(f.periods)
-        self.usage_warnings(documents, actors, events, claims)
-        ordered = sorted(events.values(), key=lambda e: (e.date.sort_key, e.id))
+        self.usage_warnings(documents, events, claims)
+        ordered = list(events.values())
+        ordered.sort(key=_event_order)
         try:
             return Corpus(
                 title=f.title, description=f.description, root=self.root, file=self.file,
                 documents=documents, actors=actors, events=ordered, claims=claims,
                 periods=sorted(periods, key=lambda p: (p.date.sort_key, p.id)),
-                problems=[p for p in self.problems],
+                problems=self.problems, reporter=self.report, reader=self.read_text, extra_quotes=self.orphans,
             )
         except Exception as exc:  # pragma: no cover - defensive
             self.problem("", f"could not index the corpus: {exc}", code="internal")
             return None
 
+    def report(self, location: str, kind: str, subject: object, exact: str | None, message: str, hint: str,
+               code: str) -> Problem:
+        """Record a problem found by ``Corpus.verify`` (a quote, an exclusion, a document)."""
+        if kind == "quote":
+            owner = subject.owner  # type: ignore[attr-defined]
+            section = "claims" if isinstance(owner, Claim) else "events"
+            line = self.line(section, owner.index, exact)
+        else:
+            doc = subject
+            location = self.where_sub(self.document_where.get(doc.id, "documents"), location)  # type: ignore[attr-defined]
+            line = self.line("documents", self.document_index[doc.id], exact)  # type: ignore[attr-defined]
+        return self.problem(location, message, hint, line=line, code=code)
+
+    def read_text(self, doc: Document) -> str | None:
+        """A document's text for verification, or None after recording why it cannot be read."""
+        location = self.where_sub(self.document_where.get(doc.id, "documents"), ".path")
+        line = self.line("documents", self.document_index[doc.id])
+        shown = self.doc_shown(doc)
+        try:
+            data = doc.file.read_bytes()
+        except FileNotFoundError:
+            self.problem(location, f"document file {shown} does not exist", self.missing_hint(doc.file), line=line, code="document")
+            return None
+        except IsADirectoryError:
+            self.problem(location, f"{shown} is a folder, not a document", "point to the text file", line=line, code="document")
+            return None
+        except OSError as exc:
+            self.problem(location, f"document {shown} cannot be read: {exc.strerror or exc}", "check its permissions",
+                         line=line, code="document")
+            return None
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            dl, dc = _line_col_of_byte(data, exc.start)
+            self.problem(location, f"document {shown} is not UTF-8: byte 0x{data[exc.start]:02x} at its line {dl}, column {dc}",
+                         f"convert it to UTF-8 (for example: iconv -f windows-1252 -t utf-8 {doc.file.name})",
+                         line=line, code="encoding")
+            return None
+
+    def missing_hint(self, file: Path) -> str:
+        hint = "check the path (it is relative to the corpus folder)"
+        try:
+            names = [p.name for p in file.parent.iterdir()] if file.parent.is_dir() else []
+        except OSError:
+            names = []
+        close = difflib.get_close_matches(file.name, names, n=1)
+        return f"did you mean {close[0]!r}?" if close else hint
+
     def unique(self, section: str, records: Iterable, kind: str) -> list[tuple[int, object]]:
+        """``(index in the file, record)`` of the records whose id is not taken already."""
         seen: dict[str, int] = {}
         out = []
-        for i, rec in enumerate(records):
+        indices = self.indices.get(section)
+        declared = self.declared.setdefault(section, set())
+        for k, rec in enumerate(records):
+            i = indices[k] if indices is not None else k
+            declared.add(rec.id)
             if rec.id in seen:
                 self.problem(self.where(section, i, rec.id), f"duplicate {kind} id (also used by {section}[{seen[rec.id]}])",
-                             f"give each {kind} its own id", line=self.line(section, rec.id), code="duplicate")
+                             f"give each {kind} its own id", line=self.line(section, i), code="duplicate")
                 continue
             seen[rec.id] = i
             out.append((i, rec))
@@ -334,34 +497,25 @@ class _Loader:
     def build_documents(self, records: list[schema.Document]) -> dict[str, Document]:
         documents: dict[str, Document] = {}
         paths: dict[str, str] = {}
-        self.document_ids = {rec.id for rec in records}
+        self.document_ids = {rec.id for rec in records} | self.declared.get("documents", set())
+        self.document_where: dict[str, str] = {}
+        self.document_index: dict[str, int] = {}
         for i, rec in self.unique("documents", records, "document"):
             where = self.where("documents", i, rec.id)
-            line = self.line("documents", rec.id)
-            file = self.document_file(rec.path, f"{where}.path", line)
-            published = self.parse_date(rec.published, f"{where}.published", line) if rec.published else None
-            if file is None:
-                continue
-            text = self.read_document(file, f"{where}.path", line)
-            if text is None:
+            self.document_where[rec.id] = where
+            self.document_index[rec.id] = i
+            line = self.line("documents", i)
+            file = self.document_file(rec.path, self.where_sub(where, ".path"), line)
+            published = self.parse_date(rec.published, self.where_sub(where, ".published"), line) if rec.published else None
+            if file is None or not self.probe_document(file, self.where_sub(where, ".path"), line):
                 continue
             key = os.path.normcase(str(file.resolve()))
             if key in paths:
-                self.problem(f"{where}.path", f"the same file is also documents {paths[key]}", "list each file once",
+                self.problem(self.where_sub(where, ".path"), f"the same file is also documents {paths[key]}", "list each file once",
                              line=line, severity="warning", code="duplicate")
             paths[key] = rec.id
-            doc = Document(rec.id, rec.path, file, rec.title, rec.outlet, published, rec.url, rec.note, [], text)
-            lines = LineIndex(text)
-            for j, ex in enumerate(rec.exclude):
-                try:
-                    start, end = resolve(text, ex.exact, ex.prefix, ex.suffix, lines)
-                except AnchorError as exc:
-                    self.problem(f"{where}.exclude[{j}]", f"{exc.message} (in {self.doc_shown(doc)})", exc.hint,
-                                 line=self.line("documents", rec.id, ex.exact), code=f"anchor-exclude-{exc.kind}")
-                    continue
-                doc.exclusions.append(Exclusion(start, end, ex.reason))
-            doc.exclusions.sort(key=lambda e: (e.start, e.end))
-            documents[rec.id] = doc
+            documents[rec.id] = Document(rec.id, rec.path, file, rec.title, rec.outlet, published, rec.url, rec.note,
+                                         rec.exclude)
         return documents
 
     def doc_shown(self, doc: Document) -> str:
@@ -394,55 +548,44 @@ class _Loader:
             return None
         return file
 
-    def read_document(self, file: Path, location: str, line: int | None) -> str | None:
+    def probe_document(self, file: Path, location: str, line: object) -> bool:
+        """Is the document there and a readable file?  (Its text is read later, by verify.)"""
         shown = str(Path(self.shown).parent / file.relative_to(self.root))
-        try:
-            data = file.read_bytes()
-        except FileNotFoundError:
-            hint = "check the path (it is relative to the corpus folder)"
-            try:
-                names = [p.name for p in file.parent.iterdir()] if file.parent.is_dir() else []
-            except OSError:
-                names = []
-            close = difflib.get_close_matches(file.name, names, n=1)
-            if close:
-                hint = f"did you mean {close[0]!r}?"
-            self.problem(location, f"document file {shown} does not exist", hint, line=line, code="document")
-            return None
-        except IsADirectoryError:
+        if not file.exists():
+            self.problem(location, f"document file {shown} does not exist", self.missing_hint(file), line=line, code="document")
+            return False
+        if file.is_dir():
             self.problem(location, f"{shown} is a folder, not a document", "point to the text file", line=line, code="document")
-            return None
-        except OSError as exc:
-            self.problem(location, f"document {shown} cannot be read: {exc.strerror or exc}", "check its permissions", line=line, code="document")
-            return None
-        try:
-            return data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            dl, dc = _line_col_of_byte(data, exc.start)
-            self.problem(location, f"document {shown} is not UTF-8: byte 0x{data[exc.start]:02x} at its line {dl}, column {dc}",
-                         f"convert it to UTF-8 (for example: iconv -f windows-1252 -t utf-8 {file.name})",
-                         line=line, code="encoding")
-            return None
+            return False
+        if not os.access(file, os.R_OK):
+            self.problem(location, f"document {shown} cannot be read: permission denied", "check its permissions",
+                         line=line, code="document")
+            return False
+        return True
 
     def build_actors(self, records: list[schema.Actor]) -> dict[str, Actor]:
         actors: dict[str, Actor] = {}
         indexed = self.unique("actors", records, "actor")
-        ids = {rec.id for _, rec in indexed} | {rec.id for rec in records}
+        self.actor_index = {rec.id: i for i, rec in indexed}
+        valid = {rec.id for _, rec in indexed}
+        ids = {rec.id for rec in records} | self.declared.get("actors", set())
         for i, rec in indexed:
             where = self.where("actors", i, rec.id)
-            line = self.line("actors", rec.id)
+            line = self.line("actors", i)
             members = []
             for j, m in enumerate(rec.members):
+                if m in ids and m not in valid:
+                    continue  # a member whose own record is broken: reported there
                 if m not in ids:
-                    self.problem(f"{where}.members[{j}]", f"unknown actor {m!r}", _did_you_mean(m, ids, "add the actor to \"actors\""), line=line, code="ref")
+                    self.problem(self.where_sub(where, f".members[{j}]"), f"unknown actor {m!r}", _did_you_mean(m, ids, "add the actor to \"actors\""), line=line, code="ref")
                 elif m == rec.id:
-                    self.problem(f"{where}.members[{j}]", "an actor cannot be a member of itself", "remove it", line=line, code="cycle")
+                    self.problem(self.where_sub(where, f".members[{j}]"), "an actor cannot be a member of itself", "remove it", line=line, code="cycle")
                 else:
                     members.append(m)
             if rec.members and rec.kind not in _MEMBER_KINDS:
-                self.problem(f"{where}.members", f"a {rec.kind} cannot have members", 'make it kind "coalition" (or "organisation"/"group")', line=line, code="schema")
+                self.problem(self.where_sub(where, ".members"), f"a {rec.kind} cannot have members", 'make it kind "coalition" (or "organisation"/"group")', line=line, code="schema")
             if rec.affiliation is not None and rec.affiliation not in ids:
-                self.problem(f"{where}.affiliation", f"unknown actor {rec.affiliation!r}", _did_you_mean(rec.affiliation, ids, "add the actor"), line=line, code="ref")
+                self.problem(self.where_sub(where, ".affiliation"), f"unknown actor {rec.affiliation!r}", _did_you_mean(rec.affiliation, ids, "add the actor"), line=line, code="ref")
             actors[rec.id] = Actor(rec.id, rec.name, rec.kind, tuple(rec.aliases), tuple(dict.fromkeys(members)), rec.affiliation, rec.note)
         self.check_cycles(actors)
         spelled: dict[str, str] = {}
@@ -453,7 +596,7 @@ class _Loader:
                     self.problem(self.where("actors", list(actors).index(actor.id), actor.id, ".aliases"),
                                  f"the spelling {spelling!r} also names actor {other!r}",
                                  "searches treat spellings of one actor as the same word; give each spelling to one actor",
-                                 line=self.line("actors", actor.id), severity="warning", code="alias")
+                                 line=self.line("actors", self.actor_index[actor.id]), severity="warning", code="alias")
         return actors
 
     def check_cycles(self, actors: dict[str, Actor]) -> None:
@@ -485,7 +628,7 @@ class _Loader:
                         self.problem(self.where("actors", i, cycle[0], ".members"),
                                      "coalition membership cycle: " + " → ".join(cycle),
                                      "a coalition cannot contain itself; remove one of these memberships",
-                                     line=self.line("actors", cycle[0]), code="cycle")
+                                     line=self.line("actors", self.actor_index[cycle[0]]), code="cycle")
                 elif not state.get(child):
                     state[child] = 1
                     path.append(child)
@@ -495,79 +638,99 @@ class _Loader:
             for actor in actors.values():
                 actor.members = tuple(m for m in actor.members if not _reaches(actors, m, actor.id))
 
-    def anchor(self, q: schema.Quote, documents: dict[str, Document], location: str, line: int | None, cls=Quote, **extra):
+    def quote(self, q: schema.Quote, documents: dict[str, Document], location: str, line: object,
+              owner: object, slot: int, cls=Quote, **extra) -> Quote | None:
         doc = documents.get(q.doc)
         if doc is None:
             if q.doc not in self.document_ids:
-                self.problem(f"{location}.doc", f"unknown document {q.doc!r}", _did_you_mean(q.doc, self.document_ids, "add it to \"documents\""), line=line, code="ref")
-            return None  # a document that failed to load was reported already
-        quote = cls(doc, q.exact, q.prefix, q.suffix, **extra)
-        try:
-            start, end = resolve(doc.text, q.exact, q.prefix, q.suffix, doc.lines)
-        except AnchorError as exc:
-            quote.problem = self.problem(location, f"{exc.message} (in document {doc.id!r}, {self.doc_shown(doc)})", exc.hint,
-                                         line=line, code=f"anchor-{exc.kind}")
-            return quote
-        excluded = doc.exclusion_at(start, end)
-        if excluded is not None:
-            reason = f" ({excluded.reason})" if excluded.reason else ""
-            l1 = doc.lines.line_col(start)[0]
-            quote.problem = self.problem(location, f"the quote (line {l1} of {self.doc_shown(doc)}) is inside a passage marked as not citable{reason}",
-                                         "quote the article itself, not its boilerplate, captions or comments", line=line, code="anchor-excluded")
-            return quote
-        quote.start, quote.end = start, end
-        return quote
+                self.problem(self.where_sub(location, ".doc"), f"unknown document {q.doc!r}",
+                             _did_you_mean(q.doc, self.document_ids, "add it to \"documents\""), line=line, code="ref")
+            return None  # a document that failed its checks was reported already
+        return cls(doc, q.exact, q.prefix, q.suffix, owner, slot, **extra)
 
     def build_events(self, records: list[schema.Event], documents: dict[str, Document], actors: dict[str, Actor]) -> dict[str, Event]:
         events: dict[str, Event] = {}
+        problem = self.problem
         for i, rec in self.unique("events", records, "event"):
-            where = self.where("events", i, rec.id)
-            line = self.line("events", rec.id)
-            date = self.parse_date(rec.date, f"{where}.date", line)
-            for j, a in enumerate(rec.actors):
-                if a not in actors:
-                    self.problem(f"{where}.actors[{j}]", f"unknown actor {a!r}", _did_you_mean(a, actors, "add it to \"actors\""), line=line, code="ref")
+            date = self.parse_date_fast(rec.date)
+            actor_ids = rec.actors
+            if date is None or any(a not in actors for a in actor_ids) or not rec.quotes or (
+                    (date.approximate or date.uncertain) and not rec.date_note.strip()):
+                date = self.check_event(i, rec, date, actors)
+                if date is None:
+                    # The event cannot be placed, but its quotes can still be checked.
+                    for j, q in enumerate(rec.quotes):
+                        doc = documents.get(q.doc)
+                        if doc is not None:
+                            self.orphans.append(Quote(doc, q.exact, q.prefix, q.suffix, _Orphan(rec.id, i), j))
+                    continue
+                actor_ids = [a for a in dict.fromkeys(actor_ids) if a in actors]
+            elif len(actor_ids) > 1:
+                actor_ids = list(dict.fromkeys(actor_ids))
+            event = Event(rec.id, date, rec.title, rec.summary, rec.type, tuple(rec.tags), tuple(actor_ids), (),
+                          rec.date_note, rec.draft, rec.confidence, rec.note, i)
             quotes = []
             for j, q in enumerate(rec.quotes):
-                quote = self.anchor(q, documents, f"{where}.quotes[{j}]", self.line("events", rec.id, q.exact))
-                if quote is not None:
-                    quotes.append(quote)
-            if date is None:
-                continue
-            if not rec.quotes and not rec.draft:
-                self.problem(where, "the event cites no quote, so nothing traces it to a source",
-                             'add "quotes" from the documents that report it', line=line, severity="warning", code="unsourced")
-            if (date.approximate or date.uncertain) and not rec.date_note.strip():
-                self.problem(f"{where}.date", f"the date {rec.date!r} is qualified but has no date_note",
-                             'say in "date_note" what the date rests on', line=line, severity="warning", code="date-note")
-            events[rec.id] = Event(
-                rec.id, date, rec.title, rec.summary, rec.type, tuple(rec.tags),
-                tuple(a for a in dict.fromkeys(rec.actors) if a in actors), tuple(quotes),
-                rec.date_note, rec.draft, rec.confidence, rec.note,
-            )
+                doc = documents.get(q.doc)
+                if doc is not None:
+                    quotes.append(Quote(doc, q.exact, q.prefix, q.suffix, event, j))
+                else:
+                    quote = self.quote(q, documents, self.where("events", i, rec.id, f".quotes[{j}]"),
+                                       self.line("events", i), event, j)
+                    if quote is not None:
+                        quotes.append(quote)
+            event.quotes = tuple(quotes)
+            events[rec.id] = event
+        del problem
         return events
+
+    def parse_date_fast(self, value: str) -> EDTFDate | None:
+        try:
+            return parse_edtf(value)
+        except DateError:
+            return None
+
+    def check_event(self, i: int, rec: schema.Event, date: EDTFDate | None, actors: dict[str, Actor]) -> EDTFDate | None:
+        """The slow path of an event with something to report."""
+        where = self.where("events", i, rec.id)
+        line = self.line("events", i)
+        if date is None:
+            date = self.parse_date(rec.date, self.where_sub(where, ".date"), line)
+        declared = self.declared.get("actors", set())
+        for j, a in enumerate(rec.actors):
+            if a not in actors and a not in declared:
+                self.problem(self.where_sub(where, f".actors[{j}]"), f"unknown actor {a!r}", _did_you_mean(a, actors, "add it to \"actors\""), line=line, code="ref")
+        if date is None:
+            return None
+        if not rec.quotes and not rec.draft:
+            self.problem(where, "the event cites no quote, so nothing traces it to a source",
+                         'add "quotes" from the documents that report it', line=line, severity="warning", code="unsourced")
+        if (date.approximate or date.uncertain) and not rec.date_note.strip():
+            self.problem(self.where_sub(where, ".date"), f"the date {rec.date!r} is qualified but has no date_note",
+                         'say in "date_note" what the date rests on', line=line, severity="warning", code="date-note")
+        return date
 
     def build_claims(self, records: list[schema.Claim], documents: dict[str, Document], events: dict[str, Event]) -> dict[str, Claim]:
         claims: dict[str, Claim] = {}
         for i, rec in self.unique("claims", records, "claim"):
             where = self.where("claims", i, rec.id)
-            line = self.line("claims", rec.id)
+            line = self.line("claims", i)
+            claim = Claim(rec.id, rec.about, (), (), i, bool(rec.events))
             statements = []
-            for j, s in enumerate(rec.statements):
-                st = self.anchor(s, documents, f"{where}.statements[{j}]", self.line("claims", rec.id, s.exact), Statement, value=s.value)
-                if st is not None:
-                    statements.append(st)
+            for j, st in enumerate(rec.statements):
+                statement = self.quote(st, documents, self.where_sub(where, f".statements[{j}]"), line, claim, j, Statement, value=st.value)
+                if statement is not None:
+                    statements.append(statement)
+            claim.statements = tuple(statements)
+            declared = self.declared.get("events", set())
             for j, e in enumerate(rec.events):
-                if e not in events:
-                    self.problem(f"{where}.events[{j}]", f"unknown event {e!r}", _did_you_mean(e, events, "check the event id"), line=line, code="ref")
+                if e not in events and e not in declared:
+                    self.problem(self.where_sub(where, f".events[{j}]"), f"unknown event {e!r}", _did_you_mean(e, events, "check the event id"), line=line, code="ref")
             if len(rec.statements) < 2:
-                self.problem(f"{where}.statements", "a claim with one statement shows no disagreement",
+                self.problem(self.where_sub(where, ".statements"), "a claim with one statement shows no disagreement",
                              "add the other sources' versions", line=line, severity="warning", code="claim")
-            linked = tuple(e for e in dict.fromkeys(rec.events) if e in events)
-            if not rec.events:
-                linked = tuple(e.id for e in events.values() if _shares_passage(e.quotes, statements))
-            claim = Claim(rec.id, rec.about, tuple(statements), linked)
-            for e in linked:
+            claim.events = tuple(e for e in dict.fromkeys(rec.events) if e in events)
+            for e in claim.events:
                 events[e].claims.append(rec.id)
             claims[rec.id] = claim
         return claims
@@ -575,18 +738,32 @@ class _Loader:
     def build_periods(self, records: list[schema.Period]) -> list[Period]:
         periods = []
         for i, rec in self.unique("periods", records, "period"):
-            date = self.parse_date(rec.date, f"{self.where('periods', i, rec.id)}.date", self.line("periods", rec.id))
+            date = self.parse_date(rec.date, f"{self.where('periods', i, rec.id)}.date", self.line("periods", i))
             if date is not None:
                 periods.append(Period(rec.id, rec.title, date))
         return periods
 
-    def usage_warnings(self, documents, actors, events, claims) -> None:
+    def usage_warnings(self, documents, events, claims) -> None:
         cited = {q.document.id for e in events.values() for q in e.quotes}
         cited |= {s.document.id for c in claims.values() for s in c.statements}
-        for i, doc in enumerate(documents.values()):
+        for doc in documents.values():
             if doc.id not in cited:
-                self.problem(self.where("documents", i, doc.id), "no event or claim cites this document",
-                             "cite it, or remove it from the corpus", line=self.line("documents", doc.id), severity="warning", code="unused")
+                self.problem(self.document_where[doc.id], "no event or claim cites this document",
+                             "cite it, or remove it from the corpus", line=self.line("documents", self.document_index[doc.id]),
+                             severity="warning", code="unused")
+
+
+class _Orphan:
+    """The event of a quote whose event could not be built (its own problem was reported)."""
+
+    __slots__ = ("id", "index")
+
+    def __init__(self, id: str, index: int) -> None:
+        self.id, self.index = id, index
+
+
+def _event_order(event: Event) -> tuple:
+    return (event.date.sort_key, event.id)  # sort_key is computed once per distinct date
 
 
 def _reaches(actors: dict[str, Actor], start: str, target: str) -> bool:
@@ -599,15 +776,6 @@ def _reaches(actors: dict[str, Actor], start: str, target: str) -> bool:
             continue
         seen.add(node)
         stack.extend(actors[node].members)
-    return False
-
-
-def _shares_passage(quotes: Iterable[Quote], statements: Iterable[Statement]) -> bool:
-    for q in quotes:
-        for s in statements:
-            if (q.document is s.document and q.start is not None and s.start is not None
-                    and q.start < s.end and s.start < q.end):
-                return True
     return False
 
 

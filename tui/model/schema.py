@@ -25,6 +25,9 @@ Id = Annotated[
         description="An identifier: a letter or digit, then letters, digits, '_', '.', ':' or '-' (at most 128).",
     ),
 ]
+# References to ids are checked against the records they name (an unknown
+# reference is an error with a did-you-mean), so they need no pattern here.
+Ref = Annotated[str, msgspec.Meta(min_length=1, description="The id of another record.")]
 Text = Annotated[str, msgspec.Meta(min_length=1, description="Non-empty text.")]
 EDTFString = Annotated[
     str,
@@ -66,7 +69,7 @@ class Exclusion(Selector, forbid_unknown_fields=True, omit_defaults=True):
 class Quote(Selector, forbid_unknown_fields=True, omit_defaults=True, kw_only=True):
     """A verbatim passage of one document of the corpus."""
 
-    doc: Id
+    doc: Ref
 
 
 class Statement(Quote, forbid_unknown_fields=True, omit_defaults=True, kw_only=True):
@@ -97,8 +100,8 @@ class Actor(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
     name: Text
     kind: ActorKind = "other"
     aliases: list[Text] = []
-    members: list[Id] = []
-    affiliation: Id | None = None
+    members: list[Ref] = []
+    affiliation: Ref | None = None
     note: str = ""
 
 
@@ -109,7 +112,7 @@ class Event(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
     summary: str = ""
     type: str = ""
     tags: list[Text] = []
-    actors: list[Id] = []
+    actors: list[Ref] = []
     quotes: list[Quote] = []
     date_note: str = ""
     draft: bool = False
@@ -121,7 +124,7 @@ class Claim(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
     id: Id
     about: Text
     statements: Annotated[list[Statement], msgspec.Meta(min_length=1)]
-    events: list[Id] = []
+    events: list[Ref] = []
 
 
 class Period(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):

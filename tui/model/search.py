@@ -14,7 +14,6 @@ spelling of that actor matches in its place, so ``Uyghur`` also finds
 from __future__ import annotations
 
 import re
-import shlex
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -23,13 +22,21 @@ from .textfold import fold
 __all__ = ["AliasTable", "SearchPattern", "split_terms"]
 
 
+_TERM = re.compile(r'["“”]([^"“”]*)["“”]|(\S+)')
+
+
 def split_terms(text: str) -> list[str]:
-    """Terms of a search: words, or "quoted phrases"; an unbalanced quote is literal."""
-    try:
-        terms = shlex.split(text, posix=True)
-    except ValueError:
-        terms = text.split()
-    return [t for t in (" ".join(t.split()) for t in terms) if t]
+    """Terms of a search: words, or "quoted phrases" (straight or curly quotes).
+
+    Apostrophes and backslashes are ordinary characters: ``China's`` is one term.
+    """
+    terms = []
+    for m in _TERM.finditer(text):
+        term = m.group(1) if m.group(1) is not None else m.group(2)
+        term = " ".join(term.split())
+        if term:
+            terms.append(term)
+    return terms
 
 
 @dataclass
@@ -85,9 +92,9 @@ class SearchPattern:
         self.text = text
         self.terms = split_terms(text)
         aliases = aliases or AliasTable()
-        self._regexes = [re.compile(aliases.term_regex(t)) for t in self.terms]
+        self.regexes = [re.compile(aliases.term_regex(t)) for t in self.terms]
         self._any = (
-            re.compile("|".join(f"(?:{r.pattern})" for r in self._regexes)) if self._regexes else None
+            re.compile("|".join(f"(?:{r.pattern})" for r in self.regexes)) if self.regexes else None
         )
 
     def __bool__(self) -> bool:
@@ -95,7 +102,7 @@ class SearchPattern:
 
     def matches(self, folded: str) -> bool:
         """Does every term occur in ``folded`` (text already passed through ``fold``)?"""
-        return all(r.search(folded) for r in self._regexes)
+        return all(r.search(folded) for r in self.regexes)
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """Where any term occurs in ``text`` (raw), as ``(start, end)`` offsets."""

@@ -7,6 +7,7 @@ Coalitions show their members under their name.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.cells import cell_len
@@ -78,7 +79,7 @@ class ActorList(ScrollView, can_focus=True):
     def __init__(self, corpus: Corpus, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.corpus = corpus
-        self.counts: dict[str, int] = {}
+        self.count: Callable[[str], int] = lambda actor_id: 0
         self.selected: frozenset[str] = frozenset()
         self.narrow = ""
         self._lines: list[_Line] = []
@@ -86,9 +87,10 @@ class ActorList(ScrollView, can_focus=True):
         self._layout_width = 0
         self._keys = {a.id: " ".join(fold(" ".join(a.spellings)).split()) for a in corpus.actors.values()}
 
-    def show(self, *, counts: dict[str, int], selected: frozenset[str], narrow: str) -> None:
+    def show(self, *, count: Callable[[str], int], selected: frozenset[str], narrow: str) -> None:
+        """``count(actor_id)``: events the actor would show (asked only for the actors drawn)."""
         current = self.current_actor
-        self.counts = counts
+        self.count = count
         self.selected = selected
         if narrow != self.narrow or not self._lines:
             self.narrow = narrow
@@ -210,7 +212,7 @@ class ActorList(ScrollView, can_focus=True):
         if line.kind == "members":
             return self._strip(Text("      " + safe_line(line.text), style=self.get_component_rich_style("actors--members")), width, base)
         actor = self.corpus.actors[line.actor]
-        count = self.counts.get(actor.id, 0)
+        count = self.count(actor.id)
         selected = actor.id in self.selected
         mark = "[x] " if selected else "[ ] "
         count_text = f" {count}"
@@ -295,4 +297,4 @@ class ActorPane(Vertical):
     def _narrow(self, event: Input.Changed) -> None:
         event.stop()
         actor_list = self.query_one(ActorList)
-        actor_list.show(counts=actor_list.counts, selected=actor_list.selected, narrow=event.value)
+        actor_list.show(count=actor_list.count, selected=actor_list.selected, narrow=event.value)

@@ -99,6 +99,11 @@ class TimelineView(ScrollView, can_focus=True):
         self._move_to(target if target is not None else 0, force=True)
         self.refresh()
 
+    def set_matches(self, matches: frozenset[int], pattern: SearchPattern | None) -> None:
+        self.matches = matches
+        self.pattern = pattern
+        self.refresh()
+
     @property
     def current_event(self) -> Event | None:
         if self.rows is None or not len(self.rows):
@@ -160,10 +165,14 @@ class TimelineView(ScrollView, can_focus=True):
         self._move_to(row)
 
     def action_page_down(self) -> None:
+        self.app.trace_begin("page")  # type: ignore[attr-defined]
         self._page(1.0, 1)
+        self.app.trace_end("page")  # type: ignore[attr-defined]
 
     def action_page_up(self) -> None:
+        self.app.trace_begin("page")  # type: ignore[attr-defined]
         self._page(1.0, -1)
+        self.app.trace_end("page")  # type: ignore[attr-defined]
 
     def action_half_page_down(self) -> None:
         self._page(0.5, 1)
@@ -277,7 +286,7 @@ class TimelineView(ScrollView, can_focus=True):
         n = event.source_count
         text.append(f"{n:>2}", self.get_component_rich_style("timeline--sources"))
         text.append(" ≠" if event.claims else "  ", self.get_component_rich_style("timeline--claim"))
-        unanchored = any(not q.anchored for q in event.quotes)
+        unanchored = any(q.problem is not None for q in event.quotes)
         text.append("!" if unanchored else " ", self.get_component_rich_style("timeline--problem"))
         return text
 

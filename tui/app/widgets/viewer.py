@@ -46,8 +46,9 @@ class QuoteViewer(VerticalScroll, can_focus=True):
         self.pattern: SearchPattern | None = None
         self._quote_blocks: list[Static] = []
 
-    def show(self, event: Event | None, quote_index: int, pattern: SearchPattern | None) -> None:
-        same_content = event is self.event and event is not None and _same_pattern(pattern, self.pattern)
+    def show(self, event: Event | None, quote_index: int, pattern: SearchPattern | None, *, force: bool = False) -> None:
+        same_content = (event is self.event and event is not None and _same_pattern(pattern, self.pattern)
+                        and not force)
         quote_moved = quote_index != self.quote_index
         self.event, self.quote_index, self.pattern = event, quote_index, pattern
         if same_content:
