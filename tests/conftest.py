@@ -1,0 +1,47 @@
+"""Fixtures for the model and command-line tests; helpers live in model_support.py."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+from model_support import SEEDS, write_corpus
+
+from tui.model.loader import load_corpus
+
+# Property tests: no deadline (the machine is noisy), a moderate number of
+# examples, and no example database written into the repository.
+settings.register_profile(
+    "timeline",
+    deadline=None,
+    max_examples=150,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile("timeline")
+
+MakeCorpus = Callable[..., Path]
+
+
+@pytest.fixture
+def make_corpus(tmp_path: Path) -> MakeCorpus:
+    """Write a corpus folder: ``make_corpus(data=None, docs=None, name=None)``.
+
+    ``data`` is a dict (written as indented JSON, one key per line, so that
+    problems have meaningful line numbers), or raw ``bytes``/``str`` for the
+    corpus.json; ``None`` is the valid base corpus.  ``docs`` maps relative
+    paths to text or bytes; by default the folder gets ``a.txt`` with ``BASE_DOC``.
+    """
+    counter = iter(range(10_000))
+
+    def make(data: dict | bytes | str | None = None, docs: dict | None = None, name: str | None = None) -> Path:
+        return write_corpus(tmp_path / (name or f"corpus{next(counter)}"), data, docs)
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def seed_corpus():
+    return load_corpus(SEEDS)

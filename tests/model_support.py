@@ -1,0 +1,116 @@
+"""Helpers shared by the model and command-line tests (imported by name, not through conftest).
+
+A separate module because several ``conftest.py`` files exist under tests/ and
+``from conftest import ...`` would pick whichever was imported first.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from tui.model.errors import CorpusError, Problem
+from tui.model.loader import load_corpus
+
+REPO = Path(__file__).resolve().parents[1]
+SEEDS = REPO / "seeds"
+
+# The document the small test corpora cite.  Its last paragraph is marked as
+# not citable in BASE_CORPUS.
+BASE_DOC = (
+    "Intro line.\n"
+    "\n"
+    "The council met on Tuesday, and hello world, said X to the press.\n"
+    "\n"
+    "A reader comment: spam spam spam.\n"
+)
+
+BASE_CORPUS: dict = {
+    "format": "timeline-corpus/1",
+    "title": "Tiny",
+    "documents": [
+        {
+            "id": "d1",
+            "path": "a.txt",
+            "exclude": [{"exact": "A reader comment: spam spam spam.", "reason": "reader comment"}],
+        }
+    ],
+    "actors": [{"id": "x", "name": "X"}, {"id": "y", "name": "Y"}],
+    "events": [
+        {
+            "id": "e1",
+            "date": "2019-07-18",
+            "title": "E",
+            "actors": ["x"],
+            "quotes": [{"doc": "d1", "exact": "hello world"}],
+        }
+    ],
+}
+
+
+def base_corpus() -> dict:
+    """A fresh, valid corpus dict (mutate freely)."""
+    return copy.deepcopy(BASE_CORPUS)
+
+
+def write_corpus(folder: Path, data: dict | bytes | str | None = None, docs: dict | None = None) -> Path:
+    """Write corpus.json (and documents) into ``folder``; see the ``make_corpus`` fixture."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for rel, content in (docs if docs is not None else {"a.txt": BASE_DOC}).items():
+        path = folder / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    if data is None:
+        data = base_corpus()
+    if isinstance(data, dict):
+        raw = json.dumps(data, indent=2, ensure_ascii=False).encode("utf-8")
+    elif isinstance(data, str):
+        raw = data.encode("utf-8")
+    else:
+        raw = data
+    (folder / "corpus.json").write_bytes(raw)
+    return folder
+
+
+def load_problems(folder: Path, **kwargs) -> list[Problem]:
+    """Load ``folder``, which must fail with CorpusError; return its problems."""
+    with pytest.raises(CorpusError) as info:
+        load_corpus(folder, **kwargs)
+    problems = info.value.problems
+    assert problems, "a CorpusError must carry at least one problem"
+    return problems
+
+
+_LABEL = re.compile(r' \((?:document|actor|event|claim|period) "(?:[^"\\]|\\.)*"\)')
+
+
+def record_path(location: str) -> str:
+    """``events[0].date`` from ``events[0].date (event "e1")`` or ``events[0] (event "e1").date``."""
+    return _LABEL.sub("", location)
+
+
+def line_of(folder: Path, line: int) -> str:
+    return (folder / "corpus.json").read_text(encoding="utf-8").splitlines()[line - 1]
+
+
+def record_lines(folder: Path, section: str, index: int) -> range:
+    """The 1-based lines of ``section[index]`` in a corpus.json written by ``write_corpus``.
+
+    ``write_corpus`` indents by two, so records are the objects opened by a
+    line ``    {`` and closed by ``    }`` or ``    },`` inside ``  "section": [``.
+    """
+    lines = (folder / "corpus.json").read_text(encoding="utf-8").splitlines()
+    i = lines.index(f'  "{section}": [')
+    starts = []
+    for n in range(i + 1, len(lines)):
+        if lines[n] == "    {":
+            starts.append(n)
+        elif lines[n] in ("    }", "    },") and len(starts) == index + 1:
+            return range(starts[index] + 1, n + 2)
+        elif lines[n].startswith("  ]"):
+            break
+    raise AssertionError(f"no record {section}[{index}]")

@@ -1,0 +1,382 @@
+"""EDTF dates: parsing, the total sort order, display."""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from tui.model.dates import (
+    DAY_SECONDS,
+    DateError,
+    Precision,
+    date_from_parts,
+    days_in_month,
+    instant,
+    parse_edtf,
+)
+
+INF = float("inf")
+
+
+def day_key(d: datetime.date) -> int:
+    return instant(d.year, d.month, d.day)
+
+
+# -- the common forms ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "precision", "first", "last"),
+    [
+        ("2019", Precision.YEAR, datetime.date(2019, 1, 1), datetime.date(2019, 12, 31)),
+        ("2019-07", Precision.MONTH, datetime.date(2019, 7, 1), datetime.date(2019, 7, 31)),
+        ("2019-02", Precision.MONTH, datetime.date(2019, 2, 1), datetime.date(2019, 2, 28)),
+        ("2020-02", Precision.MONTH, datetime.date(2020, 2, 1), datetime.date(2020, 2, 29)),
+        ("2019-07-18", Precision.DAY, datetime.date(2019, 7, 18), datetime.date(2019, 7, 18)),
+        ("2020-02-29", Precision.DAY, datetime.date(2020, 2, 29), datetime.date(2020, 2, 29)),
+        ("2000-02-29", Precision.DAY, datetime.date(2000, 2, 29), datetime.date(2000, 2, 29)),
+    ],
+)
+def test_plain_dates_cover_their_whole_span(text, precision, first, last):
+    d = parse_edtf(text)
+    assert d.precision == precision
+    assert not d.interval and not d.approximate and not d.uncertain and not d.is_uncertain
+    assert d.lower == day_key(first)
+    # The span is closed: its last instant is the last second of the last day.
+    assert d.upper == day_key(last) + DAY_SECONDS - 1
+
+
+@pytest.mark.parametrize(
+    ("text", "approximate", "uncertain"),
+    [
+        ("2019~", True, False),
+        ("2019?", False, True),
+        ("2019%", True, True),
+        ("2019-07~", True, False),
+        ("2019-07-18?", False, True),
+        ("2019-07-18%", True, True),
+    ],
+)
+def test_qualifiers(text, approximate, uncertain):
+    d = parse_edtf(text)
+    plain = parse_edtf(text[:-1])
+    assert (d.approximate, d.uncertain) == (approximate, uncertain)
+    assert d.is_uncertain
+    # A qualifier changes what is known, not the span.
+    assert (d.lower, d.upper, d.precision) == (plain.lower, plain.upper, plain.precision)
+    # ... and a qualified date sorts right after the plain one.
+    assert plain < d
+
+
+def test_interval():
+    d = parse_edtf("2018-11/2019-01")
+    assert d.interval
+    assert d.lower == day_key(datetime.date(2018, 11, 1))
+    assert d.upper == day_key(datetime.date(2019, 1, 31)) + DAY_SECONDS - 1
+    assert d.start.month == 11 and d.end.month == 1
+    assert d.overlaps(day_key(datetime.date(2018, 12, 25)), day_key(datetime.date(2018, 12, 25)))
+    assert not d.overlaps(day_key(datetime.date(2019, 2, 1)), day_key(datetime.date(2019, 3, 1)))
+
+
+def test_open_end_is_ongoing():
+    d = parse_edtf("2017-04/..")
+    assert d.interval and d.open_end and not d.unknown_end
+    assert d.lower == day_key(datetime.date(2017, 4, 1))
+    assert d.upper == INF
+    # An open end overlaps every later range.
+    assert d.overlaps(day_key(datetime.date(2500, 1, 1)), day_key(datetime.date(2500, 1, 1)))
+
+
+def test_open_start():
+    d = parse_edtf("../2019")
+    assert d.open_start and d.lower == -INF
+    assert d.upper == parse_edtf("2019").upper
+
+
+def test_unknown_end_is_not_open():
+    d = parse_edtf("2017/")
+    assert d.interval and d.unknown_end and not d.open_end
+    assert d.is_uncertain
+    # We only know it started in 2017: it does not run forever.
+    assert d.upper != INF
+    assert d.lower == parse_edtf("2017").lower
+
+
+@pytest.mark.parametrize("text", ["Y-13800000000", "-13800000000"])
+def test_long_years(text):
+    d = parse_edtf(text)
+    assert d.precision == Precision.YEAR
+    assert d.start.year == -13_800_000_000
+    assert d.lower < parse_edtf("-9999").lower
+    assert d.lower < d.upper
+    assert d.year_month() == (-13_800_000_000, None)
+
+
+def test_long_year_spellings_are_the_same_instant():
+    assert parse_edtf("Y-13800000000").lower == parse_edtf("-13800000000").lower
+    assert parse_edtf("Y12345").lower == parse_edtf("12345").lower
+
+
+@pytest.mark.parametrize("year", [-1, -44, -999, -9999])
+def test_negative_four_digit_years(year):
+    text = f"-{abs(year):04d}"
+    d = parse_edtf(text)
+    assert d.start.year == year
+    assert d < parse_edtf("0000") < parse_edtf("0001")
+    assert d.upper < parse_edtf("0000").lower
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2019-02-30",
+        "2019-02-29",
+        "1900-02-29",
+        "2019-13-01",
+        "2019-00",
+        "2019-07-32",
+        "2019-07-00",
+        "2018-11/2018-10",
+        "2019-01/2018-11",
+        "2019/2018",
+        "2019-07-18/2019-07-17",
+        "",
+        " 2019",
+        "2019 ",
+        "garbage",
+        "19",
+        "2019-7",
+        "2019-07-18T24:00",
+        "/",
+        "../..",
+    ],
+)
+def test_impossible_dates_are_rejected(text):
+    with pytest.raises(DateError) as info:
+        parse_edtf(text)
+    assert info.value.message
+    assert info.value.hint, "every rejected date comes with a hint"
+
+
+def test_impossible_day_message_names_the_month_length():
+    with pytest.raises(DateError) as info:
+        parse_edtf("2019-02-30")
+    assert "28" in info.value.message
+
+
+def test_interval_ending_before_it_starts_says_so():
+    with pytest.raises(DateError) as info:
+        parse_edtf("2019-01/2018-11")
+    assert "before" in info.value.message
+    assert "swap" in info.value.hint
+
+
+@pytest.mark.parametrize("value", [2019, None, 20.5, True])
+def test_non_strings_are_date_errors(value):
+    with pytest.raises(DateError):
+        parse_edtf(value)
+
+
+@pytest.mark.parametrize("value", [["2019"], {"date": "2019"}])
+def test_unhashable_json_values_are_date_errors(value):
+    with pytest.raises(DateError):
+        parse_edtf(value)
+
+
+@pytest.mark.parametrize("text", ["9X14", "11X8", "X9X5"])
+def test_unspecified_digit_dates_never_raise_anything_but_date_error(text):
+    try:
+        parse_edtf(text)
+    except DateError:
+        pass
+
+
+def test_parsing_prints_nothing(capsys):
+    parse_edtf.cache_clear()
+    with pytest.raises(DateError) as info:
+        parse_edtf("../821")
+    out = capsys.readouterr()
+    assert out.out == "" and out.err == ""
+    assert info.value.hint
+
+
+# -- fallback forms (the edtf library) ---------------------------------------
+
+
+def test_fallback_season_and_decade():
+    spring = parse_edtf("2019-21")
+    assert parse_edtf("2019").lower <= spring.lower and spring.upper <= parse_edtf("2019").upper
+    assert spring.human() == "Spring 2019"
+    decade = parse_edtf("201X")
+    assert decade.lower == parse_edtf("2010").lower
+    assert decade.upper == parse_edtf("2019").upper
+    assert decade.human() == "2010s"
+
+
+# -- display -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "human"),
+    [
+        ("2019-07-18", "18 July 2019"),
+        ("2019-07", "July 2019"),
+        ("2019", "2019"),
+        ("2019-07~", "c. July 2019"),
+        ("2019?", "2019?"),
+        ("2019%", "c. 2019?"),
+        ("2017-04/..", "April 2017 – ongoing"),
+        ("2018-11/2019-01", "November 2018 – January 2019"),
+        ("2017/", "2017 – ?"),
+        ("-0043", "44 BCE"),
+        ("0000", "1 BCE"),
+        ("-0001", "2 BCE"),
+        ("Y-13800000000", "13,800,000,001 BCE"),
+        ("Y12345", "12,345"),
+    ],
+)
+def test_human(text, human):
+    assert parse_edtf(text).human() == human
+
+
+# -- the total order: properties ---------------------------------------------
+
+valid_days = st.dates(min_value=datetime.date(1, 1, 1), max_value=datetime.date(9999, 12, 31))
+
+
+def edtf_day(d: datetime.date) -> str:
+    return f"{d.year:04d}-{d.month:02d}-{d.day:02d}"
+
+
+@settings(max_examples=300)
+@given(valid_days, valid_days)
+def test_day_order_matches_datetime(a, b):
+    ka, kb = parse_edtf(edtf_day(a)).sort_key, parse_edtf(edtf_day(b)).sort_key
+    assert (ka < kb) == (a < b)
+    assert (ka == kb) == (a == b)
+
+
+@settings(max_examples=200)
+@given(st.integers(1, 9999), st.integers(1, 12))
+def test_month_sorts_before_its_days_and_after_the_previous_month(year, month):
+    m = parse_edtf(f"{year:04d}-{month:02d}")
+    for day in range(1, days_in_month(year, month) + 1):
+        assert m < parse_edtf(f"{year:04d}-{month:02d}-{day:02d}")
+    prev_year, prev_month = (year, month - 1) if month > 1 else (year - 1, 12)
+    assume(prev_year >= 0)
+    for day in range(1, days_in_month(prev_year, prev_month) + 1):
+        assert parse_edtf(f"{prev_year:04d}-{prev_month:02d}-{day:02d}") < m
+    assert parse_edtf(f"{prev_year:04d}-{prev_month:02d}") < m
+
+
+@settings(max_examples=200)
+@given(st.integers(-9999, 9999), st.integers(1, 12), st.sampled_from(["", "~", "?", "%"]))
+def test_year_sorts_before_its_months(year, month, qualifier):
+    y = parse_edtf(date_from_parts(year) + qualifier)
+    months = parse_edtf(date_from_parts(year, month))
+    assert y < months
+    # ... and after everything in the previous year.
+    assert parse_edtf(date_from_parts(year - 1, 12, 31)) < y
+
+
+huge_years = st.integers(-(10**12) + 1, 10**12 - 1)
+
+
+@settings(max_examples=300)
+@given(huge_years, huge_years)
+def test_huge_years_sort_numerically(a, b):
+    def spell(year: int) -> str:
+        return f"Y{year}" if abs(year) >= 10000 else date_from_parts(year)
+
+    da, db = parse_edtf(spell(a)), parse_edtf(spell(b))
+    assert da.start.year == a and db.start.year == b
+    assert (da < db) == (a < b)
+    assert (da.sort_key == db.sort_key) == (a == b)
+
+
+@st.composite
+def edtf_strings(draw) -> str:
+    """Valid EDTF strings of the fast-path forms, including intervals."""
+    def point() -> str:
+        year = draw(st.one_of(st.integers(-9999, 9999), st.integers(-(10**8), 10**8)))
+        month = draw(st.none() | st.integers(1, 12))
+        day = draw(st.none() | st.integers(1, days_in_month(year, month))) if month else None
+        return date_from_parts(
+            year, month, day, approximate=draw(st.booleans()), uncertain=draw(st.booleans())
+        )
+
+    kind = draw(st.sampled_from(["point", "interval", "open", "unknown"]))
+    if kind == "point":
+        return point()
+    a = point()
+    if kind == "open":
+        return f"{a}/.." if draw(st.booleans()) else f"../{a}"
+    if kind == "unknown":
+        return f"{a}/" if draw(st.booleans()) else f"/{a}"
+    b = point()
+    da, db = parse_edtf(a), parse_edtf(b)
+    if da.lower > db.upper:
+        a, b = b, a
+    return f"{a}/{b}"
+
+
+@settings(max_examples=150)
+@given(st.lists(edtf_strings(), min_size=3, max_size=8))
+def test_sorting_is_a_total_order(texts):
+    dates = [parse_edtf(t) for t in texts]
+    for a, b in itertools.product(dates, repeat=2):
+        # Totality and antisymmetry: exactly one of <, ==, > for distinct texts.
+        relations = [a < b, b < a, a.text == b.text]
+        assert sum(relations) == 1, (a.text, b.text)
+    for a, b, c in itertools.product(dates, repeat=3):
+        if a < b and b < c:
+            assert a < c
+    # Sorting never depends on the input order.
+    assert [d.text for d in sorted(dates)] == [d.text for d in sorted(reversed(dates))]
+
+
+@settings(max_examples=150)
+@given(edtf_strings())
+def test_every_date_is_a_nonempty_span(text):
+    d = parse_edtf(text)
+    assert d.lower <= d.upper
+
+
+@st.composite
+def date_parts(draw):
+    year = draw(st.one_of(st.integers(-9999, 9999), st.integers(-(10**12), 10**12)))
+    month = draw(st.none() | st.integers(1, 12))
+    day = draw(st.none() | st.integers(1, days_in_month(year, month))) if month else None
+    second = draw(st.none() | st.integers(0, DAY_SECONDS - 1)) if day else None
+    return year, month, day, second, draw(st.booleans()), draw(st.booleans())
+
+
+@settings(max_examples=300)
+@given(date_parts())
+def test_date_from_parts_round_trips(parts):
+    year, month, day, second, approximate, uncertain = parts
+    text = date_from_parts(year, month, day, second, approximate=approximate, uncertain=uncertain)
+    d = parse_edtf(text)
+    p = d.start
+    assert (p.year, p.month, p.day, p.second) == (year, month, day, second)
+    assert (d.approximate, d.uncertain) == (approximate, uncertain)
+    assert d.year_month() == (year, month)
+    expected = (
+        Precision.SECOND if second is not None
+        else Precision.DAY if day is not None
+        else Precision.MONTH if month is not None
+        else Precision.YEAR
+    )
+    assert d.precision == expected
+
+
+@settings(max_examples=300)
+@given(valid_days)
+def test_instant_agrees_with_toordinal(d):
+    origin = instant(1, 1, 1)
+    assert (instant(d.year, d.month, d.day) - origin) // DAY_SECONDS == d.toordinal() - 1
+    assert (instant(d.year, d.month, d.day) - origin) % DAY_SECONDS == 0

@@ -1,0 +1,48 @@
+"""The model and the command line never import Textual (start-up time, and a clean layering)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from model_support import REPO, SEEDS
+
+MODULES = ["tui", "tui.model", "tui.model.loader", "tui.model.export", "tui.model.search", "tui.cli"]
+
+
+def _run(code: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60)
+
+
+def test_importing_the_model_and_cli_does_not_import_textual():
+    code = (
+        "import sys\n"
+        + "".join(f"import {m}\n" for m in MODULES)
+        + "bad = sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.'))\n"
+        "assert not bad, bad\n"
+        "print('ok')\n"
+    )
+    result = _run(code)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"
+
+
+def test_check_and_export_do_not_import_textual():
+    # Lazy imports happen when a command runs, so run the commands too.
+    code = (
+        "import io, sys, contextlib\n"
+        "from tui.cli import main\n"
+        "out = io.StringIO()\n"
+        "with contextlib.redirect_stdout(out):\n"
+        f"    assert main(['check', {str(SEEDS)!r}]) == 0\n"
+        "from tui.model import load_corpus, Query\n"
+        "from tui.model.export import write_export\n"
+        f"c = load_corpus({str(SEEDS)!r})\n"
+        "for fmt in ('json', 'csv', 'markdown'):\n"
+        "    write_export(c, c.query(Query(text='Uyghur')), Query(text='Uyghur'), fmt, io.BytesIO())\n"
+        "assert 'textual' not in sys.modules, 'textual was imported'\n"
+        "print('ok')\n"
+    )
+    result = _run(code)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"
