@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import io
 import json
 import shutil
 from pathlib import Path
 
 import pytest
-from rich.console import Console
 from textual.widgets import Static
 
 from tui.app.app import TimelineApp, citation_text
@@ -39,10 +37,7 @@ def header(app: TimelineApp) -> str:
 
 def viewer_text(app: TimelineApp) -> str:
     """The viewer's content as plain text, tables included."""
-    console = Console(width=100, record=True, file=io.StringIO())
-    for block in app.query_one(QuoteViewer).query(Static):
-        console.print(block.content)
-    return console.export_text()
+    return app.query_one(QuoteViewer).plain_text()
 
 
 async def toggle_actor(pilot, name: str) -> None:

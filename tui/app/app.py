@@ -26,8 +26,6 @@ from ..model.dates import EDTFDate
 from ..model.search import SearchPattern
 from ..model.view import ActorCounter, TimelineRows
 from .keymap import load_keymap
-from .screens.dialogs import DateRangeScreen, HelpScreen, ProblemsScreen
-from .screens.document import DocumentScreen, DocumentView
 from .text import safe_line
 from .widgets.actors import ActorFilterInput, ActorList, ActorPane
 from .widgets.timeline import TimelineView
@@ -36,8 +34,10 @@ from .widgets.viewer import QuoteViewer
 FIRST_PAINT_ENV = "TIMELINE_EXPLORER_FIRST_PAINT"
 TRACE_ENV = "TIMELINE_EXPLORER_TRACE"
 BACKGROUND_SEARCH = 50_000  # from this many events, searches run in a worker thread
-NARROW = 100  # below this width, the actor pane folds away and the viewer goes under the timeline
-WIDE = 160  # from this width, the panes get more room
+# Layouts by terminal width (classes set on the screen by Textual on resize):
+# below 100 columns the actor pane folds away and the viewer goes under the
+# timeline; from 160 the panes get more room.
+BREAKPOINTS = [(0, "-tiny"), (70, "-narrow"), (100, "-normal"), (160, "-wide")]
 
 
 class FindInput(Input):
@@ -57,6 +57,8 @@ class TimelineApp(App[int]):
     """Explore a corpus: the chronology, the actors, the quotes behind each event."""
 
     CSS_PATH = "app.tcss"
+    HORIZONTAL_BREAKPOINTS = BREAKPOINTS
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (22, "-tall")]
     TITLE = "Timeline Explorer"
     ENABLE_COMMAND_PALETTE = True
 
@@ -106,13 +108,29 @@ class TimelineApp(App[int]):
     # -- layout -------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Static(id="header-bar")
+        # Work out the first view before any widget exists, and hand it to the
+        # widgets as they are made: the first layout is then the final one.
+        select = None
+        if self.start_event_id and self.start_event_id in self.corpus.events_by_id:
+            select = self.corpus.events_by_id[self.start_event_id].position
+        view = self._compute_view(select)
+        if self.find_text.strip() and len(self.corpus.events) < BACKGROUND_SEARCH:
+            self.pattern = self.corpus.search_pattern(self.find_text)
+            self.match_positions = self.corpus.search(self.find_text, self.selection)
+            if select is None and self.match_positions:
+                view["select"] = self.match_positions[0]
+        timeline = TimelineView(self.corpus, id="timeline")
+        timeline.prepare(view["rows"], matches=frozenset(self.match_positions), pattern=self.pattern,
+                         select_position=view["select"], empty_message=view["empty"])
+        self.current_event = timeline.current_event
+        viewer = QuoteViewer(self.corpus, id="viewer")
+        viewer.event, viewer.quote_index, viewer.pattern = self.current_event, 0, self.pattern
+        yield Static(self._header_text(), id="header-bar")
         with Horizontal(id="main"):
-            yield ActorPane(self.corpus, id="sidebar")
+            yield ActorPane(self.corpus, count=view["count"], selected=self.query_state.actors, id="sidebar")
             with Horizontal(id="content"):
-                yield TimelineView(self.corpus, id="timeline")
-                yield QuoteViewer(self.corpus, id="viewer")
-        yield FindInput(placeholder="search titles, summaries and quotes (enter: keep, esc: clear)", id="find")
+                yield timeline
+                yield viewer
         yield Footer()
 
     def on_mount(self) -> None:
@@ -123,13 +141,12 @@ class TimelineApp(App[int]):
         if self.theme != "textual-dark":
             self.theme = "textual-dark"  # fixed, for predictable screens and snapshots
         self._apply_keymap()
-        self._apply_layout(self.size.width, self.size.height)
         select = None
         if self.start_event_id and self.start_event_id in self.corpus.events_by_id:
             select = self.corpus.events_by_id[self.start_event_id].position
-        if self.find_text and select is None:
-            self._jump_after_search = True
-        self.refresh_view(select_position=select)
+        if self.find_text.strip() and len(self.corpus.events) >= BACKGROUND_SEARCH:
+            self._jump_after_search = select is None
+            self._search()
         self.query_one(TimelineView).focus()
         if self.corpus.verified:
             self._announce_problems()
@@ -186,14 +203,15 @@ class TimelineApp(App[int]):
             self.notify(warning, severity="warning", timeout=10)
 
     def on_resize(self, event) -> None:
-        self._apply_layout(event.size.width, event.size.height)
         if self.screen is self._main_screen() and self.is_mounted:
-            self._refresh_header()
+            self.call_after_refresh(self._refresh_header)  # the order of its parts depends on the width
 
-    def _apply_layout(self, width: int, height: int) -> None:
-        self.set_class(width < NARROW, "-narrow")
-        self.set_class(width >= WIDE, "-wide")
-        self.set_class(height < 22 or width < 70, "-tiny")
+    def _narrow(self) -> bool:
+        """Is the main screen laid out for a narrow terminal (see HORIZONTAL_BREAKPOINTS)?"""
+        if not self.screen_stack:  # composing: go by the terminal's size
+            return self.size.width < 100
+        screen = self._main_screen()
+        return screen.has_class("-narrow") or screen.has_class("-tiny")
 
     # -- benchmark tracing ---------------------------------------------------------
 
@@ -217,24 +235,32 @@ class TimelineApp(App[int]):
     def effective_query(self) -> Query:
         return replace(self.query_state, text=self.find_text if self.narrow_to_find else "")
 
-    def refresh_view(self, select_position: int | None = None) -> None:
-        """Recompute what is shown from the state, and push it to the widgets."""
+    def _compute_view(self, select_position: int | None) -> dict:
+        """The model side of a refresh: selection, rows, counts (no widget touched)."""
         query = self.effective_query()
         selection = self.corpus.select(query)
         self.selection = selection
-        rows = TimelineRows(self.corpus, selection)
         self.shown_count = len(selection)
+        base = self.corpus.select(replace(query, actors=frozenset())) if query.actors else selection
+        return {
+            "rows": TimelineRows(self.corpus, selection),
+            "count": ActorCounter(self.corpus, base),
+            "select": select_position,
+            "empty": ("No events match the filters.\nPress c to clear them." if not query.is_empty()
+                      else "This corpus has no events."),
+        }
+
+    def refresh_view(self, select_position: int | None = None) -> None:
+        """Recompute what is shown from the state, and push it to the widgets."""
         if select_position is None and self.current_event is not None:
             select_position = self.current_event.position
+        view = self._compute_view(select_position)
         timeline = self.query_one(TimelineView)
-        timeline.empty_message = (
-            "No events match the filters.\nPress c to clear them." if not query.is_empty() else "This corpus has no events."
-        )
-        timeline.show(rows, matches=frozenset(self.match_positions), pattern=self.pattern,
-                      select_position=select_position)
+        timeline.empty_message = view["empty"]
+        timeline.show(view["rows"], matches=frozenset(self.match_positions), pattern=self.pattern,
+                      select_position=view["select"])
         actor_list = self.query_one(ActorList)
-        base = self.corpus.select(replace(query, actors=frozenset())) if query.actors else selection
-        actor_list.show(count=ActorCounter(self.corpus, base), selected=query.actors, narrow=actor_list.narrow)
+        actor_list.show(count=view["count"], selected=self.effective_query().actors, narrow=actor_list.narrow)
         self._search()
         self._refresh_header()
 
@@ -276,6 +302,9 @@ class TimelineApp(App[int]):
         self.trace_end("search")
 
     def _refresh_header(self) -> None:
+        self.query_one("#header-bar", Static).update(self._header_text())
+
+    def _header_text(self) -> Text:
         total = len(self.corpus.events)
         parts: list[tuple[str, str]] = [(f"{self.shown_count} of {total} events", "bold")]
         filters = replace(self.query_state, text="").describe(self.corpus)
@@ -293,11 +322,11 @@ class TimelineApp(App[int]):
             parts.append((f"{len(self.corpus.unanchored)} unanchored (p)", "bold red"))
         title = (safe_line(self.corpus.title), "bold")
         # Wide: the title first. Narrow: what is shown and why first, the title last.
-        ordered = [title, *parts] if not self.has_class("-narrow") else [*parts, (title[0], "dim")]
+        ordered = [title, *parts] if not self._narrow() else [*parts, (title[0], "dim")]
         header = Text(no_wrap=True, overflow="ellipsis")
         for i, (text, style) in enumerate(ordered):
             header.append(("  ·  " if i else " ") + text, style)
-        self.query_one("#header-bar", Static).update(header)
+        return header
 
     # -- messages up --------------------------------------------------------------
 
@@ -361,24 +390,38 @@ class TimelineApp(App[int]):
         return self.screen_stack[0]
 
     def action_help(self) -> None:
+        from .screens.dialogs import HelpScreen
+
         self.push_screen(HelpScreen(self._help_sections()))
 
-    def action_find(self) -> None:
-        find = self.query_one("#find", FindInput)
+    def _find_input(self) -> FindInput | None:
+        found = self.query("#find")
+        return found.first(FindInput) if found else None
+
+    async def action_find(self) -> None:
+        find = self._find_input()
+        if find is None:  # made on first use: most sessions never search
+            find = FindInput(placeholder="search titles, summaries and quotes (enter: keep, esc: clear)", id="find")
+            await self.mount(find, before=self.query_one(Footer))
         find.add_class("-visible")
-        find.value = self.find_text
+        with find.prevent(Input.Changed):
+            find.value = self.find_text
+        find.cursor_position = len(find.value)
         find.focus()
 
     def _hide_find(self) -> None:
-        self.query_one("#find", FindInput).remove_class("-visible")
+        find = self._find_input()
+        if find is not None:
+            find.remove_class("-visible")
         self.query_one(TimelineView).focus()
 
     def action_clear_find(self) -> None:
-        find = self.query_one("#find", FindInput)
+        find = self._find_input()
         if self._find_timer is not None:
             self._find_timer.stop()
-        with find.prevent(Input.Changed):
-            find.value = ""
+        if find is not None:
+            with find.prevent(Input.Changed):
+                find.value = ""
         self.find_text = ""
         self.narrow_to_find = False
         self._hide_find()
@@ -423,15 +466,16 @@ class TimelineApp(App[int]):
         self.refresh_view()
 
     def action_actors(self) -> None:
-        self.add_class("-show-sidebar")
+        self._main_screen().add_class("-show-sidebar")
         self.query_one("#actor-filter", ActorFilterInput).focus()
 
     def action_clear_filters(self) -> None:
         self.query_state = Query()
         self.narrow_to_find = False
-        find = self.query_one("#find", FindInput)
-        with find.prevent(Input.Changed):
-            find.value = ""
+        find = self._find_input()
+        if find is not None:
+            with find.prevent(Input.Changed):
+                find.value = ""
         self.find_text = ""
         actor_filter = self.query_one("#actor-filter", ActorFilterInput)
         with actor_filter.prevent(Input.Changed):
@@ -448,6 +492,8 @@ class TimelineApp(App[int]):
                 return
             self.query_state = replace(self.query_state, date_from=result[0], date_to=result[1])
             self.refresh_view()
+
+        from .screens.dialogs import DateRangeScreen
 
         self.push_screen(DateRangeScreen(self.query_state.date_from, self.query_state.date_to), apply)
 
@@ -472,6 +518,8 @@ class TimelineApp(App[int]):
                 self.quote_index = index
                 self.query_one(QuoteViewer).show(event, self.quote_index, self.pattern)
 
+        from .screens.document import DocumentScreen
+
         self.push_screen(DocumentScreen(event, self.quote_index, self.pattern), back)
 
     def copy_quote(self, quote: Quote) -> None:
@@ -488,11 +536,13 @@ class TimelineApp(App[int]):
         self.copy_quote(event.quotes[self.quote_index])
 
     def action_problems(self) -> None:
+        from .screens.dialogs import ProblemsScreen
+
         self.push_screen(ProblemsScreen(self.corpus.problems))
 
     def action_escape(self) -> None:
-        if self.has_class("-show-sidebar"):
-            self.remove_class("-show-sidebar")
+        if self._main_screen().has_class("-show-sidebar"):
+            self._main_screen().remove_class("-show-sidebar")
             self.query_one(TimelineView).focus()
             return
         if self.find_text:
@@ -500,10 +550,10 @@ class TimelineApp(App[int]):
 
     def _panes(self) -> list:
         panes = []
-        if not self.has_class("-narrow") or self.has_class("-show-sidebar"):
+        if not self._narrow() or self._main_screen().has_class("-show-sidebar"):
             panes.append(self.query_one(ActorList))
         panes.append(self.query_one(TimelineView))
-        if not self.has_class("-tiny"):
+        if not self._main_screen().has_class("-tiny") and not self._main_screen().has_class("-short"):
             panes.append(self.query_one(QuoteViewer))
         return panes
 
@@ -589,6 +639,8 @@ _COMMAND_HELP = {
 
 
 def _binding_groups() -> list[tuple[str, list[Binding]]]:
+    from .screens.document import DocumentScreen, DocumentView
+
     def only(bindings, ids):
         return [b for b in bindings if b.id in ids]
 
@@ -602,6 +654,7 @@ def _binding_groups() -> list[tuple[str, list[Binding]]]:
 
 def _all_bindings() -> list[Binding]:
     from .screens.dialogs import DateRangeScreen, HelpScreen, ProblemsScreen
+    from .screens.document import DocumentScreen, DocumentView
 
     return [
         *TimelineApp.BINDINGS, *TimelineView.BINDINGS, *ActorList.BINDINGS, *ActorFilterInput.BINDINGS,

@@ -280,14 +280,19 @@ class ActorFilterInput(Input):
 class ActorPane(Vertical):
     """Title, narrowing field and list; forwards the list's messages."""
 
-    def __init__(self, corpus: Corpus, *, id: str | None = None) -> None:
+    def __init__(self, corpus: Corpus, *, count: Callable[[str], int], selected: frozenset[str],
+                 id: str | None = None) -> None:
         super().__init__(id=id)
         self.corpus = corpus
+        self._count = count
+        self._selected = selected
 
     def compose(self) -> ComposeResult:
         yield Static("Actors", id="actors-title")
         yield ActorFilterInput(placeholder="type to narrow…", id="actor-filter")
-        yield ActorList(self.corpus, id="actor-list")
+        actor_list = ActorList(self.corpus, id="actor-list")
+        actor_list.count, actor_list.selected = self._count, self._selected
+        yield actor_list
 
     @on(ActorFilterInput.ToList)
     def _to_list(self) -> None:

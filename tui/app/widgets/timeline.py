@@ -82,13 +82,26 @@ class TimelineView(ScrollView, can_focus=True):
 
     # -- state in -------------------------------------------------------------
 
-    def show(self, rows: TimelineRows, *, matches: frozenset[int], pattern: SearchPattern | None,
-             select_position: int | None) -> None:
-        """Show ``rows``; put the cursor on ``select_position`` or the nearest event."""
-        self.rows = rows
-        self.matches = matches
-        self.pattern = pattern
-        self.virtual_size = Size(0, len(rows))
+    def prepare(self, rows: TimelineRows, *, matches: frozenset[int], pattern: SearchPattern | None,
+                select_position: int | None, empty_message: str) -> None:
+        """The first state, given before the widget is mounted."""
+        self.rows, self.matches, self.pattern, self.empty_message = rows, matches, pattern, empty_message
+        self.set_reactive(TimelineView.cursor_row, self._target_row(rows, select_position))
+        self._prepared = True
+
+    def on_mount(self) -> None:
+        if self.rows is not None:
+            self.virtual_size = Size(0, len(self.rows))
+            if getattr(self, "_prepared", False):
+                self.call_after_refresh(self._scroll_to_cursor)
+
+    def _scroll_to_cursor(self) -> None:
+        if self.rows is not None and self.rows.first_event_row() == self.cursor_row:
+            return  # already in view at the top, headings included
+        self.scroll_to_region(Region(0, self.cursor_row, 1, 1), animate=False, force=True)
+
+    @staticmethod
+    def _target_row(rows: TimelineRows, select_position: int | None) -> int:
         target = None
         if select_position is not None:
             target = rows.row_of_position(select_position)
@@ -96,7 +109,16 @@ class TimelineView(ScrollView, can_focus=True):
                 target = rows.nearest_event_row(select_position)
         if target is None:
             target = rows.first_event_row()
-        self._move_to(target if target is not None else 0, force=True)
+        return target if target is not None else 0
+
+    def show(self, rows: TimelineRows, *, matches: frozenset[int], pattern: SearchPattern | None,
+             select_position: int | None) -> None:
+        """Show ``rows``; put the cursor on ``select_position`` or the nearest event."""
+        self.rows = rows
+        self.matches = matches
+        self.pattern = pattern
+        self.virtual_size = Size(0, len(rows))
+        self._move_to(self._target_row(rows, select_position), force=True)
         self.refresh()
 
     def set_matches(self, matches: frozenset[int], pattern: SearchPattern | None) -> None:

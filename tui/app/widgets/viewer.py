@@ -3,27 +3,52 @@
 Its date and what the date rests on, its summary, then every quote in its
 surrounding paragraph with the quote highlighted, naming the document; then
 the claims about the event, each source's version side by side.
+
+The view is drawn with the Line API: the blocks are rendered to lines once
+per change (and per width), and scrolling only serves lines from that cache;
+moving through events never mounts or removes widgets.
 """
 
 from __future__ import annotations
 
-from rich.table import Table
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
-from textual.containers import VerticalScroll
-from textual.widgets import Static
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
-from ...model.corpus import Corpus, Event, Quote
+from ...model.corpus import Claim, Corpus, Event, Quote
 from ...model.search import SearchPattern
 from ..text import safe_line, styled
 
 
-class QuoteViewer(VerticalScroll, can_focus=True):
+class _Bar:
+    """A renderable drawn with a coloured bar down its left edge."""
+
+    def __init__(self, inner: RenderableType, style: Style) -> None:
+        self.inner = inner
+        self.style = style
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = max(1, options.max_width - 2)
+        lines = console.render_lines(self.inner, options.update(width=width, height=None), pad=True)
+        bar = Segment("▌ ", self.style)
+        for line in lines:
+            yield bar
+            yield from line
+            yield Segment.line()
+
+
+class QuoteViewer(ScrollView, can_focus=True):
     """Shows one event; the app tells it which event, quote and search."""
 
     COMPONENT_CLASSES = {
         "viewer--quote",
-        "viewer--current-quote",
+        "viewer--bar",
+        "viewer--current-bar",
         "viewer--match",
         "viewer--dim",
         "viewer--label",
@@ -44,33 +69,85 @@ class QuoteViewer(VerticalScroll, can_focus=True):
         self.event: Event | None = None
         self.quote_index = 0
         self.pattern: SearchPattern | None = None
-        self._quote_blocks: list[Static] = []
+        self._blocks: list[RenderableType] = []
+        self._quote_block: dict[int, int] = {}  # quote index -> block index
+        self._lines: list[Strip] = []
+        self._block_lines: list[tuple[int, int]] = []  # (first line, line count) of each block
+        self._width = 0
+
+    def on_mount(self) -> None:
+        self._refresh_body()
+
+    def on_resize(self) -> None:
+        if self.scrollable_content_region.width != self._width:
+            self._lay_out()
 
     def show(self, event: Event | None, quote_index: int, pattern: SearchPattern | None, *, force: bool = False) -> None:
-        same_content = (event is self.event and event is not None and _same_pattern(pattern, self.pattern)
-                        and not force)
+        """Show ``event`` with its ``quote_index``-th quote current."""
+        new_event = event is not self.event
         quote_moved = quote_index != self.quote_index
+        same = not new_event and not quote_moved and _same_pattern(pattern, self.pattern) and not force
         self.event, self.quote_index, self.pattern = event, quote_index, pattern
-        if same_content:
-            self._mark_current(scroll=quote_moved)
+        if same or not self.is_mounted:
             return
-        with self.app.batch_update():
-            self.remove_children()
-            blocks = self._blocks()
-            self._quote_blocks = [b for b in blocks if b.has_class("viewer-quote")]
-            self.mount_all(blocks)
-            self._mark_current(scroll=False)
-        self.scroll_home(animate=False)
+        self._refresh_body()
+        if new_event or force:
+            self.scroll_home(animate=False)
+        elif quote_moved:
+            self._scroll_to_current()
 
     # -- building -------------------------------------------------------------
 
-    def _blocks(self) -> list[Static]:
+    def _refresh_body(self) -> None:
+        self._blocks = self._build()
+        self._lay_out()
+
+    def _lay_out(self) -> None:
+        """Render every block once, at the current width, into cached lines."""
+        width = self.scrollable_content_region.width
+        self._width = width
+        if width <= 0:
+            return
+        console = self.app.console
+        options = console.options.update(width=width, height=None)
+        lines: list[Strip] = []
+        spans: list[tuple[int, int]] = []
+        for i, block in enumerate(self._blocks):
+            if i:
+                lines.append(Strip.blank(width))
+            rendered = console.render_lines(block, options, pad=False)
+            spans.append((len(lines), len(rendered)))
+            lines.extend(Strip(line) for line in rendered)
+        self._lines = lines
+        self._block_lines = spans
+        self.virtual_size = Size(0, len(lines))
+        self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        index = int(self.scroll_offset.y) + y
+        base = self.rich_style
+        if 0 <= index < len(self._lines):
+            return self._lines[index].adjust_cell_length(width, base).apply_style(base)
+        return Strip.blank(width, base)
+
+    def _scroll_to_current(self) -> None:
+        block = self._quote_block.get(self.quote_index)
+        if block is None or block >= len(self._block_lines):
+            return
+        top, height = self._block_lines[block]
+        viewport = self.scrollable_content_region.height
+        if top < self.scroll_y or top + height > self.scroll_y + viewport:
+            self.scroll_to(y=max(0, top - 1), animate=False)
+
+    def _build(self) -> list[RenderableType]:
         event = self.event
+        self._quote_block = {}
         if event is None:
-            return [Static(Text("No event selected.", style="italic"), classes="viewer-empty")]
+            return [Text("No event selected.", style="italic")]
         label = self.get_component_rich_style("viewer--label")
         dim = self.get_component_rich_style("viewer--dim")
-        blocks: list[Static] = []
+        blocks: list[RenderableType] = []
         head = Text()
         head.append(safe_line(event.date.human()), "bold")
         if event.type:
@@ -82,7 +159,7 @@ class QuoteViewer(VerticalScroll, can_focus=True):
         head.append(f"  ·  {safe_line(event.id)}", dim)
         head.append("\n")
         head.append_text(styled(event.title, self._match_spans(event.title), base="bold", multiline=False))
-        blocks.append(Static(head, classes="viewer-head"))
+        blocks.append(head)
         if event.actors:
             actors = Text()
             actors.append("Actors  ", label)
@@ -94,14 +171,14 @@ class QuoteViewer(VerticalScroll, can_focus=True):
                 if actor.members:
                     members = ", ".join(self.corpus.actors[m].name for m in actor.members)
                     actors.append(f" ({safe_line(members)})", dim)
-            blocks.append(Static(actors, classes="viewer-actors"))
+            blocks.append(actors)
         if event.summary:
-            blocks.append(Static(styled(event.summary, self._match_spans(event.summary)), classes="viewer-summary"))
+            blocks.append(styled(event.summary, self._match_spans(event.summary)))
         if event.date_note:
             note = Text()
             note.append("Date  ", label)
             note.append_text(styled(event.date_note, base="italic"))
-            blocks.append(Static(note, classes="viewer-date-note"))
+            blocks.append(note)
         quotes = event.quotes
         docs = len({q.document.id for q in quotes})
         sources = Text()
@@ -115,11 +192,14 @@ class QuoteViewer(VerticalScroll, can_focus=True):
             sources.append("   y copy · o open", dim)
         else:
             sources.append("   none: nothing traces this event to a source", self.get_component_rich_style("viewer--problem"))
-        blocks.append(Static(sources, classes="viewer-sources"))
+        blocks.append(sources)
+        bar = self.get_component_rich_style("viewer--bar")
+        current = self.get_component_rich_style("viewer--current-bar")
         for i, quote in enumerate(quotes):
-            blocks.append(Static(self._quote_text(i, quote), classes="viewer-quote"))
+            self._quote_block[i] = len(blocks)
+            blocks.append(_Bar(self._quote_text(i, quote), current if i == self.quote_index else bar))
         for claim in self.corpus.claims_of(event):
-            blocks.append(Static(self._claim_table(claim), classes="viewer-claim"))
+            blocks.append(self._claim_table(claim))
         return blocks
 
     def _match_spans(self, text: str) -> list[tuple[int, int, object]]:
@@ -156,8 +236,10 @@ class QuoteViewer(VerticalScroll, can_focus=True):
         text.append(f"\n{doc.id} · line {line} · characters {quote.start}–{quote.end}", dim)
         return text
 
-    def _claim_table(self, claim) -> Table:
+    def _claim_table(self, claim: Claim) -> RenderableType:
         """Each source's version side by side: what it says, who says it, in its words."""
+        from rich.table import Table
+
         table = Table(
             title=Text("Sources disagree: " + safe_line(claim.about), style=self.get_component_rich_style("viewer--problem")),
             title_justify="left",
@@ -182,13 +264,19 @@ class QuoteViewer(VerticalScroll, can_focus=True):
             table.add_row(Text(safe_line(st.value or "—"), style=value_style), source)
         return table
 
-    def _mark_current(self, scroll: bool) -> None:
-        for i, block in enumerate(self._quote_blocks):
-            block.set_class(i == self.quote_index, "-current")
-        if scroll and 0 <= self.quote_index < len(self._quote_blocks):
-            current = self._quote_blocks[self.quote_index]
-            if current.is_mounted:
-                self.scroll_to_widget(current, animate=False, top=False)
+    def plain_text(self, width: int = 100) -> str:
+        """What the viewer shows, as plain text (for tests and accessibility tools)."""
+        console = Console(width=width, record=True, file=_NullFile(), color_system=None)
+        console.print(Group(*self._blocks))
+        return console.export_text()
+
+
+class _NullFile:
+    def write(self, text: str) -> int:
+        return len(text)
+
+    def flush(self) -> None:
+        pass
 
 
 def _same_pattern(a: SearchPattern | None, b: SearchPattern | None) -> bool:
