@@ -1,0 +1,215 @@
+"""Run the benchmark suite and print a table (median, min, max of several runs).
+
+    python benchmarks/run.py                      # seeds, 10k, 100k, 1M (generates what is missing)
+    python benchmarks/run.py --sizes 100k --runs 5
+    python benchmarks/run.py --json benchmarks/results/latest.json
+
+Everything runs in a real terminal (tmux): the program is started the way a
+user starts it, and the app records two kinds of timestamps when asked to by
+environment variables: its first painted screen (TIMELINE_EXPLORER_FIRST_PAINT)
+and, for traced actions, the time from the action's start to the moment its
+result has been written to the terminal (TIMELINE_EXPLORER_TRACE).  Startup is
+measured from process start (a shell stamp right before exec) to first paint,
+beside a bare Textual app that shows one line, in the same run, interleaved.
+
+This machine is shared and noisy: quote medians.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from terminal import Terminal, environment, peak_rss_mb, wait_for_file  # noqa: E402
+
+PYTHON = sys.executable
+APP = [PYTHON, "-m", "tui"]
+BARE = [PYTHON, str(HERE / "bare_app.py")]
+SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000}
+
+
+def summary(values: list[float]) -> dict:
+    return {"median": statistics.median(values), "min": min(values), "max": max(values), "runs": len(values)}
+
+
+def first_paint(argv: list[str], expect: str, extra_env: dict[str, str] | None = None,
+                timeout: float = 300.0) -> tuple[float, float | None]:
+    """ms from process start to first paint, and the peak RSS (MB) once painted."""
+    with tempfile.TemporaryDirectory() as tmp:
+        t0_file = Path(tmp) / "t0"
+        marker = Path(tmp) / "paint"
+        env = {"TIMELINE_EXPLORER_FIRST_PAINT": str(marker), "TIMELINE_EXPLORER_KEYMAP": "/nonexistent",
+               "TERM": "xterm-256color", **(extra_env or {})}
+        term = Terminal(120, 40)
+        try:
+            term.start(argv, env, t0_file)
+            painted = int(wait_for_file(marker, timeout)[0])
+            started = int(wait_for_file(t0_file, 5)[0])
+            term.wait_for(expect, timeout=30)
+            rss = peak_rss_mb(term.pid())
+        finally:
+            term.close()
+    return (painted - started) / 1e6, rss
+
+
+def bench_startup(runs: int) -> dict:
+    bare, seeds = [], []
+    for _ in range(runs):  # interleaved, so that both see the same machine
+        bare.append(first_paint(BARE, "Hello from a bare Textual app")[0])
+        seeds.append(first_paint(APP + [str(ROOT / "seeds")], "17 of 17 events")[0])
+    result = {"bare_textual_first_paint_ms": summary(bare), "seeds_first_paint_ms": summary(seeds)}
+    result["ratio_of_medians"] = result["seeds_first_paint_ms"]["median"] / result["bare_textual_first_paint_ms"]["median"]
+    return result
+
+
+def ensure_corpus(label: str) -> Path:
+    n = SIZES[label]
+    folder = HERE / "data" / label
+    if not (folder / "corpus.json").exists() or not (folder / "stats.json").exists():
+        print(f"  generating {label} ({n:,} events) …", flush=True)
+        subprocess.run([PYTHON, str(HERE / "generate.py"), str(n), str(folder)], check=True, stdout=subprocess.DEVNULL)
+    return folder
+
+
+def traced(term: Terminal, trace: Path, name: str, before: int) -> float:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if trace.exists():
+            lines = [line.split() for line in trace.read_text(encoding="utf-8").splitlines()]
+            mine = [float(ms) for n, ms in lines if n == name]
+            if len(mine) > before:
+                return mine[before]
+        time.sleep(0.005)
+    raise TimeoutError(f"no {name} trace")
+
+
+def bench_interaction(folder: Path, runs: int) -> dict:
+    """Toggle the busiest actor, page down, search: each traced inside the app."""
+    stats = json.loads((folder / "stats.json").read_text())
+    with tempfile.TemporaryDirectory() as tmp:
+        trace = Path(tmp) / "trace"
+        marker = Path(tmp) / "paint"
+        env = {"TIMELINE_EXPLORER_TRACE": str(trace), "TIMELINE_EXPLORER_FIRST_PAINT": str(marker),
+               "TIMELINE_EXPLORER_KEYMAP": "/nonexistent", "TERM": "xterm-256color"}
+        term = Terminal(160, 50)
+        try:
+            term.start(APP + [str(folder)], env)
+            wait_for_file(marker, 600)
+            # Measure in the steady state, once the background checks are done.
+            deadline = time.monotonic() + 600
+            while "checking quotes" in term.screen() and time.monotonic() < deadline:
+                time.sleep(0.2)
+            toggles, pages, searches = [], [], []
+            term.keys("a")
+            term.type(stats["top_actor"])
+            time.sleep(0.5)
+            term.keys("Down")
+            for i in range(runs * 2):  # on, off, on, off …
+                term.keys("Space")
+                toggles.append(traced(term, trace, "toggle", i))
+            term.keys("Escape")
+            term.keys("g")
+            for i in range(runs):
+                term.keys("PageDown", pause=0.15)
+                pages.append(traced(term, trace, "page", i))
+            for i in range(runs):
+                term.keys("/")
+                term.type(stats["search_word"][: 4 + i % 3])
+                term.keys("Enter")
+                searches.append(traced(term, trace, "search", i))
+                term.keys("Escape")
+            rss = peak_rss_mb(term.pid())
+        finally:
+            term.close()
+    return {"toggle_actor_ms": summary(toggles), "page_down_ms": summary(pages), "search_ms": summary(searches),
+            "peak_rss_mb": rss, "top_actor": stats["top_actor"], "search_word": stats["search_word"]}
+
+
+def bench_size(label: str, runs: int) -> dict:
+    folder = ensure_corpus(label)
+    n = SIZES[label]
+    expect = f"of {n} events"
+    opens, rss = [], []
+    for _ in range(runs):
+        ms, peak = first_paint(APP + [str(folder)], expect, timeout=600)
+        opens.append(ms)
+        rss.append(peak or 0)
+    result = {"first_paint_ms": summary(opens), "peak_rss_at_first_paint_mb": max(rss)}
+    result.update(bench_interaction(folder, runs))
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run(APP + ["export", str(folder), "--format", "csv", "-o", str(Path(tmp) / "out.csv")],
+                       check=True, stderr=subprocess.DEVNULL)
+    result["export_csv_s"] = time.perf_counter() - started
+    return result
+
+
+def print_table(results: dict) -> None:
+    rows = []
+    start = results.get("startup")
+    if start:
+        for key, label in (("bare_textual_first_paint_ms", "bare Textual app: first paint"),
+                           ("seeds_first_paint_ms", "seed corpus: first paint")):
+            s = start[key]
+            rows.append((label, s["median"], s["min"], s["max"], "ms"))
+        rows.append(("seed / bare (ratio of medians)", start["ratio_of_medians"], None, None, "x"))
+    for label, r in results.get("sizes", {}).items():
+        for key, name in (("first_paint_ms", "first paint"), ("toggle_actor_ms", "actor toggle"),
+                          ("page_down_ms", "page down"), ("search_ms", "search")):
+            s = r[key]
+            rows.append((f"{label}: {name}", s["median"], s["min"], s["max"], "ms"))
+        rows.append((f"{label}: peak RSS", r["peak_rss_mb"], None, None, "MB"))
+        rows.append((f"{label}: export CSV", r["export_csv_s"], None, None, "s"))
+    width = max(len(r[0]) for r in rows) + 2
+    print(f"{'measure':<{width}}{'median':>10}{'min':>10}{'max':>10}")
+    for name, med, lo, hi, unit in rows:
+        fmt = (lambda v: f"{v:>10.2f}") if unit in ("x", "s") else (lambda v: f"{v:>10.1f}")
+        print(f"{name:<{width}}{fmt(med)}{fmt(lo) if lo is not None else ' ' * 10}"
+              f"{fmt(hi) if hi is not None else ' ' * 10}  {unit}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--sizes", default="10k,100k,1m", help="comma-separated: 10k, 100k, 1m (or 'none')")
+    parser.add_argument("--skip-startup", action="store_true")
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    args = parser.parse_args(argv)
+    if not shutil.which("tmux"):
+        print("the benchmarks need tmux", file=sys.stderr)
+        return 2
+    # An installed package has its bytecode compiled; a source checkout may not
+    # (this environment even sets PYTHONDONTWRITEBYTECODE): compile it, so that
+    # both apps start from bytecode, as installed programs do.
+    subprocess.run([PYTHON, "-m", "compileall", "-q", str(ROOT / "tui"), str(HERE)], check=True)
+    results: dict = {"machine": environment(), "date": time.strftime("%Y-%m-%d %H:%M"), "runs": args.runs}
+    if not args.skip_startup:
+        print("startup: seed corpus vs a bare Textual app …", flush=True)
+        results["startup"] = bench_startup(args.runs)
+    results["sizes"] = {}
+    for label in [s for s in args.sizes.split(",") if s and s != "none"]:
+        print(f"{label} events …", flush=True)
+        results["sizes"][label] = bench_size(label, args.runs)
+    print()
+    print_table(results)
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(results, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    os.chdir(ROOT)
+    sys.exit(main())
