@@ -190,7 +190,7 @@ class TimelineApp(App[int]):
     def _verified(self) -> None:
         self.verifying = None
         self._refresh_header()
-        self.query_one(TimelineView).refresh()
+        self.query_one(TimelineView).invalidate()
         self.query_one(QuoteViewer).show(self.current_event, self.quote_index, self.pattern, force=True)
         self._announce_problems()
 

@@ -163,9 +163,19 @@ class DocumentView(ScrollView, can_focus=True):
     def action_page_up(self) -> None:
         self.scroll_page_up(animate=False)
 
+    _base_style = None
+
+    def render_lines(self, crop):
+        # The widget's base style walks its ancestors: work it out once per pass, not per line.
+        self._base_style = self.rich_style
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._base_style = None
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self._base_style or self.rich_style
         index = int(self.scroll_offset.y) + y
         if index >= len(self._rows):
             return Strip.blank(width, base)

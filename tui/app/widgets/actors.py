@@ -196,10 +196,20 @@ class ActorList(ScrollView, can_focus=True):
             self._build()
             self._select(current)
 
+    _base_style = None
+
+    def render_lines(self, crop):
+        # The widget's base style walks its ancestors: work it out once per pass, not per line.
+        self._base_style = self.rich_style
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._base_style = None
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         index = int(self.scroll_offset.y) + y
-        base = self.rich_style
+        base = self._base_style or self.rich_style
         if not self._lines:
             if y == 0:
                 return self._strip(Text(" No actor matches", style=self.get_component_rich_style("actors--empty")), width, base)

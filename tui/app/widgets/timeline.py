@@ -79,6 +79,10 @@ class TimelineView(ScrollView, can_focus=True):
         self.matches: frozenset[int] = frozenset()
         self.pattern: SearchPattern | None = None
         self.empty_message = "No events match the filters."
+        # Rendered event rows, reused while nothing that shapes them changes
+        # (a page down repaints several times: cursor, viewer, scrollbar).
+        self._strip_cache: dict[tuple, Strip] = {}
+        self._generation = 0
 
     # -- state in -------------------------------------------------------------
 
@@ -86,6 +90,7 @@ class TimelineView(ScrollView, can_focus=True):
                 select_position: int | None, empty_message: str) -> None:
         """The first state, given before the widget is mounted."""
         self.rows, self.matches, self.pattern, self.empty_message = rows, matches, pattern, empty_message
+        self._generation += 1
         self.set_reactive(TimelineView.cursor_row, self._target_row(rows, select_position))
         self._prepared = True
 
@@ -117,13 +122,20 @@ class TimelineView(ScrollView, can_focus=True):
         self.rows = rows
         self.matches = matches
         self.pattern = pattern
+        self._generation += 1
         self.virtual_size = Size(0, len(rows))
         self._move_to(self._target_row(rows, select_position), force=True)
+        self.refresh()
+
+    def invalidate(self) -> None:
+        """Redraw every row (something shown in them changed, e.g. quote problems found)."""
+        self._generation += 1
         self.refresh()
 
     def set_matches(self, matches: frozenset[int], pattern: SearchPattern | None) -> None:
         self.matches = matches
         self.pattern = pattern
+        self._generation += 1
         self.refresh()
 
     @property
@@ -222,10 +234,20 @@ class TimelineView(ScrollView, can_focus=True):
         if self.rows is not None:
             self.virtual_size = Size(0, len(self.rows))
 
+    _base_style = None
+
+    def render_lines(self, crop):
+        # The widget's base style walks its ancestors: work it out once per pass, not per line.
+        self._base_style = self.rich_style
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._base_style = None
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         row_index = int(self.scroll_offset.y) + y
-        base = self.rich_style
+        base = self._base_style or self.rich_style
         if self.rows is None or not len(self.rows):
             lines = self.empty_message.split("\n")
             if self.rows is not None and 1 <= y <= len(lines):
@@ -241,16 +263,25 @@ class TimelineView(ScrollView, can_focus=True):
         if row.kind == "month":
             text = Text("   " + row.label, style=self.get_component_rich_style("timeline--month"))
             return self._strip(text, width, base)
+        is_cursor = row_index == self.cursor_row
+        key = (row.position, width, is_cursor, is_cursor and self.has_focus, self._generation, base)
+        strip = self._strip_cache.get(key)
+        if strip is not None:
+            return strip
         event = self.corpus.events[row.position]
         text = self._event_text(event, width, row.position in self.matches)
         style = base
-        if row_index == self.cursor_row:
+        if is_cursor:
             cursor = self.get_component_rich_style("timeline--cursor")
             if not self.has_focus:
                 cursor = cursor + Style(bold=False)
             text.stylize(cursor)
             style = base + cursor
-        return self._strip(text, width, style)
+        strip = self._strip(text, width, style)
+        if len(self._strip_cache) > 2_000:
+            self._strip_cache.clear()
+        self._strip_cache[key] = strip
+        return strip
 
     def _strip(self, text: Text, width: int, style: Style) -> Strip:
         text.end = ""

@@ -123,10 +123,20 @@ class QuoteViewer(ScrollView, can_focus=True):
         self.virtual_size = Size(0, len(lines))
         self.refresh()
 
+    _base_style = None
+
+    def render_lines(self, crop):
+        # The widget's base style walks its ancestors: work it out once per pass, not per line.
+        self._base_style = self.rich_style
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._base_style = None
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         index = int(self.scroll_offset.y) + y
-        base = self.rich_style
+        base = self._base_style or self.rich_style
         if 0 <= index < len(self._lines):
             return self._lines[index].adjust_cell_length(width, base).apply_style(base)
         return Strip.blank(width, base)
