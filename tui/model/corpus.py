@@ -19,11 +19,15 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import re
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import msgspec
+
+from . import schema
 from .anchoring import AnchorError, Context, LineIndex, context, resolve
 from .dates import EDTFDate, Precision
 from .errors import Problem
@@ -356,21 +360,28 @@ class Corpus:
         file: Path,
         documents: dict[str, Document],
         actors: dict[str, Actor],
-        events: list[Event],
+        records: list,
+        dates: list[EDTFDate],
+        file_index: list[int],
         claims: dict[str, Claim],
         periods: list[Period],
         problems: list[Problem],
         reporter: Callable[..., Problem] | None = None,
         reader: Callable[[Document], str | None] | None = None,
         extra_quotes: Sequence[Quote] = (),
+        orphan_records: Sequence[tuple[int, object]] = (),
+        by_actor: dict[str, Sequence[int]] | None = None,
+        groups: list[tuple[tuple[int, int], int, int]] | None = None,
+        columns: Columns | None = None,
     ) -> None:
+        """``records``: the events' records (schema.Event or schema.LeanEvent) in timeline order,
+        ``dates`` their parsed dates and ``file_index`` their indexes in corpus.json."""
         self.title = title
         self.description = description
         self.root = root
         self.file = file
         self.documents = documents
         self.actors = actors
-        self.events = events
         self.claims = claims
         self.periods = periods
         self.problems = problems
@@ -378,48 +389,186 @@ class Corpus:
         self._reporter = reporter
         self._reader = reader
         self._extra_quotes = list(extra_quotes)  # quotes of records that could not be built, still checked
-        self.events_by_id = {e.id: e for e in events}
-        n = len(events)
-        lowers: list[int | float] = [0] * n
-        uppers: list[int | float] = [0] * n
-        by_actor: dict[str, list[int]] = {}
-        by_type: dict[str, list[int]] = {}
-        type_ids: dict[str, int] = {}
-        type_of = [0] * n
-        wide: list[int] = []
-        for i, event in enumerate(events):
-            event.position = i
-            date = event.date
-            lowers[i] = lo = date.lower
-            uppers[i] = hi = date.upper
-            if hi - lo > _WIDE:
-                wide.append(i)
-            for actor in event.actors:
-                lst = by_actor.get(actor)
-                if lst is None:
-                    by_actor[actor] = [i]
-                elif lst[-1] != i:
-                    lst.append(i)
-            t = event.type
-            tid = type_ids.get(t)
-            if tid is None:
-                tid = type_ids[t] = len(type_ids)
-                by_type[t] = []
-            by_type[t].append(i)
-            type_of[i] = tid
-        self._lowers = lowers
-        self._uppers = uppers
-        self._wide = wide
+        self._orphan_records = list(orphan_records)  # (file index, record) of events that could not be placed
+        self._records = records
+        self._columns = columns  # precomputed columns (from a compiled cache), else made from the records
+        self._dates = dates
+        self._file_index = file_index
+        n = len(records)
+        self._made: list[Event | None] = [None] * n
+        self._make_lock = threading.Lock()
+        self.events: EventList = EventList(self)
+        self._events_by_id: dict[str, int] | None = None
+        self._claims_at: dict[int, list[str]] = {}
+        if by_actor is None:
+            by_actor = {}
+            for i, rec in enumerate(records):
+                for actor in rec.actors:
+                    lst = by_actor.get(actor)
+                    if lst is None:
+                        by_actor[actor] = [i]
+                    elif lst[-1] != i:
+                        lst.append(i)
         self._by_actor = by_actor
-        self._by_type = by_type
-        self._type_ids = type_ids
-        self._type_of = type_of
+        # Date and type columns are built on first use (a first screen needs neither).
+        self._date_columns: tuple[list, list, list[int]] | None = None
+        self._type_columns: tuple[dict[str, int], list[int], dict[str, list[int]]] | None = None
         self._containers = _containers(actors)
         self._expanded: dict[str, list[int]] = {}
-        self._groups: list[tuple[tuple[int, int], int, int]] | None = None
+        self._groups = groups
         self._search_index: SearchIndex | None = None
         self._search_lock = threading.Lock()
         self.aliases = AliasTable.from_spellings(a.spellings for a in actors.values())
+        if claims and columns is not None and columns.claims_at is not None:
+            self._claims_at = {p: list(ids) for p, ids in columns.claims_at.items()}
+        elif claims:
+            # Claims name their events by id: find those few positions with one pass,
+            # without building the index of every id.
+            wanted = {e for c in claims.values() for e in c.events}
+            found = {rec.id: i for i, rec in enumerate(records) if rec.id in wanted}
+            for claim in claims.values():
+                for event_id in claim.events:
+                    position = found.get(event_id)
+                    if position is not None:
+                        ids = self._claims_at.setdefault(position, [])
+                        if claim.id not in ids:
+                            ids.append(claim.id)
+
+    # -- columns built on first use ----------------------------------------------
+
+    def _dates_columns(self) -> tuple[list, list, list[int]]:
+        if self._date_columns is None:
+            lowers = [d.lower for d in self._dates]
+            uppers = [d.upper for d in self._dates]
+            wide = [i for i in range(len(lowers)) if uppers[i] - lowers[i] > _WIDE]
+            self._date_columns = (lowers, uppers, wide)
+        return self._date_columns
+
+    @property
+    def _lowers(self) -> list:
+        return self._dates_columns()[0]
+
+    @property
+    def _uppers(self) -> list:
+        return self._dates_columns()[1]
+
+    @property
+    def _wide(self) -> list[int]:
+        return self._dates_columns()[2]
+
+    def _types_columns(self) -> tuple[dict[str, int], list[int], dict[str, list[int]]]:
+        if self._type_columns is None and self._columns is not None:
+            self._type_columns = self._columns.types()
+        if self._type_columns is None:
+            types = [rec.type for rec in self._records]
+            type_ids = {t: k for k, t in enumerate(dict.fromkeys(types))}
+            by_type: dict[str, list[int]] = {t: [] for t in type_ids}
+            for i, t in enumerate(types):
+                by_type[t].append(i)
+            self._type_columns = (type_ids, [type_ids[t] for t in types], by_type)
+        return self._type_columns
+
+    @property
+    def _type_ids(self) -> dict[str, int]:
+        return self._types_columns()[0]
+
+    @property
+    def _type_of(self) -> list[int]:
+        return self._types_columns()[1]
+
+    @property
+    def _by_type(self) -> dict[str, list[int]]:
+        return self._types_columns()[2]
+
+    # -- events, made on first use ---------------------------------------------
+
+    def _ids_index(self) -> dict[str, int]:
+        if self._events_by_id is None:
+            ids = self._columns.ids() if self._columns is not None else (rec.id for rec in self._records)
+            self._events_by_id = {event_id: i for i, event_id in enumerate(ids)}
+        return self._events_by_id
+
+    @property
+    def events_by_id(self) -> _EventsById:
+        """Events by id (the index is built on first use)."""
+        return _EventsById(self, self._ids_index())
+
+    def position_of(self, event_id: str) -> int | None:
+        return self._ids_index().get(event_id)
+
+    def _attach(self, claim: Claim) -> None:
+        for event_id in claim.events:
+            position = self.position_of(event_id)
+            if position is None:
+                continue
+            ids = self._claims_at.setdefault(position, [])
+            if claim.id not in ids:
+                ids.append(claim.id)
+                made = self._made[position]
+                if made is not None and claim.id not in made.claims:
+                    made.claims.append(claim.id)
+
+    def _event(self, position: int) -> Event:
+        event = self._made[position]
+        if event is not None:
+            return event
+        with self._make_lock:
+            event = self._made[position]
+            if event is None:
+                event = self._make_event(position)
+                self._made[position] = event
+        return event
+
+    def _make_event(self, position: int) -> Event:
+        rec = self._records[position]
+        event = Event(rec.id, self._dates[position], rec.title, rec.summary, rec.type, tuple(rec.tags),
+                      tuple(dict.fromkeys(rec.actors)), (), rec.date_note, rec.draft, rec.confidence, rec.note,
+                      self._file_index[position])
+        event.position = position
+        event.claims = list(self._claims_at.get(position, ()))
+        event.quotes = tuple(self._make_quotes(event, rec.quotes, event.index))
+        return event
+
+    def _make_quotes(self, owner: object, quotes: object, file_index: int) -> list[Quote]:
+        """Quote objects of an event's record: decoded now if the record kept them as raw JSON."""
+        if isinstance(quotes, msgspec.Raw):
+            try:
+                quotes = msgspec.json.decode(quotes, type=list[schema.Quote])
+            except (msgspec.ValidationError, msgspec.DecodeError) as exc:
+                message, _, path = str(exc).partition(" - at `$")
+                self._report_schema(f"events[{file_index}].quotes{path.rstrip('`')}", owner, message)
+                return []
+        made = []
+        for j, q in enumerate(quotes):
+            doc = self.documents.get(q.doc)
+            if doc is None:
+                self._report_unknown_document(owner, file_index, j, q.doc)
+                continue
+            made.append(Quote(doc, q.exact, q.prefix, q.suffix, owner, j))
+        return made
+
+    def _warn(self, kind: str, subject: object) -> None:
+        if self._reporter is not None:
+            self._reporter("", kind, subject, None, "", "", kind)
+            return
+        messages = {"unsourced": ("the event cites no quote", "warning"), "bad-id": ("not a valid id", "error"),
+                    "unused": ("no event or claim cites this document", "warning")}
+        message, severity = messages.get(kind, (kind, "warning"))
+        self.problems.append(Problem(str(self.file), f"{type(subject).__name__.lower()} {subject.id!r}",  # type: ignore[attr-defined]
+                                     message, "", None, severity, kind))  # type: ignore[arg-type]
+
+    def _report_schema(self, location: str, owner: object, message: str) -> None:
+        if self._reporter is not None:
+            self._reporter(location, "schema", owner, None, message, "see docs/corpus-format.md", "schema")
+        else:
+            self.problems.append(Problem(str(self.file), location, message, "", None, "error", "schema"))
+
+    def _report_unknown_document(self, owner: object, file_index: int, slot: int, doc_id: str) -> None:
+        if self._reporter is not None:
+            self._reporter(f".quotes[{slot}].doc", "unknown-document", owner, doc_id, "", "", "ref")
+        else:
+            self.problems.append(Problem(str(self.file), f"events[{file_index}].quotes[{slot}].doc",
+                                         f"unknown document {doc_id!r}", "", None, "error", "ref"))
 
     # -- facts --------------------------------------------------------------
 
@@ -488,8 +637,22 @@ class Corpus:
         worker thread while the corpus is being shown.
         """
         by_doc: dict[str, list[Quote]] = {}
-        for quote in [*self.quotes(), *self._extra_quotes]:
+        orphans = []
+        for file_index, rec in self._orphan_records:
+            owner = _OrphanEvent(rec.id, file_index)
+            orphans.extend(self._make_quotes(owner, rec.quotes, file_index))
+        valid_id = re.compile(schema.ID_PATTERN).match
+        for event in self.events:
+            if not valid_id(event.id):
+                self._warn("bad-id", event)
+            if not event.quotes and not event.draft:
+                self._warn("unsourced", event)
+        for quote in [*self.quotes(), *self._extra_quotes, *orphans]:
             by_doc.setdefault(quote.document.id, []).append(quote)
+        for doc in self.documents.values():
+            if doc.id not in by_doc:
+                self._warn("unused", doc)
+
         found: list[Problem] = []
         total = len(self.documents)
         for done, doc in enumerate(self.documents.values(), 1):
@@ -594,10 +757,7 @@ class Corpus:
                     if start < s.end and s.start < end:
                         linked[event.id] = None
             claim.events = tuple(linked)
-            for event_id in linked:
-                event = self.events_by_id[event_id]
-                if claim.id not in event.claims:
-                    event.claims.append(claim.id)
+            self._attach(claim)
 
     # -- queries ------------------------------------------------------------
 
@@ -736,8 +896,10 @@ class Corpus:
     def search_index(self) -> SearchIndex:
         """The index behind searches of large selections (built on first use)."""
         with self._search_lock:
+            if self._search_index is None and self._columns is not None and self._columns.search is not None:
+                self._search_index = self._columns.search()
             if self._search_index is None:
-                self._search_index = SearchIndex(self.events)
+                self._search_index = SearchIndex.of_events(self.events)
             return self._search_index
 
     def heading_groups(self) -> list[tuple[tuple[int, int], int, int]]:
@@ -747,8 +909,7 @@ class Corpus:
             key_cache: dict[EDTFDate, tuple[int, int]] = {}
             last = None
             start = 0
-            for i, event in enumerate(self.events):
-                date = event.date
+            for i, date in enumerate(self._dates):
                 key = key_cache.get(date)
                 if key is None:
                     key = key_cache[date] = heading_key(date)
@@ -757,21 +918,105 @@ class Corpus:
                         groups.append((last, start, i))
                     last, start = key, i
             if last is not None:
-                groups.append((last, start, len(self.events)))
+                groups.append((last, start, len(self._dates)))
             self._groups = groups
         return self._groups
+
+
+class Columns:
+    """Columns of a corpus worked out before (by a compiled cache), handed to ``Corpus``."""
+
+    def __init__(self, ids: Callable[[], Sequence[str]],
+                 types: Callable[[], tuple[dict[str, int], Sequence[int], dict[str, Sequence[int]]]],
+                 claims_at: dict[int, list[str]] | None = None,
+                 search: Callable[[], SearchIndex] | None = None) -> None:
+        self.ids = ids
+        self.types = types
+        self.claims_at = claims_at
+        self.search = search
+
+
+class _OrphanEvent:
+    """Stands for an event that could not be placed (its own problem was reported), so that
+    its quotes can still be checked and located."""
+
+    __slots__ = ("id", "index")
+
+    def __init__(self, id: str, index: int) -> None:
+        self.id, self.index = id, index
+
+
+class EventList(Sequence):
+    """The corpus's events in timeline order; each is made into an Event when first used."""
+
+    __slots__ = ("_corpus",)
+
+    def __init__(self, corpus: Corpus) -> None:
+        self._corpus = corpus
+
+    def __len__(self) -> int:
+        return len(self._corpus._records)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self._corpus._event(i) for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        return self._corpus._event(index)
+
+    def __iter__(self):
+        event = self._corpus._event
+        for i in range(len(self._corpus._records)):
+            yield event(i)
+
+    def index(self, event, *args) -> int:  # type: ignore[override]
+        return event.position
+
+    def __contains__(self, event) -> bool:
+        return isinstance(event, Event) and 0 <= event.position < len(self) and self[event.position] is event
+
+
+class _EventsById(Mapping):
+    """A read-only mapping from id to Event over the corpus's index."""
+
+    __slots__ = ("_corpus", "_index")
+
+    def __init__(self, corpus: Corpus, index: dict[str, int]) -> None:
+        self._corpus = corpus
+        self._index = index
+
+    def __getitem__(self, key: str) -> Event:
+        return self._corpus._event(self._index[key])
+
+    def __iter__(self):
+        return iter(self._index)
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._index
 
 
 class SearchIndex:
     """All events' folded search texts in one string, searched at C speed.
 
-    Each event's haystack is followed by a separator that no term can match
-    across (search terms never contain NUL).  A regex scan over the one string
-    finds candidate events for the rarest-looking term; the others are
+    ``text`` holds each event's haystack (see ``Event.haystack``) in timeline
+    order, each followed by a NUL that no term can match across; ``offsets``
+    gives where each starts.  The text may be ``str``, or UTF-8 ``bytes``
+    (a compiled cache maps it from disk; patterns are then encoded too).
+    A regex scan finds candidates for the longest term; the others are
     checked on those candidates only.
     """
 
-    def __init__(self, events: Sequence[Event]) -> None:
+    def __init__(self, text: str | bytes, offsets: Sequence[int]) -> None:
+        self.text = text
+        self.offsets = offsets
+
+    @classmethod
+    def of_events(cls, events: Iterable[Event]) -> SearchIndex:
         parts = []
         offsets = []
         pos = 0
@@ -780,30 +1025,34 @@ class SearchIndex:
             hay = event.haystack
             parts.append(hay)
             pos += len(hay) + 1
-        self.offsets = offsets
-        self.text = "\x00".join(parts)
-        self.events = events
+        return cls("\x00".join(parts), offsets)
 
     def search(self, pattern: SearchPattern) -> list[int]:
         regexes = pattern.regexes
         if not regexes:
             return []
+        text = self.text
+        if isinstance(text, (bytes, bytearray, memoryview)):
+            regexes = [re.compile(r.pattern.encode("utf-8")) for r in regexes]
+            nul = b"\x00"
+        else:
+            nul = "\x00"
         # The longest term is usually the most selective.
         first = max(regexes, key=lambda r: len(r.pattern))
         others = [r for r in regexes if r is not first]
         found: list[int] = []
         offsets = self.offsets
-        text = self.text
         last = -1
+        count = len(offsets)
         for m in first.finditer(text):
-            if "\x00" in m.group():
+            if nul in m.group():
                 continue
             p = bisect.bisect_right(offsets, m.start()) - 1
             if p == last:
                 continue
             last = p
             if others:
-                end = offsets[p + 1] - 1 if p + 1 < len(offsets) else len(text)
+                end = offsets[p + 1] - 1 if p + 1 < count else len(text)
                 hay = text[offsets[p]:end]
                 if not all(r.search(hay) for r in others):
                     continue

@@ -201,8 +201,8 @@ class EDTFDate:
     Dates are equal when their EDTF texts are.
     """
 
-    __slots__ = ("text", "lower", "upper", "precision", "approximate", "uncertain", "interval", "start", "end",
-                 "open_start", "open_end", "unknown_start", "unknown_end", "sort_key")
+    __slots__ = ("text", "lower", "upper", "precision", "approximate", "uncertain", "interval", "_start", "end",
+                 "open_start", "open_end", "unknown_start", "unknown_end", "sort_key", "_parts")
 
     def __init__(self, text: str, lower: int | float, upper: int | float, precision: Precision,
                  approximate: bool = False, uncertain: bool = False, interval: bool = False,
@@ -215,7 +215,8 @@ class EDTFDate:
         self.approximate = approximate
         self.uncertain = uncertain
         self.interval = interval
-        self.start = start
+        self._start = start
+        self._parts: tuple | None = None  # (year, month, day) of a fast-path date, for a lazy start
         self.end = end
         self.open_start = open_start  # '..' : runs from the indefinite past
         self.open_end = open_end  # '..' : still ongoing
@@ -223,6 +224,30 @@ class EDTFDate:
         self.unknown_end = unknown_end  # ''  : end not known
         q = 3 if (approximate and uncertain) else 2 if uncertain else 1 if approximate else 0
         self.sort_key = (lower, int(precision), upper, q, text)
+
+    @property
+    def start(self) -> Point | None:
+        """The first (or only) end of the date, for display; made on first use for plain dates."""
+        if self._start is None and self._parts is not None:
+            year, month, day = self._parts
+            precision = Precision.DAY if day else Precision.MONTH if month else Precision.YEAR
+            self._start = Point(year, month, day, None, "", precision)
+        return self._start
+
+    @classmethod
+    def _plain(cls, text: str, year: int, month: int | None, day: int | None, lower: int, upper: int,
+               precision: Precision) -> EDTFDate:
+        date = cls.__new__(cls)
+        date.text = text
+        date.lower = lower
+        date.upper = upper
+        date.precision = precision
+        date.approximate = date.uncertain = date.interval = False
+        date.open_start = date.open_end = date.unknown_start = date.unknown_end = False
+        date._start = date.end = None
+        date._parts = (year, month, day)
+        date.sort_key = (lower, int(precision), upper, 0, text)
+        return date
 
     def __repr__(self) -> str:
         return f"EDTFDate({self.text!r})"
@@ -345,11 +370,63 @@ def _fast_point(text: str, source: str) -> Point | None:
     return _point(m, source)
 
 
+_SEEN: dict[str, EDTFDate] = {}
+_DAY_SECONDS_1 = DAY_SECONDS - 1
+_LEAP_CUM = (0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335)
+_MONTH_LEN = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def parse_edtf(text: str) -> EDTFDate:
-    """Parse an EDTF string; raise :class:`DateError` with a hint if it is not one."""
-    if not isinstance(text, str):  # defensive: callers may pass decoded JSON
+    """Parse an EDTF string; raise :class:`DateError` with a hint if it is not one.
+
+    Plain years, months and days (``2019``, ``2019-07``, ``2019-07-18``) take
+    a fast path without regular expressions; every date is parsed once and
+    then looked up.
+    """
+    if type(text) is not str:  # defensive: callers may pass decoded JSON
         raise DateError(f"a date must be a string, not {type(text).__name__}", 'write it like "2019-07-18"')
-    return _parse_cached(text)
+    date = _SEEN.get(text)
+    if date is not None:
+        return date
+    date = _parse_plain(text)
+    if date is None:
+        date = _parse_cached(text)
+    if len(_SEEN) > 500_000:
+        _SEEN.clear()
+    _SEEN[text] = date
+    return date
+
+
+def _parse_plain(text: str) -> EDTFDate | None:
+    """YYYY, YYYY-MM or YYYY-MM-DD (years 0000-9999), or None for anything else."""
+    n = len(text)
+    if n not in (4, 7, 10) or not text[:4].isdigit():
+        return None
+    year = int(text[:4])
+    y = year - 1
+    year_days = 365 * year + y // 4 - y // 100 + y // 400 + 1
+    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    if n == 4:
+        lower = year_days * DAY_SECONDS
+        upper = (year_days + (366 if leap else 365)) * DAY_SECONDS - 1
+        return EDTFDate._plain(text, year, None, None, lower, upper, Precision.YEAR)
+    if text[4] != "-" or not text[5:7].isdigit():
+        return None
+    month = int(text[5:7])
+    if not 1 <= month <= 12:
+        return None  # seasons, or an impossible month: the full parser says which
+    first = year_days + (_LEAP_CUM if leap else _CUM_DAYS)[month - 1]
+    length = 29 if (month == 2 and leap) else _MONTH_LEN[month - 1]
+    if n == 7:
+        return EDTFDate._plain(text, year, month, None, first * DAY_SECONDS,
+                               (first + length) * DAY_SECONDS - 1, Precision.MONTH)
+    if text[7] != "-" or not text[8:].isdigit():
+        return None
+    day = int(text[8:])
+    if not 1 <= day <= length:
+        return None  # the full parser explains
+    lower = (first + day - 1) * DAY_SECONDS
+    return EDTFDate._plain(text, year, month, day, lower, lower + _DAY_SECONDS_1, Precision.DAY)
 
 
 @lru_cache(maxsize=65_536)
@@ -495,7 +572,12 @@ def _fallback_human(d: EDTFDate) -> str:
     return text
 
 
-parse_edtf.cache_clear = _parse_cached.cache_clear  # type: ignore[attr-defined]
+def _clear_caches() -> None:
+    _SEEN.clear()
+    _parse_cached.cache_clear()
+
+
+parse_edtf.cache_clear = _clear_caches  # type: ignore[attr-defined]
 
 
 def date_from_parts(

@@ -15,6 +15,7 @@ from __future__ import annotations
 import difflib
 import gc
 import json
+from collections import Counter
 import os
 import re
 from collections.abc import Iterable
@@ -24,7 +25,7 @@ import msgspec
 
 from . import schema
 from .anchoring import LineIndex
-from .corpus import Actor, Claim, Corpus, Document, Event, Period, Quote, Statement
+from .corpus import Actor, Claim, Corpus, Document, Period, Quote, Statement
 from .dates import DateError, EDTFDate, parse_edtf
 from .errors import CorpusError, Problem
 from .textfold import fold
@@ -238,6 +239,8 @@ class _Loader:
         self.indices: dict[str, list[int]] = {}
         self.declared: dict[str, set[str]] = {}
         self.orphans: list[Quote] = []
+        self.orphan_records: list[tuple[int, object]] = []
+        self.event_ids: set[str] = set()
 
     # -- reporting ----------------------------------------------------------
 
@@ -309,7 +312,7 @@ class _Loader:
             return None
         self.locator = _Locator(text, self.file)
         try:
-            return msgspec.json.decode(data, type=schema.CorpusFile)
+            return msgspec.json.decode(data, type=schema.LeanCorpusFile)
         except (msgspec.DecodeError, RecursionError):
             pass
         # Slow path: find every structural problem, keep every valid record.
@@ -402,21 +405,21 @@ class _Loader:
 
     # -- building -----------------------------------------------------------
 
-    def build(self, f: schema.CorpusFile) -> Corpus | None:
+    def build(self, f: schema.CorpusFile | schema.LeanCorpusFile) -> Corpus | None:
         documents = self.build_documents(f.documents)
         actors = self.build_actors(f.actors)
-        events = self.build_events(f.events, documents, actors)
-        claims = self.build_claims(f.claims, documents, events)
+        built = self.build_events(f.events, actors)
+        self.event_ids = self.declared.get("events", set())
+        claims = self.build_claims(f.claims, documents)
         periods = self.build_periods(f.periods)
-        self.usage_warnings(documents, events, claims)
-        ordered = list(events.values())
-        ordered.sort(key=_event_order)
         try:
             return Corpus(
                 title=f.title, description=f.description, root=self.root, file=self.file,
-                documents=documents, actors=actors, events=ordered, claims=claims,
-                periods=sorted(periods, key=lambda p: (p.date.sort_key, p.id)),
-                problems=self.problems, reporter=self.report, reader=self.read_text, extra_quotes=self.orphans,
+                documents=documents, actors=actors, records=built["records"], dates=built["dates"],
+                file_index=built["file_index"], by_actor=built["by_actor"], groups=built["groups"],
+                claims=claims, periods=sorted(periods, key=lambda p: (p.date.sort_key, p.id)),
+                problems=self.problems, reporter=self.report, reader=self.read_text,
+                extra_quotes=self.orphans, orphan_records=self.orphan_records,
             )
         except Exception as exc:  # pragma: no cover - defensive
             self.problem("", f"could not index the corpus: {exc}", code="internal")
@@ -424,7 +427,39 @@ class _Loader:
 
     def report(self, location: str, kind: str, subject: object, exact: str | None, message: str, hint: str,
                code: str) -> Problem:
-        """Record a problem found by ``Corpus.verify`` (a quote, an exclusion, a document)."""
+        """Record a problem found after loading: by ``Corpus.verify``, or when an event's quotes are decoded."""
+        if kind == "schema":  # an event's quote list that does not fit the format
+            owner = subject
+            path = location[location.index("]") + 1:]
+            what, fix = _explain_validation(message, "events", path)
+            where = self.where("events", owner.index, owner.id, path)  # type: ignore[attr-defined]
+            return self.problem(where, what, fix, line=self.line("events", owner.index), code="schema")  # type: ignore[attr-defined]
+        if kind == "unknown-document":
+            owner = subject
+            doc_id = exact or ""
+            where = self.where("events", owner.index, owner.id, location)  # type: ignore[attr-defined]
+            if doc_id in self.document_ids:  # declared, but its record or file is broken: reported there
+                return Problem(self.shown, where, "", "", None, "warning", "ignored")
+            return self.problem(where, f"unknown document {doc_id!r}",
+                                _did_you_mean(doc_id, self.document_ids, 'add it to "documents"'),
+                                line=self.line("events", owner.index), code="ref")  # type: ignore[attr-defined]
+        if kind == "bad-id":
+            event = subject
+            what, fix = _explain_validation("Expected `str` matching regex", "events", ".id")
+            return self.problem(self.where("events", event.index, event.id, ".id"), what, fix,  # type: ignore[attr-defined]
+                                line=self.line("events", event.index), code="schema")  # type: ignore[attr-defined]
+        if kind == "unsourced":
+            event = subject
+            return self.problem(self.where("events", event.index, event.id),  # type: ignore[attr-defined]
+                                "the event cites no quote, so nothing traces it to a source",
+                                'add "quotes" from the documents that report it',
+                                line=self.line("events", event.index), severity="warning", code="unsourced")  # type: ignore[attr-defined]
+        if kind == "unused":
+            doc = subject
+            return self.problem(self.document_where[doc.id], "no event or claim cites this document",  # type: ignore[attr-defined]
+                                "cite it, or remove it from the corpus",
+                                line=self.line("documents", self.document_index[doc.id]),  # type: ignore[attr-defined]
+                                severity="warning", code="unused")
         if kind == "quote":
             owner = subject.owner  # type: ignore[attr-defined]
             section = "claims" if isinstance(owner, Claim) else "events"
@@ -470,15 +505,19 @@ class _Loader:
         close = difflib.get_close_matches(file.name, names, n=1)
         return f"did you mean {close[0]!r}?" if close else hint
 
-    def unique(self, section: str, records: Iterable, kind: str) -> list[tuple[int, object]]:
+    def unique(self, section: str, records: list, kind: str) -> list[tuple[int, object]]:
         """``(index in the file, record)`` of the records whose id is not taken already."""
-        seen: dict[str, int] = {}
-        out = []
         indices = self.indices.get(section)
         declared = self.declared.setdefault(section, set())
+        ids = [rec.id for rec in records]
+        distinct = set(ids)
+        declared |= distinct
+        if len(distinct) == len(ids):  # the usual case, without a loop of our own
+            return list(zip(indices if indices is not None else range(len(records)), records))
+        seen: dict[str, int] = {}
+        out = []
         for k, rec in enumerate(records):
             i = indices[k] if indices is not None else k
-            declared.add(rec.id)
             if rec.id in seen:
                 self.problem(self.where(section, i, rec.id), f"duplicate {kind} id (also used by {section}[{seen[rec.id]}])",
                              f"give each {kind} its own id", line=self.line(section, i), code="duplicate")
@@ -648,41 +687,88 @@ class _Loader:
             return None  # a document that failed its checks was reported already
         return cls(doc, q.exact, q.prefix, q.suffix, owner, slot, **extra)
 
-    def build_events(self, records: list[schema.Event], documents: dict[str, Document], actors: dict[str, Actor]) -> dict[str, Event]:
-        events: dict[str, Event] = {}
-        problem = self.problem
-        for i, rec in self.unique("events", records, "event"):
-            date = self.parse_date_fast(rec.date)
-            actor_ids = rec.actors
-            if date is None or any(a not in actors for a in actor_ids) or not rec.quotes or (
-                    (date.approximate or date.uncertain) and not rec.date_note.strip()):
-                date = self.check_event(i, rec, date, actors)
-                if date is None:
-                    # The event cannot be placed, but its quotes can still be checked.
-                    for j, q in enumerate(rec.quotes):
-                        doc = documents.get(q.doc)
-                        if doc is not None:
-                            self.orphans.append(Quote(doc, q.exact, q.prefix, q.suffix, _Orphan(rec.id, i), j))
+    def build_events(self, records: list, actors: dict[str, Actor]) -> dict:
+        """Dated, checked event records in timeline order, with what the corpus indexes need.
+
+        The records stay as decoded (their quotes possibly still raw JSON): no
+        per-event object is made here, and the checks run over whole columns
+        (distinct dates, the set of referenced actors), so that a million
+        events open in seconds.  Only records with something to report take
+        the slow path, one by one.
+        """
+        pairs = self.unique("events", records, "event")
+        if len(pairs) != len(records):
+            records = [rec for _, rec in pairs]
+        indices: list[int] = [i for i, _ in pairs]  # indexes in the file (records that failed are gaps)
+        texts = [rec.date for rec in records]
+        parsed = {text: self.parse_date_fast(text) for text in set(texts)}
+        # Bad or qualified-without-note dates: the slow path, per record.
+        suspicious = {t for t, d in parsed.items() if d is None or d.approximate or d.uncertain}
+        drop: set[int] = set()
+        if suspicious:
+            for k, t in enumerate(texts):
+                if t not in suspicious:
                     continue
-                actor_ids = [a for a in dict.fromkeys(actor_ids) if a in actors]
-            elif len(actor_ids) > 1:
-                actor_ids = list(dict.fromkeys(actor_ids))
-            event = Event(rec.id, date, rec.title, rec.summary, rec.type, tuple(rec.tags), tuple(actor_ids), (),
-                          rec.date_note, rec.draft, rec.confidence, rec.note, i)
-            quotes = []
-            for j, q in enumerate(rec.quotes):
-                doc = documents.get(q.doc)
-                if doc is not None:
-                    quotes.append(Quote(doc, q.exact, q.prefix, q.suffix, event, j))
+                rec = records[k]
+                date = parsed[t]
+                if date is not None and rec.date_note:
+                    continue  # a qualified date with its note: nothing to say
+                if self.check_event(indices[k], rec, date, actors, check_actors=False) is None:
+                    self.orphan_records.append((indices[k], rec))  # its quotes are still checked
+                    drop.add(k)
+        if drop:
+            keep = [k for k in range(len(records)) if k not in drop]
+            records = [records[k] for k in keep]
+            texts = [texts[k] for k in keep]
+            indices = [indices[k] for k in keep]
+        # Timeline order: sort by the rank of the date (an int: fast), then by id
+        # within runs of one date only.
+        distinct = sorted({parsed[t] for t in set(texts)}, key=_date_order)
+        rank_of_date = {d.text: r for r, d in enumerate(distinct)}
+        rank = [rank_of_date[t] for t in texts]
+        del texts
+        order = sorted(range(len(records)), key=rank.__getitem__)
+        counts = Counter(rank)
+        start = 0
+        for r in range(len(distinct)):
+            n = counts.get(r, 0)
+            if n > 1:
+                run = order[start:start + n]
+                run.sort(key=lambda k: records[k].id)
+                order[start:start + n] = run
+            start += n
+        # The actor index, filled in file order (records lie in memory in that
+        # order, so this walks memory sequentially) at timeline positions.
+        position = [0] * len(order)
+        for p, k in enumerate(order):
+            position[k] = p
+        by_actor: dict[str, list[int]] = {}
+        for k, rec in enumerate(records):
+            p = position[k]
+            for actor in rec.actors:
+                lst = by_actor.get(actor)
+                if lst is None:
+                    by_actor[actor] = [p]
                 else:
-                    quote = self.quote(q, documents, self.where("events", i, rec.id, f".quotes[{j}]"),
-                                       self.line("events", i), event, j)
-                    if quote is not None:
-                        quotes.append(quote)
-            event.quotes = tuple(quotes)
-            events[rec.id] = event
-        del problem
-        return events
+                    lst.append(p)
+        for lst in by_actor.values():
+            lst.sort()
+        for actor, lst in by_actor.items():
+            if len(lst) > 1 and len(set(lst)) != len(lst):  # an actor named twice in one event
+                by_actor[actor] = sorted(set(lst))
+        records = [records[k] for k in order]
+        indices = [indices[k] for k in order]
+        ranks = [rank[k] for k in order]
+        dates = [distinct[r] for r in ranks]
+        # References to unknown actors fall out as a set difference.
+        unknown = by_actor.keys() - actors.keys()
+        if unknown:
+            bad_positions = sorted({p for a in unknown for p in by_actor.pop(a)})
+            for p in bad_positions:
+                self.check_event(indices[p], records[p], dates[p], actors, check_dates=False)
+                records[p].actors = [a for a in records[p].actors if a in actors]
+        return {"records": records, "dates": dates, "file_index": indices, "by_actor": by_actor,
+                "groups": _heading_groups(distinct, ranks)}
 
     def parse_date_fast(self, value: str) -> EDTFDate | None:
         try:
@@ -690,27 +776,27 @@ class _Loader:
         except DateError:
             return None
 
-    def check_event(self, i: int, rec: schema.Event, date: EDTFDate | None, actors: dict[str, Actor]) -> EDTFDate | None:
+    def check_event(self, i: int, rec, date: EDTFDate | None, actors: dict[str, Actor], *,
+                    check_dates: bool = True, check_actors: bool = True) -> EDTFDate | None:
         """The slow path of an event with something to report."""
         where = self.where("events", i, rec.id)
         line = self.line("events", i)
-        if date is None:
+        if check_dates and date is None:
             date = self.parse_date(rec.date, self.where_sub(where, ".date"), line)
-        declared = self.declared.get("actors", set())
-        for j, a in enumerate(rec.actors):
-            if a not in actors and a not in declared:
-                self.problem(self.where_sub(where, f".actors[{j}]"), f"unknown actor {a!r}", _did_you_mean(a, actors, "add it to \"actors\""), line=line, code="ref")
+        if check_actors:
+            declared = self.declared.get("actors", set())
+            for j, a in enumerate(rec.actors):
+                if a not in actors and a not in declared:
+                    self.problem(self.where_sub(where, f".actors[{j}]"), f"unknown actor {a!r}",
+                                 _did_you_mean(a, actors, "add it to \"actors\""), line=line, code="ref")
         if date is None:
             return None
-        if not rec.quotes and not rec.draft:
-            self.problem(where, "the event cites no quote, so nothing traces it to a source",
-                         'add "quotes" from the documents that report it', line=line, severity="warning", code="unsourced")
-        if (date.approximate or date.uncertain) and not rec.date_note.strip():
+        if check_dates and (date.approximate or date.uncertain) and not rec.date_note.strip():
             self.problem(self.where_sub(where, ".date"), f"the date {rec.date!r} is qualified but has no date_note",
                          'say in "date_note" what the date rests on', line=line, severity="warning", code="date-note")
         return date
 
-    def build_claims(self, records: list[schema.Claim], documents: dict[str, Document], events: dict[str, Event]) -> dict[str, Claim]:
+    def build_claims(self, records: list[schema.Claim], documents: dict[str, Document]) -> dict[str, Claim]:
         claims: dict[str, Claim] = {}
         for i, rec in self.unique("claims", records, "claim"):
             where = self.where("claims", i, rec.id)
@@ -724,14 +810,12 @@ class _Loader:
             claim.statements = tuple(statements)
             declared = self.declared.get("events", set())
             for j, e in enumerate(rec.events):
-                if e not in events and e not in declared:
-                    self.problem(self.where_sub(where, f".events[{j}]"), f"unknown event {e!r}", _did_you_mean(e, events, "check the event id"), line=line, code="ref")
+                if e not in self.event_ids and e not in declared:
+                    self.problem(self.where_sub(where, f".events[{j}]"), f"unknown event {e!r}", _did_you_mean(e, self.event_ids, "check the event id"), line=line, code="ref")
             if len(rec.statements) < 2:
                 self.problem(self.where_sub(where, ".statements"), "a claim with one statement shows no disagreement",
                              "add the other sources' versions", line=line, severity="warning", code="claim")
-            claim.events = tuple(e for e in dict.fromkeys(rec.events) if e in events)
-            for e in claim.events:
-                events[e].claims.append(rec.id)
+            claim.events = tuple(e for e in dict.fromkeys(rec.events) if e in self.event_ids)
             claims[rec.id] = claim
         return claims
 
@@ -743,14 +827,7 @@ class _Loader:
                 periods.append(Period(rec.id, rec.title, date))
         return periods
 
-    def usage_warnings(self, documents, events, claims) -> None:
-        cited = {q.document.id for e in events.values() for q in e.quotes}
-        cited |= {s.document.id for c in claims.values() for s in c.statements}
-        for doc in documents.values():
-            if doc.id not in cited:
-                self.problem(self.document_where[doc.id], "no event or claim cites this document",
-                             "cite it, or remove it from the corpus", line=self.line("documents", self.document_index[doc.id]),
-                             severity="warning", code="unused")
+_MISSING = object()
 
 
 class _Orphan:
@@ -762,8 +839,32 @@ class _Orphan:
         self.id, self.index = id, index
 
 
-def _event_order(event: Event) -> tuple:
-    return (event.date.sort_key, event.id)  # sort_key is computed once per distinct date
+def _date_order(date: EDTFDate) -> tuple:
+    return date.sort_key
+
+
+def _heading_groups(distinct: list[EDTFDate], ranks: list[int]) -> list[tuple[tuple[int, int], int, int]]:
+    """Runs of timeline positions under one (year, month) heading, worked out per distinct date."""
+    from .corpus import heading_key
+
+    counts = Counter(ranks)
+    groups: list[tuple[tuple[int, int], int, int]] = []
+    position = 0
+    last = None
+    start = 0
+    for r, date in enumerate(distinct):
+        n = counts.get(r, 0)
+        if not n:
+            continue
+        key = heading_key(date)
+        if key != last:
+            if last is not None:
+                groups.append((last, start, position))
+            last, start = key, position
+        position += n
+    if last is not None:
+        groups.append((last, start, position))
+    return groups
 
 
 def _reaches(actors: dict[str, Actor], start: str, target: str) -> bool:

@@ -18,10 +18,11 @@ import msgspec
 
 FORMAT = "timeline-corpus/1"
 
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$"
 Id = Annotated[
     str,
     msgspec.Meta(
-        pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$",
+        pattern=ID_PATTERN,
         description="An identifier: a letter or digit, then letters, digits, '_', '.', ':' or '-' (at most 128).",
     ),
 ]
@@ -169,3 +170,70 @@ def json_schema() -> dict:
         **schema,
     }
     return schema
+
+
+# -- the lean decoding of large corpora ------------------------------------------
+#
+# Derived from the definitions above, not written twice: the same events,
+# with their quotes kept as undecoded JSON (``msgspec.Raw``, a slice of the
+# file) and without per-string constraints.  Opening a million events then
+# creates no object per quote; a quote list is decoded, with the full
+# ``Quote`` definition and its checks, when its event is first shown or when
+# the corpus is verified.
+
+RAW_EMPTY_LIST = msgspec.Raw(b"[]")
+
+
+def _plain(tp: object) -> object:
+    """A field type without its regex constraints (recursively for lists and unions).
+
+    Patterns are the costly check (a regex per string); the loader checks ids
+    itself when it verifies the corpus.  Lengths and ranges stay.
+    """
+    import typing
+
+    origin = typing.get_origin(tp)
+    if origin is Annotated:
+        base, *metas = typing.get_args(tp)
+        if any(getattr(m, "pattern", None) for m in metas):
+            return _plain(base)
+        return tp
+    if origin is list:
+        return list[_plain(typing.get_args(tp)[0])]  # type: ignore[misc]
+    if origin in (typing.Union, __import__("types").UnionType):
+        args = tuple(_plain(a) for a in typing.get_args(tp))
+        return typing.Union[args]  # type: ignore[return-value]
+    return tp
+
+
+def _lean_event_type() -> type[msgspec.Struct]:
+    import typing
+
+    hints = typing.get_type_hints(Event, include_extras=True)
+    info = msgspec.structs.fields(Event)
+    fields = []
+    for f in info:
+        if f.name == "quotes":
+            fields.append(("quotes", msgspec.Raw, RAW_EMPTY_LIST))
+        elif f.required:
+            fields.append((f.name, _plain(hints[f.name])))
+        else:
+            default = f.default if f.default is not msgspec.NODEFAULT else msgspec.field(default_factory=f.default_factory)
+            fields.append((f.name, _plain(hints[f.name]), default))
+    return msgspec.defstruct("LeanEvent", fields, forbid_unknown_fields=True)
+
+
+LeanEvent = _lean_event_type()
+
+
+class LeanCorpusFile(msgspec.Struct, forbid_unknown_fields=True):
+    """``corpus.json`` with lean events (see ``LeanEvent``)."""
+
+    format: Literal["timeline-corpus/1"]
+    title: Text
+    description: str = ""
+    documents: list[Document] = []
+    actors: list[Actor] = []
+    events: list[LeanEvent] = []  # type: ignore[valid-type]
+    claims: list[Claim] = []
+    periods: list[Period] = []
