@@ -20,6 +20,7 @@ The result passes ``timeline-explorer check``.
 from __future__ import annotations
 
 import argparse
+import itertools
 import random
 import sys
 import time
@@ -107,13 +108,14 @@ def generate(n: int, out: Path, seed: int = 1) -> dict:
     participants = [a["id"] for a in actors] + [c["id"] for c in coalitions]
     weights = zipf_weights(len(participants))
     rng.shuffle(weights)  # the popular ones are not just the first ids
+    cum_weights = list(itertools.accumulate(weights))  # once: choices() would redo it per call
 
     n_docs = max(5, n // 200)
     doc_sentences: list[list[str]] = [[] for _ in range(n_docs)]
     events = []
     for i in range(n):
         k = 1 if rng.random() < 0.6 else rng.randint(2, 4)
-        who = rng.choices(participants, weights=weights, k=k)
+        who = rng.choices(participants, cum_weights=cum_weights, k=k)
         who = list(dict.fromkeys(who))
         subject = actors[int(who[0][1:])]["name"] if who[0].startswith("a") else coalitions[int(who[0][1:])]["name"]
         words = " ".join(rng.choice(vocab) for _ in range(rng.randint(3, 7)))

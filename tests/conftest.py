@@ -25,6 +25,14 @@ settings.load_profile("timeline")
 MakeCorpus = Callable[..., Path]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Compiled caches go to a temporary folder, never the user's cache."""
+    import os
+
+    os.environ["TIMELINE_EXPLORER_CACHE"] = str(tmp_path_factory.mktemp("cache"))
+
+
 @pytest.fixture
 def make_corpus(tmp_path: Path) -> MakeCorpus:
     """Write a corpus folder: ``make_corpus(data=None, docs=None, name=None)``.

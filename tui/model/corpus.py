@@ -63,7 +63,7 @@ class Exclusion:
 class Document:
     """A source document; its text is read from its file when first needed."""
 
-    __slots__ = ("id", "path", "file", "title", "outlet", "published", "url", "note", "exclusions",
+    __slots__ = ("id", "path", "file", "title", "outlet", "published", "url", "note", "_exclusions",
                  "selectors", "_text", "_lines", "_keep", "_lock")
 
     def __init__(self, id: str, path: str, file: Path, title: str = "", outlet: str = "",
@@ -78,7 +78,7 @@ class Document:
         self.url = url
         self.note = note
         self.selectors = list(selectors)  # the exclude selectors, resolved by Corpus.verify
-        self.exclusions: list[Exclusion] = []
+        self._exclusions: list[Exclusion] | None = None if self.selectors else []
         self._text = text
         self._keep = text is not None
         self._lines: LineIndex | None = None
@@ -101,6 +101,26 @@ class Document:
         if self._text is not None:
             return self._text
         return self.file.read_bytes().decode("utf-8")
+
+    @property
+    def exclusions(self) -> list[Exclusion]:
+        """The passages that are not citable (resolved when first needed; problems are verify's to report)."""
+        if self._exclusions is None:
+            found = []
+            text = self.text
+            for sel in self.selectors:
+                try:
+                    start, end = resolve(text, sel.exact, sel.prefix, sel.suffix)
+                except AnchorError:
+                    continue
+                found.append(Exclusion(start, end, getattr(sel, "reason", "")))
+            found.sort(key=lambda e: (e.start, e.end))
+            self._exclusions = found
+        return self._exclusions
+
+    @exclusions.setter
+    def exclusions(self, value: list[Exclusion]) -> None:
+        self._exclusions = value
 
     @property
     def lines(self) -> LineIndex:
@@ -392,6 +412,8 @@ class Corpus:
         self._orphan_records = list(orphan_records)  # (file index, record) of events that could not be placed
         self._records = records
         self._columns = columns  # precomputed columns (from a compiled cache), else made from the records
+        self._quote_problems: dict[tuple[int, int], Problem] = {}  # from a compiled cache: (event file index, slot)
+        self._cache = None  # the mapped compiled cache this corpus reads from, if any
         self._dates = dates
         self._file_index = file_index
         n = len(records)
@@ -418,7 +440,7 @@ class Corpus:
         self._groups = groups
         self._search_index: SearchIndex | None = None
         self._search_lock = threading.Lock()
-        self.aliases = AliasTable.from_spellings(a.spellings for a in actors.values())
+        self._aliases: AliasTable | None = None
         if claims and columns is not None and columns.claims_at is not None:
             self._claims_at = {p: list(ids) for p, ids in columns.claims_at.items()}
         elif claims:
@@ -433,6 +455,12 @@ class Corpus:
                         ids = self._claims_at.setdefault(position, [])
                         if claim.id not in ids:
                             ids.append(claim.id)
+
+    @property
+    def aliases(self) -> AliasTable:
+        if self._aliases is None:
+            self._aliases = AliasTable.from_spellings(a.spellings for a in self.actors.values())
+        return self._aliases
 
     # -- columns built on first use ----------------------------------------------
 
@@ -527,11 +555,16 @@ class Corpus:
         event.position = position
         event.claims = list(self._claims_at.get(position, ()))
         event.quotes = tuple(self._make_quotes(event, rec.quotes, event.index))
+        if self._quote_problems:
+            for q in event.quotes:
+                problem = self._quote_problems.get((event.index, q.slot))
+                if problem is not None:
+                    q.problem, q.checked = problem, True
         return event
 
     def _make_quotes(self, owner: object, quotes: object, file_index: int) -> list[Quote]:
         """Quote objects of an event's record: decoded now if the record kept them as raw JSON."""
-        if isinstance(quotes, msgspec.Raw):
+        if isinstance(quotes, (msgspec.Raw, bytes)):
             try:
                 quotes = msgspec.json.decode(quotes, type=list[schema.Quote])
             except (msgspec.ValidationError, msgspec.DecodeError) as exc:
@@ -687,6 +720,51 @@ class Corpus:
         self._link_claims()
         self.verified = True
         return found
+
+    def adopt(self, fresh: Corpus) -> bool:
+        """Take over what a background indexer worked out: ``fresh`` is this corpus
+        opened from the compiled cache the indexer wrote, events at the same positions.
+
+        The records, columns and search text then come from the mapped cache
+        (so the decoded JSON can be let go), and the verification's verdict
+        replaces ours.  Events already made keep their identity; their quotes
+        take the problems found.  Returns False (and changes nothing) when
+        ``fresh`` does not describe the same events.
+        """
+        n = len(self._records)
+        if len(fresh._records) != n or not fresh.verified:
+            return False
+        for position in (0, n // 2, n - 1) if n else ():
+            if fresh._records[position].id != self._records[position].id:
+                return False
+        self._records = fresh._records
+        self._dates = fresh._dates
+        self._file_index = fresh._file_index
+        self._by_actor = fresh._by_actor
+        self._expanded.clear()
+        self._columns = fresh._columns
+        self._cache = fresh._cache
+        self._claims_at = fresh._claims_at
+        if self._search_index is None:
+            self._search_index = fresh.search_index() if fresh._columns is not None and fresh._columns.search else None
+        for claim_id, claim in fresh.claims.items():
+            mine = self.claims.get(claim_id)
+            if mine is not None:
+                mine.events = claim.events  # claims without an explicit list were linked by the indexer
+        self.problems[:] = fresh.problems
+        self._quote_problems = fresh._quote_problems
+        self._orphan_records = []
+        self._extra_quotes = []
+        for event in self._made:
+            if event is None:
+                continue
+            event.claims = list(self._claims_at.get(event.position, ()))
+            for q in event.quotes:
+                problem = self._quote_problems.get((event.index, q.slot))
+                if problem is not None:
+                    q.problem, q.checked, q.start, q.end = problem, True, None, None
+        self.verified = True
+        return True
 
     def _read(self, doc: Document) -> str | None:
         if doc._text is not None:

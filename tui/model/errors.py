@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-__all__ = ["CorpusError", "Problem", "printable"]
+__all__ = ["CorpusError", "Problem", "UsageError", "printable"]
 
 Severity = Literal["error", "warning"]
 
@@ -68,3 +68,8 @@ class CorpusError(Exception):
         first = str(self.problems[0]) if self.problems else "the corpus cannot be loaded"
         more = f" (and {len(self.problems) - 1} more problem(s))" if len(self.problems) > 1 else ""
         super().__init__(first + more)
+
+
+class UsageError(Exception):
+    """A mistake in the command line that only the loaded corpus reveals
+    (an unknown actor, a bad date): exit status 2, never a traceback."""

@@ -16,6 +16,7 @@ import difflib
 import gc
 import json
 from collections import Counter
+from collections.abc import Callable
 import os
 import re
 from collections.abc import Iterable
@@ -63,7 +64,15 @@ def resolve_corpus_path(source: str | os.PathLike[str]) -> tuple[Path, Path]:
     raise CorpusError([Problem(str(path), "", "no such file or folder", "check the path; a corpus is a folder with a corpus.json", code="io")])
 
 
-def load_corpus(source: str | os.PathLike[str], *, allow_unanchored: bool = False, verify: bool = True) -> Corpus:
+Progress = Callable[[str, float | None], None]
+
+# Up to this many events, a corpus is checked (every quote anchored) before it is
+# shown; a larger one is shown at once and checked in the background.
+EAGER_VERIFY_EVENTS = 20_000
+
+
+def load_corpus(source: str | os.PathLike[str], *, allow_unanchored: bool = False, verify: bool = True,
+                progress: Progress | None = None, use_cache: bool = False) -> Corpus:
     """Load and validate a corpus (a folder, or the path of its ``corpus.json``).
 
     With ``allow_unanchored``, quotes that no longer match their documents do
@@ -73,6 +82,10 @@ def load_corpus(source: str | os.PathLike[str], *, allow_unanchored: bool = Fals
     With ``verify=False`` the documents are not read and no quote is anchored
     yet: the caller runs ``corpus.verify()`` later (the app does, in the
     background, so that a very large corpus shows at once).
+
+    ``progress(phase, fraction)`` is called as the load goes (fraction None
+    while a phase cannot tell).  With ``use_cache``, a valid compiled cache
+    of the corpus (see ``cache``) is opened instead of parsing the JSON.
     """
     gc_was_enabled = gc.isenabled()
     # Loading creates millions of objects and frees almost none: the cyclic
@@ -80,7 +93,15 @@ def load_corpus(source: str | os.PathLike[str], *, allow_unanchored: bool = Fals
     gc.disable()
     try:
         root, file = resolve_corpus_path(source)
-        corpus = _Loader(root, file).load(allow_unanchored, verify)
+        corpus = None
+        if use_cache:
+            from .cache import open_cached
+
+            corpus = open_cached(root, file)
+            if corpus is not None and verify and not corpus.verified:
+                corpus.verify()
+        if corpus is None:
+            corpus = _Loader(root, file, progress).load(allow_unanchored, verify)
     except CorpusError:
         raise
     except RecursionError:
@@ -226,9 +247,10 @@ _SINGULAR = {"documents": "document", "actors": "actor", "events": "event", "cla
 
 
 class _Loader:
-    def __init__(self, root: Path, file: Path) -> None:
+    def __init__(self, root: Path, file: Path, progress: Progress | None = None) -> None:
         self.root = root
         self.file = file
+        self.progress = progress or (lambda phase, fraction: None)
         self.shown = str(file)
         self.problems: list[Problem] = []
         self.locator: _Locator | None = None
@@ -275,14 +297,16 @@ class _Loader:
 
     def load(self, allow_unanchored: bool, verify: bool) -> Corpus:
         try:
-            data = self.file.read_bytes()
+            data = self.read()
         except OSError as exc:
             self.problem("", f"cannot be read: {exc.strerror or exc}", "check that the file exists and is readable", code="io")
             raise self.fail() from None
+        self.progress("decoding", None)
         parsed = self.decode(data)
         del data
         if parsed is None:
             raise self.fail()
+        self.progress("indexing", None)
         corpus = self.build(parsed)
         del parsed
         if corpus is not None and verify:
@@ -292,6 +316,19 @@ class _Loader:
         if self.locator is not None:
             self.locator.release()
         return corpus
+
+    def read(self, chunk: int = 16 << 20) -> bytes:
+        size = os.path.getsize(self.file)
+        if size <= chunk:
+            return self.file.read_bytes()
+        parts = []
+        done = 0
+        with open(self.file, "rb") as handle:
+            while block := handle.read(chunk):
+                parts.append(block)
+                done += len(block)
+                self.progress("reading", done / size)
+        return b"".join(parts)
 
     def blocking(self, allow_unanchored: bool) -> list[Problem]:
         return [p for p in self.problems
@@ -865,6 +902,25 @@ def _heading_groups(distinct: list[EDTFDate], ranks: list[int]) -> list[tuple[tu
     if last is not None:
         groups.append((last, start, position))
     return groups
+
+
+def build_from_cache_part(part, root: Path, file: Path):
+    """Documents, actors, claims and periods from a compiled cache (checked when it was written)."""
+    documents: dict[str, Document] = {}
+    for rec in part.documents:
+        published = parse_edtf(rec.published) if rec.published else None
+        documents[rec.id] = Document(rec.id, rec.path, root / PurePosixPath(rec.path), rec.title, rec.outlet,
+                                     published, rec.url, rec.note, rec.exclude)
+    actors = {a.id: Actor(a.id, a.name, a.kind, tuple(a.aliases), tuple(a.members), a.affiliation, a.note)
+              for a in part.actors}
+    claims: dict[str, Claim] = {}
+    for i, rec in enumerate(part.claims):
+        claim = Claim(rec.id, rec.about, (), tuple(rec.events), i, bool(rec.events))
+        claim.statements = tuple(Statement(documents[st.doc], st.exact, st.prefix, st.suffix, claim, j, value=st.value)
+                                 for j, st in enumerate(rec.statements) if st.doc in documents)
+        claims[rec.id] = claim
+    periods = [Period(p.id, p.title, parse_edtf(p.date)) for p in part.periods]
+    return documents, actors, claims, periods
 
 
 def _reaches(actors: dict[str, Actor], start: str, target: str) -> bool:

@@ -1,0 +1,447 @@
+"""A compiled cache of a corpus, so that a large corpus reopens at once.
+
+One file per corpus in the user's cache folder
+(``$XDG_CACHE_HOME/timeline-explorer/``), memory-mapped when read.  It holds
+the corpus in timeline order, column by column: integer columns (date ranks,
+file indexes, types, the actor index) are used in place through
+``memoryview``s, so opening reads almost nothing; each event's record is a
+small msgpack blob decoded only when the event is shown; the search text is
+mapped from disk too.
+
+The cache is never trusted blindly: it names the source file and its size,
+modification time and SHA-256, and carries a CRC-32 of every section; a
+cache whose source no longer matches, or that is damaged in any way (bad
+magic, version, section bounds or checksums, msgpack), is ignored and
+rebuilt.  Opening compares size and modification time and checks every
+section but the two largest (the event records and the search text); the
+app then checks those two and the source's SHA-256 in the background, and
+reloads from the JSON if anything differs.
+
+Writes are atomic (a temporary file renamed over the old one).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import mmap
+import os
+import struct
+import zlib
+from array import array
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+
+import msgspec
+
+from . import schema
+from .atomic import atomic_writer
+from .corpus import Columns, Corpus, Document, SearchIndex
+from .dates import EDTFDate, parse_edtf
+from .errors import Problem
+
+__all__ = ["CACHE_FORMAT", "cache_dir", "cache_path", "content_hash", "open_cached", "source_meta", "write_cache"]
+
+MAGIC = b"TECACHE1"
+CACHE_FORMAT = 4  # bump when what is cached, or how the loader orders events, changes
+_ALIGN = 8
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("TIMELINE_EXPLORER_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "timeline-explorer")
+    return Path(base)
+
+
+def cache_path(corpus_file: Path) -> Path:
+    key = hashlib.sha1(str(Path(corpus_file).resolve()).encode("utf-8")).hexdigest()
+    return cache_dir() / f"{key}.tecache"
+
+
+def content_hash(file: Path, chunk: int = 8 << 20) -> str:
+    """SHA-256 of a file, read in chunks (hashlib releases the GIL on big updates)."""
+    digest = hashlib.sha256()
+    with open(file, "rb") as handle:
+        while block := handle.read(chunk):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def source_meta(corpus_file: Path, *, with_hash: bool = True) -> dict:
+    stat = os.stat(corpus_file)
+    meta = {"path": str(Path(corpus_file).resolve()), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+    if with_hash:
+        meta["sha256"] = content_hash(corpus_file)
+    return meta
+
+
+def _document_stamps(corpus: Corpus) -> dict[str, list[int]]:
+    stamps = {}
+    for doc in corpus.documents.values():
+        try:
+            st = os.stat(doc.file)
+            stamps[doc.id] = [st.st_size, st.st_mtime_ns]
+        except OSError:
+            stamps[doc.id] = [-1, -1]
+    return stamps
+
+
+class CacheEvent(msgspec.Struct, array_like=True):
+    """An event's record as cached; the same attributes as ``schema.LeanEvent``."""
+
+    id: str
+    date: str
+    title: str
+    summary: str
+    type: str
+    tags: list[str]
+    actors: list[str]
+    quotes: bytes  # the quote list as JSON, decoded when the event is shown
+    date_note: str
+    draft: bool
+    confidence: float | None
+    note: str
+
+
+class _CorpusPart(msgspec.Struct, array_like=True):
+    title: str
+    description: str
+    documents: list[schema.Document]
+    actors: list[schema.Actor]
+    claims: list[schema.Claim]
+    periods: list[schema.Period]
+    problems: list[Problem]
+    quote_problems: list[tuple[int, int, int]]  # (file index of the event, quote slot, index into problems)
+    verified: bool
+
+
+def _int_column(values: Iterator[int] | Sequence[int], typecode: str = "i") -> bytes:
+    return array(typecode, values).tobytes()
+
+
+def write_cache(corpus: Corpus, meta: dict, path: Path | None = None,
+                progress: Callable[[str, float], None] | None = None) -> Path:
+    """Write the compiled cache of ``corpus`` (verified, ideally) for the source described by ``meta``."""
+    path = path or cache_path(corpus.file)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    n = len(corpus._records)
+    sections: dict[str, bytes] = {}
+    encoder = msgspec.msgpack.Encoder()
+    json_encoder = msgspec.json.Encoder()
+
+    def step(name: str, fraction: float) -> None:
+        if progress is not None:
+            progress(name, fraction)
+
+    # Events, in timeline order: one blob each.
+    offsets = array("q", [0]) * (n + 1)
+    blobs = bytearray()
+    for i, rec in enumerate(corpus._records):
+        quotes = rec.quotes
+        raw = bytes(quotes) if isinstance(quotes, (msgspec.Raw, bytes)) else json_encoder.encode(quotes)
+        blobs += encoder.encode(CacheEvent(rec.id, rec.date, rec.title, rec.summary, rec.type, list(rec.tags),
+                                           list(rec.actors), raw, rec.date_note, rec.draft, rec.confidence, rec.note))
+        offsets[i + 1] = len(blobs)
+        if i % 50_000 == 0:
+            step("writing the cache", i / max(1, n) * 0.6)
+    sections["event_blobs"] = bytes(blobs)
+    del blobs
+    sections["event_offsets"] = offsets.tobytes()
+    sections["ids"] = encoder.encode([rec.id for rec in corpus._records])
+    # Dates: the distinct dates in timeline order, and each position's rank among them.
+    distinct: dict[str, int] = {}
+    ranks = array("i", [0]) * n
+    for i, date in enumerate(corpus._dates):
+        r = distinct.get(date.text)
+        if r is None:
+            r = distinct[date.text] = len(distinct)
+        ranks[i] = r
+    sections["dates"] = encoder.encode(list(distinct))
+    sections["rank"] = ranks.tobytes()
+    sections["file_index"] = _int_column(corpus._file_index)
+    type_ids, type_of, _ = corpus._types_columns()
+    sections["types"] = encoder.encode(list(type_ids))
+    sections["type_of"] = _int_column(type_of)
+    # The actor index: each actor's positions, one after the other.
+    table = {}
+    positions = array("i")
+    for actor, lst in corpus._by_actor.items():
+        table[actor] = (len(positions), len(lst))
+        positions.extend(lst)
+    sections["actors_index"] = encoder.encode(table)
+    sections["actor_positions"] = positions.tobytes()
+    sections["groups"] = encoder.encode([[y, m, a, b] for (y, m), a, b in corpus.heading_groups()])
+    sections["claims_at"] = encoder.encode({str(p): ids for p, ids in corpus._claims_at.items()})
+    step("writing the cache", 0.7)
+    # Search text: the folded haystacks, NUL-separated, as UTF-8.
+    if corpus._search_index is not None and isinstance(corpus._search_index.text, str):
+        text = corpus._search_index.text.encode("utf-8")
+        # Byte offsets of each haystack.
+        search_offsets = array("q")
+        pos = 0
+        for part in corpus._search_index.text.split("\x00"):
+            search_offsets.append(pos)
+            pos += len(part.encode("utf-8")) + 1
+        sections["search_text"] = text
+        sections["search_offsets"] = search_offsets.tobytes()
+    # The rest, and what verification found.
+    problems = list(corpus.problems)
+    index_of = {id(p): k for k, p in enumerate(problems)}
+    quote_problems = []
+    for event in corpus._made:
+        if event is None:
+            continue
+        for q in event.quotes:
+            if q.problem is not None and id(q.problem) in index_of:
+                quote_problems.append((event.index, q.slot, index_of[id(q.problem)]))
+    sections["corpus"] = encoder.encode(_CorpusPart(
+        corpus.title, corpus.description,
+        [_document_record(d) for d in corpus.documents.values()],
+        [schema.Actor(a.id, a.name, a.kind, list(a.aliases), list(a.members), a.affiliation, a.note)
+         for a in corpus.actors.values()],
+        [_claim_record(c) for c in corpus.claims.values()],
+        [schema.Period(p.id, p.title, p.date.text) for p in corpus.periods],
+        problems, quote_problems, corpus.verified,
+    ))
+    step("writing the cache", 0.9)
+    header = {
+        "format": CACHE_FORMAT,
+        "source": meta,
+        "documents": _document_stamps(corpus),
+        "events": n,
+        "sections": {},
+        "crc32": {name: zlib.crc32(data) for name, data in sections.items()},
+    }
+    # Lay the sections out, 8-byte aligned, after the header.  The header lists
+    # their offsets, so its room is sized first with every offset at its
+    # largest possible width, then the real header is written into that room.
+    names = list(sections)
+    header["sections"] = {name: [1 << 62, len(sections[name])] for name in names}
+    start = _aligned(len(MAGIC) + 8 + len(msgspec.json.encode(header)))
+    offset = start
+    for name in names:
+        header["sections"][name] = [offset, len(sections[name])]
+        offset = _aligned(offset + len(sections[name]))
+    encoded = msgspec.json.encode(header)
+    with atomic_writer(path) as handle:
+        handle.write(MAGIC + struct.pack("<Q", len(encoded)) + encoded)
+        handle.write(b"\0" * (start - len(MAGIC) - 8 - len(encoded)))
+        written = start
+        for name in names:
+            handle.write(sections[name])
+            written += len(sections[name])
+            pad = _aligned(written) - written
+            handle.write(b"\0" * pad)
+            written += pad
+    step("writing the cache", 1.0)
+    return path
+
+
+def _aligned(n: int) -> int:
+    return (n + _ALIGN - 1) // _ALIGN * _ALIGN
+
+
+def _document_record(d: Document) -> schema.Document:
+    return schema.Document(d.id, d.path, d.title, d.outlet, d.published.text if d.published else None, d.url, d.note,
+                           list(d.selectors))
+
+
+def _claim_record(c) -> schema.Claim:
+    return schema.Claim(c.id, c.about, [schema.Statement(s.exact, s.prefix, s.suffix, doc=s.document.id, value=s.value)
+                                        for s in c.statements], list(c.events) if c.explicit else [])
+
+
+_CHECKED_LATER = ("event_blobs", "search_text")
+
+
+class CacheError(Exception):
+    """The cache cannot be used (stale or damaged): rebuild it."""
+
+
+class _Cache:
+    """The mapped file and its sections."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        with open(path, "rb") as handle:
+            self.map = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        try:
+            if self.map[:len(MAGIC)] != MAGIC:
+                raise CacheError("not a cache file")
+            (length,) = struct.unpack("<Q", self.map[len(MAGIC):len(MAGIC) + 8])
+            self.header = msgspec.json.decode(self.map[len(MAGIC) + 8:len(MAGIC) + 8 + length])
+            if not isinstance(self.header, dict) or self.header.get("format") != CACHE_FORMAT:
+                raise CacheError("another cache format")
+            self.view = memoryview(self.map)
+            for name, (offset, size) in self.header["sections"].items():
+                if offset < 0 or size < 0 or offset + size > len(self.map) or offset % _ALIGN:
+                    raise CacheError(f"section {name} out of bounds")
+            # Every section but the two big ones is checked now (a few milliseconds
+            # even for a million events); those two by ``intact()``, in the background.
+            for name in self.header["sections"]:
+                if name not in _CHECKED_LATER and not self._crc_ok(name):
+                    raise CacheError(f"section {name} is damaged")
+        except (CacheError, msgspec.DecodeError, struct.error, KeyError, TypeError, ValueError) as exc:
+            self.close()
+            raise CacheError(str(exc)) from None
+
+    def close(self) -> None:
+        view = getattr(self, "view", None)
+        if view is not None:
+            view.release()
+        try:
+            self.map.close()
+        except BufferError:
+            pass  # sections still in use: the map goes with them
+
+    def _crc_ok(self, name: str) -> bool:
+        return zlib.crc32(self.bytes(name)) == self.header["crc32"][name]
+
+    def intact(self) -> bool:
+        """Are the sections not checked on opening intact too?  (Reads them all: run it in a thread.)"""
+        try:
+            return all(self._crc_ok(name) for name in _CHECKED_LATER if self.has(name))
+        except (KeyError, ValueError):
+            return False
+
+    def bytes(self, name: str) -> memoryview:
+        offset, size = self.header["sections"][name]
+        return self.view[offset:offset + size]
+
+    def ints(self, name: str, typecode: str = "i") -> memoryview:
+        return self.bytes(name).cast(typecode)
+
+    def has(self, name: str) -> bool:
+        return name in self.header["sections"]
+
+    def msgpack(self, name: str, type=object):
+        return msgspec.msgpack.decode(self.bytes(name), type=type)
+
+
+class CachedRecords(Sequence):
+    """Event records in timeline order, each decoded from the mapped cache when asked for."""
+
+    def __init__(self, cache: _Cache) -> None:
+        self._offsets = cache.ints("event_offsets", "q")
+        self._blobs = cache.bytes("event_blobs")
+        self._decoder = msgspec.msgpack.Decoder(CacheEvent)
+
+    def __len__(self) -> int:
+        return len(self._offsets) - 1
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        return self._decoder.decode(self._blobs[self._offsets[i]:self._offsets[i + 1]])
+
+    def __iter__(self):
+        for i in range(len(self)):
+            yield self[i]
+
+
+class _LazyDates(Sequence):
+    """Each position's date, parsed (once per distinct date) when asked for."""
+
+    def __init__(self, texts: list[str], ranks: memoryview) -> None:
+        self._texts = texts
+        self._ranks = ranks
+        self._parsed: list[EDTFDate | None] = [None] * len(texts)
+
+    def __len__(self) -> int:
+        return len(self._ranks)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        r = self._ranks[i]
+        date = self._parsed[r]
+        if date is None:
+            date = self._parsed[r] = parse_edtf(self._texts[r])
+        return date
+
+    def __iter__(self):
+        for i in range(len(self)):
+            yield self[i]
+
+
+def open_cached(root: Path, file: Path, *, reporter=None, reader=None) -> Corpus | None:
+    """The corpus from its compiled cache, or None when there is no usable cache.
+
+    A usable cache names this very file, with its current size and
+    modification time; anything else (stale, damaged, another format) gives
+    None, and the caller loads the JSON instead.
+    """
+    path = cache_path(file)
+    try:
+        stat = os.stat(file)
+        cache = _Cache(path)
+    except (OSError, CacheError, ValueError):
+        return None
+    try:
+        source = cache.header["source"]
+        if (source.get("path") != str(Path(file).resolve()) or source.get("size") != stat.st_size
+                or source.get("mtime_ns") != stat.st_mtime_ns):
+            return None
+        return _corpus_from(cache, root, file, reporter, reader)
+    except (CacheError, msgspec.DecodeError, msgspec.ValidationError, KeyError, TypeError, ValueError,
+            IndexError, struct.error):
+        return None
+
+
+def _corpus_from(cache: _Cache, root: Path, file: Path, reporter, reader) -> Corpus:
+    from .loader import build_from_cache_part
+
+    part = cache.msgpack("corpus", _CorpusPart)
+    documents, actors, claims, periods = build_from_cache_part(part, root, file)
+    records = CachedRecords(cache)
+    n = len(records)
+    texts = cache.msgpack("dates", list[str])
+    ranks = cache.ints("rank")
+    file_index = cache.ints("file_index")
+    if len(ranks) != n or len(file_index) != n:
+        raise CacheError("columns of different lengths")
+    dates = _LazyDates(texts, ranks)
+    table = cache.msgpack("actors_index", dict[str, tuple[int, int]])
+    positions = cache.ints("actor_positions")
+    by_actor = {actor: positions[start:start + count] for actor, (start, count) in table.items()}
+    groups = [((y, m), a, b) for y, m, a, b in cache.msgpack("groups", list[tuple[int, int, int, int]])]
+    claims_at = {int(p): ids for p, ids in cache.msgpack("claims_at", dict[str, list[str]]).items()}
+
+    def ids() -> list[str]:
+        return cache.msgpack("ids", list[str])
+
+    def types():
+        names = cache.msgpack("types", list[str])
+        type_of = cache.ints("type_of")
+        type_ids = {t: k for k, t in enumerate(names)}
+        by_type: dict[str, list[int]] = {t: [] for t in names}
+        for i, k in enumerate(type_of):
+            by_type[names[k]].append(i)
+        return type_ids, type_of, by_type
+
+    search = None
+    if cache.has("search_text"):
+        def search() -> SearchIndex:
+            return SearchIndex(cache.bytes("search_text"), cache.ints("search_offsets", "q"))
+
+    corpus = Corpus(
+        title=part.title, description=part.description, root=root, file=file, documents=documents,
+        actors=actors, records=records, dates=dates, file_index=file_index, claims=claims,
+        periods=periods, problems=list(part.problems), reporter=reporter, reader=reader,
+        by_actor=by_actor, groups=groups,
+        columns=Columns(ids=ids, types=types, claims_at=claims_at, search=search),
+    )
+    corpus.verified = part.verified and _documents_unchanged(cache, corpus)
+    if corpus.verified:
+        corpus._quote_problems = {(e, s): corpus.problems[k] for e, s, k in part.quote_problems}
+    else:  # documents changed since: their problems are recomputed by a new verification
+        corpus.problems[:] = [p for p in corpus.problems if not (p.code.startswith("anchor") or p.code in
+                                                                  ("document", "encoding", "unused", "unsourced"))]
+    corpus._cache = cache
+    return corpus
+
+
+def _documents_unchanged(cache: _Cache, corpus: Corpus) -> bool:
+    stamps = cache.header.get("documents", {})
+    current = _document_stamps(corpus)
+    return stamps == current
+
