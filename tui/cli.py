@@ -8,6 +8,7 @@ traceback: 0 success, 1 a corpus with problems (or nothing could be written),
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import sys
 from collections.abc import Sequence
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import TextIO
 
 from . import __version__
-from .model.errors import CorpusError, Problem, printable
+from .model.errors import CorpusError, Problem, UsageError, printable
 from .resources import bundled_corpus
 
 PROG = "timeline-explorer"
@@ -224,7 +225,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
-def _build_query(corpus, args: argparse.Namespace, parser: argparse.ArgumentParser):
+def _build_query(corpus, args: argparse.Namespace):
+    """The filters of the command line, checked against ``corpus`` (raises ``UsageError``)."""
     from .model.corpus import Query
     from .model.dates import DateError, parse_edtf
 
@@ -233,7 +235,7 @@ def _build_query(corpus, args: argparse.Namespace, parser: argparse.ArgumentPars
         try:
             actors.add(corpus.resolve_actor(token))
         except LookupError as exc:
-            parser.error(f"--actor: {exc.args[0]}")
+            raise UsageError(f"--actor: {exc.args[0]}") from None
     dates = {}
     for name in ("date_from", "date_to"):
         value = getattr(args, name)
@@ -242,13 +244,23 @@ def _build_query(corpus, args: argparse.Namespace, parser: argparse.ArgumentPars
                 dates[name] = parse_edtf(value)
             except DateError as exc:
                 flag = "--from" if name == "date_from" else "--to"
-                parser.error(f"{flag}: {exc.message}" + (f" ({exc.hint})" if exc.hint else ""))
+                raise UsageError(f"{flag}: {exc.message}" + (f" ({exc.hint})" if exc.hint else "")) from None
     types = set(getattr(args, "type", []) or [])
     unknown = types - set(corpus.types)
     if unknown:
         known = ", ".join(corpus.types) or "none"
-        parser.error(f"--type: no event has type {', '.join(sorted(map(repr, unknown)))} (types in this corpus: {known})")
+        raise UsageError(f"--type: no event has type {', '.join(sorted(map(repr, unknown)))} (types in this corpus: {known})")
+    event_id = getattr(args, "event", None)
+    if event_id and corpus.position_of(event_id) is None:
+        raise UsageError(f"--event: no event {event_id!r} in this corpus")
     return Query(frozenset(actors), dates.get("date_from"), dates.get("date_to"), frozenset(types), args.search)
+
+
+def _query_or_exit(corpus, args: argparse.Namespace, parser: argparse.ArgumentParser):
+    try:
+        return _build_query(corpus, args)
+    except UsageError as exc:
+        parser.error(str(exc))
 
 
 def _protected_paths(corpus) -> set[Path]:
@@ -269,18 +281,13 @@ def cmd_export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
         _print_problems(exc.problems, sys.stderr)
         sys.stderr.write(f"{printable(str(source))}: not exported: fix these problems first (see `{PROG} check`)\n")
         return 1
-    query = _build_query(corpus, args, parser)
+    query = _query_or_exit(corpus, args, parser)
     events = (corpus.events[i] for i in corpus.positions(query))
     if not args.output:
         out = sys.stdout.buffer
         if out.isatty():
             # Document text could carry escape sequences: on a terminal, show them, never obey them.
-            import io
-
-            buffer = io.BytesIO()
-            write_export(corpus, events, query, args.format, buffer)
-            text = buffer.getvalue().decode("utf-8")
-            out.write(_terminal_safe(text).encode("utf-8"))
+            write_export(corpus, events, query, args.format, _TerminalSafe(out))
         else:
             write_export(corpus, events, query, args.format, out)
         out.flush()
@@ -310,8 +317,27 @@ def cmd_export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
     return 0
 
 
-def _terminal_safe(text: str) -> str:
-    return "\n".join(printable(line) for line in text.split("\n"))
+class _TerminalSafe(io.RawIOBase):
+    """A binary stream to a terminal that escapes control characters (newlines
+    excepted) as the text streams through it."""
+
+    def __init__(self, out) -> None:
+        import codecs
+
+        super().__init__()
+        self.out = out
+        self.decoder = codecs.getincrementaldecoder("utf-8")("replace")
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        text = self.decoder.decode(bytes(data))
+        self.out.write("\n".join(printable(line) for line in text.split("\n")).encode("utf-8"))
+        return len(data)
+
+    def flush(self) -> None:
+        self.out.flush()
 
 
 def cmd_schema() -> int:
@@ -323,29 +349,53 @@ def cmd_schema() -> int:
     return 0
 
 
-EAGER_VERIFY_QUOTES = 50_000  # up to this many quotes, the app checks them all before it opens
+LOAD_IN_APP_BYTES = 16 << 20  # from this size, corpus.json loads behind a progress bar in the app
 
 
 def cmd_open(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from .model.loader import load_corpus
+    from .model.cache import open_cached
+    from .model.loader import EAGER_VERIFY_EVENTS, load_corpus, resolve_corpus_path
 
     source = _corpus_source(args)
     try:
-        corpus = load_corpus(source, allow_unanchored=True, verify=False)
-        if sum(len(e.quotes) for e in corpus.events) <= EAGER_VERIFY_QUOTES:
-            # Small enough to check every quote before showing anything: a corpus
-            # with problems other than unanchored quotes does not open.
-            corpus.verify()
-            blocking = [p for p in corpus.errors if not p.is_anchor_problem]
-            if blocking:
-                raise CorpusError(corpus.problems)
+        root, file = resolve_corpus_path(source)
+        corpus = open_cached(root, file)  # a large corpus opened before reopens from its compiled cache
+        if corpus is None and os.path.getsize(file) >= LOAD_IN_APP_BYTES:
+            return _open_loading(file, args)
+        if corpus is None:
+            corpus = load_corpus(file, allow_unanchored=True, verify=False)
+            if len(corpus.events) <= EAGER_VERIFY_EVENTS:
+                # Small enough to check every quote before showing anything.
+                corpus.verify()
+        # A corpus with problems other than unanchored quotes does not open.
+        if corpus.verified and any(not p.is_anchor_problem for p in corpus.errors):
+            raise CorpusError(corpus.problems)
     except CorpusError as exc:
-        _print_problems(exc.problems, sys.stderr)
-        sys.stderr.write(f"{printable(str(source))}: cannot be opened: fix these problems first (`{PROG} check` lists them)\n")
-        return 1
-    query = _build_query(corpus, args, parser)
-    if args.event and args.event not in corpus.events_by_id:
-        parser.error(f"--event: no event {args.event!r} in this corpus")
+        return _cannot_open(source, exc.problems)
+    except OSError as exc:
+        return _cannot_open(source, [Problem(str(source), "", f"cannot be read: {exc.strerror or exc}",
+                                             "check that the file exists and is readable", code="io")])
+    query = _query_or_exit(corpus, args, parser)
     from .app import run_app
 
     return run_app(corpus, query=query, event_id=args.event)
+
+
+def _cannot_open(source: Path, problems: Sequence[Problem]) -> int:
+    _print_problems(problems, sys.stderr)
+    sys.stderr.write(f"{printable(str(source))}: cannot be opened: fix these problems first (`{PROG} check` lists them)\n")
+    return 1
+
+
+def _open_loading(file: Path, args: argparse.Namespace) -> int:
+    """Open a large corpus that has no compiled cache yet: it loads in the app, behind a progress bar."""
+    from .app.app import TimelineApp
+
+    app = TimelineApp(None, source=file, make_query=lambda corpus: _build_query(corpus, args), event_id=args.event)
+    result = app.run()
+    if app.load_problems:
+        return _cannot_open(file, app.load_problems)
+    if app.return_code == 2:
+        sys.stderr.write(f"{PROG}: error: {app.usage_message}\n")
+        return 2
+    return result if isinstance(result, int) else (app.return_code or 0)

@@ -33,7 +33,8 @@ class Terminal:
         self.tmux = tmux
         self.socket = f"te-{uuid.uuid4().hex[:8]}"
         self.width, self.height = width, height
-        self.env = {"TIMELINE_EXPLORER_KEYMAP": str(tmp_path / "no-keymap.toml"), "TERM": "xterm-256color"}
+        self.env = {"TIMELINE_EXPLORER_KEYMAP": str(tmp_path / "no-keymap.toml"), "TERM": "xterm-256color",
+                    "TIMELINE_EXPLORER_CACHE": str(tmp_path / "cache")}
 
     def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
         return subprocess.run([self.tmux, "-L", self.socket, *args], capture_output=True, text=True, check=check)
@@ -160,3 +161,49 @@ def test_hostile_text_never_reaches_the_terminal_as_codes(terminal):
     assert "\x1b]8;" not in raw and "\x1b]52" not in raw
     terminal.keys("Escape", "q")
     terminal.wait_for("EXIT=0")
+
+
+@pytest.fixture(scope="module")
+def large_file_corpus(tmp_path_factory) -> Path:
+    """A small corpus whose corpus.json is large on disk (padded with whitespace, which
+    JSON ignores), so the command takes its large-corpus path: loading in the app."""
+    from tui.cli import LOAD_IN_APP_BYTES
+
+    folder = tmp_path_factory.mktemp("large") / "corpus"
+    shutil.copytree(SEEDS, folder)
+    with open(folder / "corpus.json", "ab") as handle:
+        handle.write(b" " * LOAD_IN_APP_BYTES)
+    return folder
+
+
+def test_a_large_corpus_loads_in_the_app_then_applies_the_command_line(terminal, large_file_corpus):
+    terminal.start(str(large_file_corpus), "--actor", "qatar", "--event", "qatar-withdraws-july-18")
+    terminal.wait_for("4 of 17 events")
+    screen = terminal.wait_for("Sources: 2 documents")  # the viewer, on the July 18 withdrawal
+    assert "actor: Qatar" in screen
+    assert "Qatar withdraws from the July 12" in screen
+    terminal.keys("q")
+    assert "EXIT=0" in terminal.wait_for("EXIT=")
+
+
+def test_a_large_corpus_with_a_bad_actor_exits_2_after_loading(terminal, large_file_corpus):
+    terminal.start(str(large_file_corpus), "--actor", "atlantis")
+    screen = terminal.wait_for("EXIT=")
+    assert "EXIT=2" in screen
+    assert "--actor" in screen and "atlantis" in screen
+    assert "Traceback" not in screen
+
+
+def test_a_large_broken_corpus_exits_1_with_located_problems(terminal, tmp_path):
+    from tui.cli import LOAD_IN_APP_BYTES
+
+    folder = tmp_path / "broken"
+    shutil.copytree(SEEDS, folder)
+    data = json.loads((folder / "corpus.json").read_text(encoding="utf-8"))
+    data["events"][2]["date"] = "July 2019"
+    (folder / "corpus.json").write_text(json.dumps(data, indent=1) + " " * LOAD_IN_APP_BYTES, encoding="utf-8")
+    terminal.start(str(folder))
+    screen = terminal.wait_for("EXIT=")
+    assert "EXIT=1" in screen
+    assert "corpus.json:" in screen and "events[2].date" in screen
+    assert "Traceback" not in screen

@@ -10,7 +10,8 @@ from __future__ import annotations
 import bisect
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from pathlib import Path
 from dataclasses import replace
 
 from rich.text import Text
@@ -22,9 +23,11 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from ..model.corpus import Corpus, Event, Query, Quote
+from ..model.errors import CorpusError, UsageError
 from ..model.dates import EDTFDate
 from ..model.search import SearchPattern
 from ..model.view import ActorCounter, TimelineRows
+from .background import Indexer, LoadingScreen, check_cache_content, load_in_thread
 from .keymap import load_keymap
 from .text import safe_line
 from .widgets.actors import ActorFilterInput, ActorList, ActorPane
@@ -77,15 +80,29 @@ class TimelineApp(App[int]):
         Binding("right_square_bracket", "quote(1)", "Next quote", show=False, id="app.next-quote"),
         Binding("y", "copy", "Copy quote", id="app.copy"),
         Binding("p", "problems", "Problems", show=False, id="app.problems"),
+        Binding("r", "reload", "Reload", show=False, id="app.reload"),
         Binding("tab", "cycle_pane(1)", "Next pane", show=False, id="app.next-pane", priority=True),
         Binding("shift+tab", "cycle_pane(-1)", "Previous pane", show=False, id="app.previous-pane", priority=True),
         Binding("escape", "escape", "Back", show=False, id="app.escape"),
     ]
 
-    def __init__(self, corpus: Corpus, *, query: Query | None = None, find: str = "",
-                 event_id: str | None = None) -> None:
+    def __init__(self, corpus: Corpus | None = None, *, source: Path | None = None,
+                 make_query: Callable[[Corpus], Query] | None = None, query: Query | None = None,
+                 find: str = "", event_id: str | None = None) -> None:
+        """Explore ``corpus``; or, with ``source`` instead, load it first behind a progress bar.
+
+        ``make_query(corpus)`` gives the starting filters once the corpus is
+        there (it may raise ``UsageError``, which ends the app with status 2).
+        """
         super().__init__()
-        self.corpus = corpus
+        self.corpus = corpus  # type: ignore[assignment]
+        self.source = source
+        self.make_query = make_query
+        self.load_problems: list = []  # why a corpus loaded in the app could not be opened
+        self.usage_message = ""  # what was wrong with the command line, found once the corpus loaded
+        self._indexer: Indexer | None = None
+        self._loading: LoadingScreen | None = None  # the progress screen of a load under way
+        self.reload_problems: list = []  # why the last reload was refused
         self.query_state = query or Query()
         self.find_text = find or (self.query_state.text if self.query_state.text else "")
         self.query_state = replace(self.query_state, text="")
@@ -101,15 +118,22 @@ class TimelineApp(App[int]):
         self._trace_path = os.environ.get(TRACE_ENV)
         self._trace_open: dict[str, int] = {}
         self.searching = False
-        self.verifying: float | None = None
+        self.verifying: str | None = None  # what the background check or indexer is doing
         self._jump_after_search: bool | None = None
         self.selection = range(0)
 
     # -- layout -------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        # Work out the first view before any widget exists, and hand it to the
-        # widgets as they are made: the first layout is then the final one.
+        if self.corpus is not None:
+            yield from self._main_widgets()
+
+    def _main_widgets(self) -> list:
+        """The explorer's widgets, made with the first view already worked out.
+
+        Computing the view before any widget exists and handing it to the
+        widgets as they are made means the first layout is the final one.
+        """
         select = None
         if self.start_event_id and self.start_event_id in self.corpus.events_by_id:
             select = self.corpus.events_by_id[self.start_event_id].position
@@ -125,22 +149,31 @@ class TimelineApp(App[int]):
         self.current_event = timeline.current_event
         viewer = QuoteViewer(self.corpus, id="viewer")
         viewer.event, viewer.quote_index, viewer.pattern = self.current_event, 0, self.pattern
-        yield Static(self._header_text(), id="header-bar")
-        with Horizontal(id="main"):
-            yield ActorPane(self.corpus, count=view["count"], selected=self.query_state.actors, id="sidebar")
-            with Horizontal(id="content"):
-                yield timeline
-                yield viewer
-        yield Footer()
+        return [
+            Static(self._header_text(), id="header-bar"),
+            Horizontal(
+                ActorPane(self.corpus, count=view["count"], selected=self.query_state.actors, id="sidebar"),
+                Horizontal(timeline, viewer, id="content"),
+                id="main",
+            ),
+            Footer(),
+        ]
 
     def on_mount(self) -> None:
-        marker = os.environ.get(FIRST_PAINT_ENV)
-        if marker:
-            # Benchmarks: record when the first screen has been written to the terminal.
-            self.call_after_refresh(_record_first_paint, marker)
         if self.theme != "textual-dark":
             self.theme = "textual-dark"  # fixed, for predictable screens and snapshots
         self._apply_keymap()
+        if self.corpus is not None:
+            self._start()
+        else:
+            self._begin_loading()
+
+    def _start(self) -> None:
+        """The explorer is on screen: focus it and set the background work going."""
+        marker = os.environ.get(FIRST_PAINT_ENV)
+        if marker:
+            # Benchmarks: record when the first screen of events has been written to the terminal.
+            self.call_after_refresh(_record_first_paint, marker)
         select = None
         if self.start_event_id and self.start_event_id in self.corpus.events_by_id:
             select = self.corpus.events_by_id[self.start_event_id].position
@@ -151,7 +184,164 @@ class TimelineApp(App[int]):
         if self.corpus.verified:
             self._announce_problems()
         else:
+            self._start_indexer()
+        check_cache_content(self.corpus, lambda: self._post(self._cache_is_stale))
+
+    # -- loading a large corpus in the app --------------------------------------------
+
+    def _post(self, callback, *args) -> None:
+        """From a background thread: run ``callback(*args)`` on the interface's thread
+        (and nothing at all if the app has quit meanwhile)."""
+        if not self.is_running or self._loop is None or self._loop.is_closed():
+            return
+        try:
+            self.call_from_thread(callback, *args)
+        except RuntimeError:
+            pass
+
+    def _begin_loading(self) -> None:
+        self._load(self.source, self._loaded, self._load_failed)
+
+    def _load(self, source: Path, on_done, on_error, *, title: str = "Opening") -> None:
+        """Load ``source`` in a thread behind a progress screen, then call ``on_done(corpus)``
+        (or ``on_error(CorpusError)``) on the interface's thread."""
+        screen = LoadingScreen(source, title)
+        self.push_screen(screen)
+        self._loading = screen
+
+        def progress(phase: str, fraction: float | None) -> None:
+            self._post(screen.show_progress, phase, fraction)
+
+        load_in_thread(source, progress, lambda corpus: self._post(on_done, corpus),
+                       lambda error: self._post(on_error, error))
+
+    async def _end_loading(self) -> None:
+        if self._loading is not None:
+            if self.screen is self._loading:
+                await self.pop_screen()
+            self._loading = None
+
+    async def _loaded(self, corpus: Corpus) -> None:
+        self.corpus = corpus
+        if self.make_query is not None:
+            try:
+                query = self.make_query(corpus)
+            except UsageError as exc:
+                self.usage_message = str(exc)
+                self.exit(return_code=2)
+                return
+            self.query_state = replace(query, text="")
+            self.find_text = self.find_text or query.text
+        blocking = [p for p in corpus.errors if not p.is_anchor_problem]
+        if blocking:
+            self._load_failed(CorpusError(corpus.problems))
+            return
+        await self._end_loading()
+        await self._main_screen().mount_all(self._main_widgets())
+        self._start()
+
+    def _load_failed(self, error: CorpusError) -> None:
+        self.load_problems = error.problems
+        self.exit(return_code=1)
+
+    # -- reloading ---------------------------------------------------------------------
+
+    def _reload(self) -> None:
+        """Load the corpus again from its files; on success show it keeping the filters,
+        the search and the selected event; on failure keep what is on screen."""
+        if self._loading is not None or self.corpus is None:
+            return
+        if self._indexer is not None:
+            self._indexer.stop()
+            self._indexer = None
+        self.workers.cancel_group(self, "verify")
+        self._load(self.corpus.file, self._reloaded, self._reload_failed, title="Reloading")
+
+    async def _reloaded(self, corpus: Corpus) -> None:
+        self.reload_problems = []
+        blocking = [p for p in corpus.errors if not p.is_anchor_problem]
+        if blocking:
+            self._reload_failed(CorpusError(corpus.problems))
+            return
+        await self._end_loading()
+        while len(self.screen_stack) > 1:
+            await self.pop_screen()
+        keep = self.current_event.id if self.current_event is not None else None
+        self.start_event_id = keep
+        self.corpus = corpus
+        # Filters naming actors or types the corpus no longer has are dropped.
+        self.query_state = replace(self.query_state,
+                                   actors=frozenset(a for a in self.query_state.actors if a in corpus.actors),
+                                   types=frozenset(t for t in self.query_state.types if t in corpus.types))
+        self.verifying = None
+        main = self._main_screen()
+        await main.query("#header-bar, #main, Footer").remove()
+        await main.mount_all(self._main_widgets())
+        self._start()
+
+    async def _reload_failed(self, error: CorpusError) -> None:
+        await self._end_loading()
+        self.reload_problems = error.problems
+        if not self.corpus.verified:
+            self._start_indexer()  # it was stopped for the reload
+        from .screens.dialogs import ProblemsScreen
+
+        self.notify(f"{len(error.problems)} problem(s): the corpus was not reloaded; the last good state stays "
+                    "on screen.", severity="error", timeout=15)
+        self.push_screen(ProblemsScreen(error.problems, title="Not reloaded: the corpus on disk has problems"))
+
+    def _cache_is_stale(self) -> None:
+        """The corpus's compiled cache does not match its file (or is damaged): never trust it."""
+        from ..model.cache import cache_path
+
+        try:
+            cache_path(self.corpus.file).unlink()
+        except OSError:
+            pass
+        self.notify("The index of this corpus is out of date or damaged: reloading from corpus.json.",
+                    severity="warning", timeout=10)
+        self._reload()
+
+    # -- the background indexer --------------------------------------------------------
+
+    def _start_indexer(self) -> None:
+        """Check every quote (and build the search text and the cache) in another process."""
+        if self._indexer is not None:
+            self._indexer.stop()
+        self.verifying = "indexing"
+        self._refresh_header()
+        try:
+            self._indexer = Indexer(
+                self.corpus.file,
+                lambda phase, fraction: self._post(self._verify_progress, fraction, phase),
+                lambda path: self._post(self._indexed),
+                lambda message: self._post(self._index_failed, message),
+            )
+        except OSError as exc:  # cannot start a process: check here, in a thread
+            self._index_failed(str(exc))
+
+    def _indexed(self) -> None:
+        from ..model.cache import open_cached
+
+        self._indexer = None
+        fresh = open_cached(self.corpus.root, self.corpus.file)
+        if fresh is not None and self.corpus.adopt(fresh):
+            self._verified()
+        else:  # the file changed while it was indexed: check what is on screen here instead
+            self.verifying = None
             self._verify_in_background()
+
+    def _index_failed(self, message: str) -> None:
+        self.verifying = None
+        self._refresh_header()
+        if not self.corpus.verified:
+            # Check in this process instead, in a thread.
+            self._verify_in_background()
+        self.notify(f"Background indexing failed: {safe_line(message)}", severity="warning", timeout=8)
+
+    def on_unmount(self) -> None:
+        if self._indexer is not None:
+            self._indexer.stop()
 
     def _announce_problems(self) -> None:
         errors = self.corpus.errors
@@ -167,7 +357,7 @@ class TimelineApp(App[int]):
 
     def _verify_in_background(self) -> None:
         """Anchor every quote after the first paint, showing progress; then warm the search index."""
-        self.verifying = 0.0
+        self.verifying = "checking quotes"
         self._refresh_header()
 
         def progress(done: int, total: int) -> None:
@@ -183,8 +373,10 @@ class TimelineApp(App[int]):
 
         worker = self.run_worker(work, thread=True, group="verify", exit_on_error=False)
 
-    def _verify_progress(self, fraction: float) -> None:
-        self.verifying = fraction
+    def _verify_progress(self, fraction: float, phase: str = "checking") -> None:
+        labels = {"loading": "indexing: reading the corpus", "checking": f"checking quotes {fraction:.0%}",
+                  "indexing": "indexing the search text", "caching": f"writing the index {fraction:.0%}"}
+        self.verifying = labels.get(phase, phase)
         self._refresh_header()
 
     def _verified(self) -> None:
@@ -203,7 +395,7 @@ class TimelineApp(App[int]):
             self.notify(warning, severity="warning", timeout=10)
 
     def on_resize(self, event) -> None:
-        if self.screen is self._main_screen() and self.is_mounted:
+        if self.corpus is not None and self.screen is self._main_screen() and self.is_mounted:
             self.call_after_refresh(self._refresh_header)  # the order of its parts depends on the width
 
     def _narrow(self) -> bool:
@@ -302,11 +494,12 @@ class TimelineApp(App[int]):
         self.trace_end("search")
 
     def _refresh_header(self) -> None:
-        self.query_one("#header-bar", Static).update(self._header_text())
+        for header in self._main_screen().query("#header-bar").results(Static):
+            header.update(self._header_text())
 
     def _header_text(self) -> Text:
         total = len(self.corpus.events)
-        parts: list[tuple[str, str]] = [(f"{self.shown_count} of {total} events", "bold")]
+        parts: list[tuple[str, str]] = [(f"{self.shown_count:,} of {total:,} events", "bold")]
         filters = replace(self.query_state, text="").describe(self.corpus)
         if filters:
             parts.append((safe_line(filters), "bold yellow"))
@@ -317,7 +510,7 @@ class TimelineApp(App[int]):
             only = " (only matches shown)" if self.narrow_to_find else ""
             parts.append((f"search “{safe_line(self.find_text.strip())}”: {n} match{'es' if n != 1 else ''}{only}", "bold cyan"))
         if self.verifying is not None:
-            parts.append((f"checking quotes {self.verifying:.0%}", "italic"))
+            parts.append((self.verifying, "italic"))
         if self.corpus.unanchored:
             parts.append((f"{len(self.corpus.unanchored)} unanchored (p)", "bold red"))
         title = (safe_line(self.corpus.title), "bold")
@@ -381,7 +574,10 @@ class TimelineApp(App[int]):
     }
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Actions on the timeline, actors and quotes exist only on the main screen."""
+        """Actions on the timeline, actors and quotes exist only on the main screen;
+        while a corpus loads, quitting is the only one."""
+        if isinstance(self.screen, LoadingScreen) and action != "quit":
+            return False
         if action in self._MAIN_SCREEN_ACTIONS and self.screen is not self._main_screen():
             return False
         return True
@@ -538,7 +734,13 @@ class TimelineApp(App[int]):
     def action_problems(self) -> None:
         from .screens.dialogs import ProblemsScreen
 
-        self.push_screen(ProblemsScreen(self.corpus.problems))
+        if self.reload_problems:
+            self.push_screen(ProblemsScreen(self.reload_problems, title="Not reloaded: the corpus on disk has problems"))
+        else:
+            self.push_screen(ProblemsScreen(self.corpus.problems))
+
+    def action_reload(self) -> None:
+        self._reload()
 
     def action_escape(self) -> None:
         if self._main_screen().has_class("-show-sidebar"):
@@ -613,6 +815,7 @@ _COMMAND_HELP = {
     "app.next-quote": "Next quote of the event",
     "app.copy": "Copy the selected quote with its citation (title, outlet, date)",
     "app.problems": "List quotes that no longer match their documents, and warnings",
+    "app.reload": "Reload the corpus from disk, keeping the filters, search and selected event",
     "app.next-pane": "Next pane",
     "app.previous-pane": "Previous pane",
     "app.escape": "Close the actor pane / clear the search",

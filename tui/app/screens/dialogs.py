@@ -59,15 +59,21 @@ class ProblemsScreen(ModalScreen[None]):
 
     BINDINGS = [Binding("escape,q", "dismiss", "Close", id="problems.close")]
 
-    def __init__(self, problems: Iterable[Problem]) -> None:
+    def __init__(self, problems: Iterable[Problem], title: str = "Problems") -> None:
         super().__init__()
         self.problems = list(problems)
+        self.title_text = title
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="problems-body"):
             errors = [p for p in self.problems if p.severity == "error"]
             warnings = [p for p in self.problems if p.severity == "warning"]
-            title = Text(f"Problems: {len(errors)} unanchored quote(s), {len(warnings)} warning(s)", style="bold")
+            unanchored = sum(1 for p in errors if p.is_anchor_problem)
+            counts = [f"{unanchored} unanchored quote(s)"]
+            if len(errors) > unanchored:
+                counts.append(f"{len(errors) - unanchored} other error(s)")
+            counts.append(f"{len(warnings)} warning(s)")
+            title = Text(f"{self.title_text}: {', '.join(counts)}", style="bold")
             yield Static(title)
             if not self.problems:
                 yield Static("No problems: every quote is anchored.")

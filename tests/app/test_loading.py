@@ -1,0 +1,216 @@
+"""Loading in the app (progress screen), the background indexer, the compiled
+cache seen from the app, and reloading (`r`): what a user sees and what state
+the app keeps."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from textual.app import App
+from textual.widgets import ProgressBar, Static
+
+from tui.app import background
+from tui.app.app import TimelineApp
+from tui.app.background import LoadingScreen
+from tui.app.screens.dialogs import ProblemsScreen
+from tui.app.widgets.timeline import TimelineView
+from tui.model import load_corpus
+from tui.model.cache import cache_path, open_cached, source_meta, write_cache
+from tui.model.corpus import Query
+from tui.model.errors import CorpusError, UsageError
+
+ROOT = Path(__file__).resolve().parents[2]
+SEEDS = ROOT / "seeds"
+
+
+def header(app: TimelineApp) -> str:
+    return str(app.query_one("#header-bar", Static).render())
+
+
+async def wait_for(pilot, condition, seconds: float = 20.0) -> None:
+    """Let the app run until ``condition()`` holds (background threads and processes are real)."""
+    for _ in range(int(seconds / 0.05)):
+        if condition():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("the app never got there")
+
+
+@pytest.fixture
+def seeds_copy(tmp_path, monkeypatch) -> Path:
+    folder = tmp_path / "seeds"
+    shutil.copytree(SEEDS, folder)
+    monkeypatch.setenv("TIMELINE_EXPLORER_CACHE", str(tmp_path / "cache"))
+    return folder
+
+
+def main_shown(app: TimelineApp) -> bool:
+    return app.corpus is not None and bool(app.screen.query("#header-bar"))
+
+
+async def test_a_corpus_loaded_in_the_app_shows_progress_then_the_chronology():
+    app = TimelineApp(None, source=SEEDS / "corpus.json")
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert isinstance(app.screen, LoadingScreen) or main_shown(app)
+        await wait_for(pilot, lambda: main_shown(app))
+        assert "17 of 17 events" in header(app)
+        assert app.corpus.verified  # small: checked before it was shown
+        assert app.focused is app.query_one(TimelineView)
+
+
+class LoadingOnly(App):
+    def on_mount(self) -> None:
+        self.push_screen(LoadingScreen(Path("big/corpus.json")))
+
+
+async def test_loading_screen_shows_phase_and_fraction():
+    app = LoadingOnly()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        screen.show_progress("reading", 0.42)
+        await pilot.pause()
+        assert screen.query_one(ProgressBar).percentage == pytest.approx(0.42)
+        assert "Reading the corpus file" in str(screen.query_one("#loading-phase", Static).render())
+        screen.show_progress("decoding", None)
+        assert screen.query_one(ProgressBar).total is None  # indeterminate, not a made-up figure
+
+
+async def test_q_quits_while_loading(monkeypatch):
+    # A load that does not finish until the test lets it (a huge file on a slow disk).
+    release = threading.Event()
+
+    def slow_load(source, **kwargs):
+        kwargs["progress"]("reading", 0.1)
+        release.wait(30)
+        raise CorpusError([])
+
+    monkeypatch.setattr(background, "load_corpus", slow_load)
+    app = TimelineApp(None, source=SEEDS / "corpus.json")
+    try:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause(0.2)
+            assert isinstance(app.screen, LoadingScreen)
+            assert app.screen.query_one(ProgressBar).percentage == pytest.approx(0.1)
+            await pilot.press("q")
+            await pilot.pause()
+        assert app.return_code == 0  # quit at once, the loader still at work in its daemon thread
+        assert app.corpus is None and not app.load_problems
+    finally:
+        release.set()
+
+
+async def test_a_broken_corpus_loaded_in_the_app_exits_1_with_located_problems(make_corpus):
+    folder = make_corpus(b'{"format": "timeline-corpus/1", "title": "x", "events": [}')
+    app = TimelineApp(None, source=folder / "corpus.json")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: app.load_problems)
+    assert app.return_code == 1
+    problem = app.load_problems[0]
+    assert problem.file.endswith("corpus.json") and problem.line == 1
+
+
+async def test_a_command_line_mistake_found_after_loading_exits_2():
+    def make_query(corpus):
+        raise UsageError("--actor: no actor 'atlantis'")
+
+    app = TimelineApp(None, source=SEEDS / "corpus.json", make_query=make_query)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: app.usage_message)
+    assert app.return_code == 2
+    assert app.usage_message == "--actor: no actor 'atlantis'"
+
+
+async def test_filters_from_the_command_line_apply_after_loading():
+    app = TimelineApp(None, source=SEEDS / "corpus.json",
+                      make_query=lambda corpus: Query(frozenset({"qatar"})), event_id="qatar-withdraws-july-18")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: main_shown(app))
+        await pilot.pause()
+        assert "4 of 17 events" in header(app)
+        assert app.current_event.id == "qatar-withdraws-july-18"
+
+
+async def test_an_unverified_corpus_is_checked_by_the_indexer_process_and_adopts_its_cache(seeds_copy):
+    corpus = load_corpus(seeds_copy, allow_unanchored=True, verify=False)
+    app = TimelineApp(corpus)
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert not corpus.verified
+        assert app._indexer is not None  # another process, on the other core
+        await wait_for(pilot, lambda: corpus.verified)
+        await pilot.pause()
+        assert corpus._cache is not None  # the records now come from the mapped cache
+        assert "indexing" not in header(app) and "checking" not in header(app)
+        assert app.current_event.quotes[0].context() is not None
+    assert cache_path(seeds_copy / "corpus.json").exists()
+    reopened = open_cached(seeds_copy, seeds_copy / "corpus.json")
+    assert reopened is not None and reopened.verified and len(reopened.events) == 17
+
+
+async def test_reload_keeps_filters_search_and_selection_and_shows_the_change(seeds_copy):
+    file = seeds_copy / "corpus.json"
+    app = TimelineApp(load_corpus(seeds_copy), query=Query(frozenset({"qatar"})), find="withdraw",
+                      event_id="qatar-withdraws-july-18")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        data = json.loads(file.read_text(encoding="utf-8"))
+        event = next(e for e in data["events"] if e["id"] == "qatar-withdraws-july-18")
+        event["title"] = "Qatar withdraws its signature (edited)"
+        file.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+        old = app.corpus
+        await pilot.press("r")
+        await wait_for(pilot, lambda: app.corpus is not old and main_shown(app))
+        await pilot.pause()
+        assert app.query_state.actors == {"qatar"}
+        assert app.find_text == "withdraw"
+        assert app.current_event.id == "qatar-withdraws-july-18"
+        assert app.current_event.title == "Qatar withdraws its signature (edited)"
+        assert "4 of 17 events" in header(app)
+
+
+async def test_reload_of_a_broken_corpus_keeps_the_last_good_state(seeds_copy):
+    file = seeds_copy / "corpus.json"
+    app = TimelineApp(load_corpus(seeds_copy), event_id="july-12-letter")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        good = app.corpus
+        file.write_text(file.read_text(encoding="utf-8").replace('"title"', '"titel"', 3), encoding="utf-8")
+        await pilot.press("r")
+        await wait_for(pilot, lambda: isinstance(app.screen, ProblemsScreen))
+        assert app.corpus is good
+        assert app.reload_problems and all(p.file.endswith("corpus.json") for p in app.reload_problems)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.current_event.id == "july-12-letter"
+        assert "17 of 17 events" in header(app)
+        await pilot.press("p")  # the problems stay one key away
+        await pilot.pause()
+        assert isinstance(app.screen, ProblemsScreen)
+        assert app.screen.problems == app.reload_problems
+
+
+async def test_a_cache_whose_source_changed_behind_its_back_is_not_trusted(seeds_copy):
+    """Same size, same modification time, different content: the background hash check catches it."""
+    file = seeds_copy / "corpus.json"
+    corpus = load_corpus(seeds_copy)
+    corpus.search_index()
+    write_cache(corpus, source_meta(file))
+    stat = file.stat()
+    text = file.read_text(encoding="utf-8")
+    changed = text.replace("Qatar withdraws from the July 12 letter", "Qatar Withdraws from the July 12 letter")
+    assert changed != text and len(changed.encode()) == len(text.encode())
+    file.write_text(changed, encoding="utf-8")
+    os.utime(file, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    cached = open_cached(seeds_copy, file)
+    assert cached is not None  # size and time match: it opens from the cache...
+    app = TimelineApp(cached)
+    async with app.run_test(size=(120, 40)) as pilot:
+        # ...and the hash check finds the change, drops the cache and reloads from the JSON.
+        await wait_for(pilot, lambda: app.corpus is not cached and main_shown(app))
+        assert any("Qatar Withdraws" in e.title for e in app.corpus.events)
+        assert app.corpus._cache is None
