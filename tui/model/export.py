@@ -10,6 +10,8 @@ from __future__ import annotations
 import csv
 import io
 import re
+import shutil
+import tempfile
 from collections.abc import Callable, Iterable
 from typing import BinaryIO
 
@@ -89,10 +91,12 @@ def _query_record(query: Query) -> dict:
     }
 
 
-def _claims_for(corpus: Corpus, event_ids: set[str], query: Query) -> list[Claim]:
+def _claims_for(corpus: Corpus, touched: set[str], query: Query) -> list[Claim]:
+    """The claims to export: all of them for the whole chronology, else those touching
+    an exported event (``touched``: their ids, gathered as the events streamed by)."""
     if query.is_empty():
         return list(corpus.claims.values())
-    return [c for c in corpus.claims.values() if event_ids.intersection(c.events)]
+    return [c for c in corpus.claims.values() if c.id in touched]
 
 
 def write_json(corpus: Corpus, events: Iterable[Event], query: Query, out: BinaryIO) -> int:
@@ -108,14 +112,14 @@ def write_json(corpus: Corpus, events: Iterable[Event], query: Query, out: Binar
     }
     # Stream: the header object, then one event per line, then the claims.
     out.write(orjson.dumps(head)[:-1] + b',\n"events":[')
-    ids: set[str] = set()
+    touched: set[str] = set()
     count = 0
     for e in events:
         out.write((b"\n" if count == 0 else b",\n") + orjson.dumps(_event_record(corpus, e)))
-        ids.add(e.id)
+        touched.update(e.claims)
         count += 1
     out.write(b'\n],\n"claims":[')
-    for i, c in enumerate(_claims_for(corpus, ids, query)):
+    for i, c in enumerate(_claims_for(corpus, touched, query)):
         out.write((b"\n" if i == 0 else b",\n") + orjson.dumps(_claim_record(c)))
     out.write(b"\n]}\n")
     return count
@@ -202,47 +206,53 @@ def write_markdown(corpus: Corpus, events: Iterable[Event], query: Query, out: B
         w(f"Events matching {md_escape(filters)}.\n\n")
     w("Each event cites the source passages it rests on in its footnotes; dates marked "
       "“c.” are approximate and those marked “?” uncertain.\n")
-    notes: list[str] = []
-    ids: set[str] = set()
-    year = month = object()
-    count = 0
-    for e in events:
-        y, m = e.date.year_month()
-        if y != year:
-            w(f"\n## {format_year(y) if y is not None else 'Undated'}\n")
-            year, month = y, None
-        if m != month and m is not None and e.date.precision >= Precision.MONTH:
-            w(f"\n### {_MONTHS[m - 1]} {format_year(y)}\n")
-            month = m
-        marks = ""
-        for q in e.quotes:
-            notes.append(_md_quote_note(q))
-            marks += f"[^{len(notes)}]"
-        draft = " *(draft)*" if e.draft else ""
-        w(f"\n- **{md_escape(e.date.human())}** — {md_escape(e.title)}{marks}{draft}\n")
-        if e.summary:
-            w(f"\n  {_md_block(e.summary, '  ')}\n")
-        if e.date_note:
-            w(f"\n  *Date:* {_md_block(e.date_note, '  ')}\n")
-        for cid in e.claims:
-            w(f"\n  *Sources disagree:* {md_escape(corpus.claims[cid].about)} (see “Disagreements”).\n")
-        ids.add(e.id)
-        count += 1
-    if count == 0:
-        w("\nNo events match.\n")
-    claims = _claims_for(corpus, ids, query)
-    if claims:
-        w("\n## Disagreements between sources\n")
-        for c in claims:
-            w(f"\n### {md_escape(c.about)}\n\n")
-            for s in c.statements:
-                notes.append(_md_quote_note(s))
-                value = f"**{md_escape(s.value)}** — " if s.value else ""
-                w(f"- {value}{md_escape(s.document.label)}[^{len(notes)}]\n")
-    if notes:
-        w("\n## Sources\n\n")
-        for i, note in enumerate(notes, 1):
-            w(f"[^{i}]: {note}\n")
+    # The footnotes go at the end but are known event by event: they wait in a
+    # temporary file, not in memory, so that the export streams at any size.
+    with tempfile.TemporaryFile() as notes:
+        n_notes = 0
+
+        def note(text: str) -> int:
+            nonlocal n_notes
+            n_notes += 1
+            notes.write(f"[^{n_notes}]: {text}\n".encode())
+            return n_notes
+
+        touched: set[str] = set()
+        year = month = object()
+        count = 0
+        for e in events:
+            y, m = e.date.year_month()
+            if y != year:
+                w(f"\n## {format_year(y) if y is not None else 'Undated'}\n")
+                year, month = y, None
+            if m != month and m is not None and e.date.precision >= Precision.MONTH:
+                w(f"\n### {_MONTHS[m - 1]} {format_year(y)}\n")
+                month = m
+            marks = "".join(f"[^{note(_md_quote_note(q))}]" for q in e.quotes)
+            draft = " *(draft)*" if e.draft else ""
+            w(f"\n- **{md_escape(e.date.human())}** — {md_escape(e.title)}{marks}{draft}\n")
+            if e.summary:
+                w(f"\n  {_md_block(e.summary, '  ')}\n")
+            if e.date_note:
+                w(f"\n  *Date:* {_md_block(e.date_note, '  ')}\n")
+            for cid in e.claims:
+                w(f"\n  *Sources disagree:* {md_escape(corpus.claims[cid].about)} (see “Disagreements”).\n")
+            touched.update(e.claims)
+            count += 1
+        if count == 0:
+            w("\nNo events match.\n")
+        claims = _claims_for(corpus, touched, query)
+        if claims:
+            w("\n## Disagreements between sources\n")
+            for c in claims:
+                w(f"\n### {md_escape(c.about)}\n\n")
+                for s in c.statements:
+                    value = f"**{md_escape(s.value)}** — " if s.value else ""
+                    w(f"- {value}{md_escape(s.document.label)}[^{note(_md_quote_note(s))}]\n")
+        if n_notes:
+            w("\n## Sources\n\n")
+            notes.seek(0)
+            shutil.copyfileobj(notes, out)
     return count
 
 
