@@ -95,22 +95,34 @@ def traced(term: Terminal, trace: Path, name: str, before: int) -> float:
     raise TimeoutError(f"no {name} trace")
 
 
-def bench_interaction(folder: Path, runs: int) -> dict:
+BUSY = ("indexing", "checking quotes", "writing the index")
+
+
+def wait_until_idle(term: Terminal, timeout: float = 900) -> None:
+    """Until the header no longer shows background work (checking, indexing)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        header = term.screen().split("\n", 1)[0]
+        if not any(word in header for word in BUSY):
+            return
+        time.sleep(0.2)
+    raise TimeoutError("the background work did not finish")
+
+
+def bench_interaction(folder: Path, runs: int, cache: Path) -> dict:
     """Toggle the busiest actor, page down, search: each traced inside the app."""
     stats = json.loads((folder / "stats.json").read_text())
     with tempfile.TemporaryDirectory() as tmp:
         trace = Path(tmp) / "trace"
         marker = Path(tmp) / "paint"
         env = {"TIMELINE_EXPLORER_TRACE": str(trace), "TIMELINE_EXPLORER_FIRST_PAINT": str(marker),
-               "TIMELINE_EXPLORER_KEYMAP": "/nonexistent", "TERM": "xterm-256color"}
+               "TIMELINE_EXPLORER_KEYMAP": "/nonexistent", "TERM": "xterm-256color",
+               "TIMELINE_EXPLORER_CACHE": str(cache)}
         term = Terminal(160, 50)
         try:
             term.start(APP + [str(folder)], env)
-            wait_for_file(marker, 600)
-            # Measure in the steady state, once the background checks are done.
-            deadline = time.monotonic() + 600
-            while "checking quotes" in term.screen() and time.monotonic() < deadline:
-                time.sleep(0.2)
+            wait_for_file(marker, 900)
+            wait_until_idle(term)  # measure in the steady state
             toggles, pages, searches = [], [], []
             term.keys("a")
             term.type(stats["top_actor"])
@@ -137,23 +149,103 @@ def bench_interaction(folder: Path, runs: int) -> dict:
             "peak_rss_mb": rss, "top_actor": stats["top_actor"], "search_word": stats["search_word"]}
 
 
-def bench_size(label: str, runs: int) -> dict:
+def build_cache(folder: Path, cache: Path) -> float:
+    """Write the compiled cache the way the app's background indexer does; its time in seconds."""
+    started = time.perf_counter()
+    subprocess.run([PYTHON, "-m", "tui.model.indexer", str(folder / "corpus.json")], check=True,
+                   stdout=subprocess.DEVNULL, env={**os.environ, "TIMELINE_EXPLORER_CACHE": str(cache)})
+    return time.perf_counter() - started
+
+
+def bench_size(label: str, runs: int, peer: bool) -> dict:
     folder = ensure_corpus(label)
     n = SIZES[label]
-    expect = f"of {n} events"
+    expect = f"of {n:,} events"
+    result: dict = {"events": n, "corpus_json_mb": (folder / "corpus.json").stat().st_size / 1e6}
+    # First open: no compiled cache (each run gets an empty cache folder).
     opens, rss = [], []
     for _ in range(runs):
-        ms, peak = first_paint(APP + [str(folder)], expect, timeout=600)
+        with tempfile.TemporaryDirectory() as empty:
+            ms, peak = first_paint(APP + [str(folder)], expect, {"TIMELINE_EXPLORER_CACHE": empty}, timeout=900)
         opens.append(ms)
         rss.append(peak or 0)
-    result = {"first_paint_ms": summary(opens), "peak_rss_at_first_paint_mb": max(rss)}
-    result.update(bench_interaction(folder, runs))
-    started = time.perf_counter()
-    with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run(APP + ["export", str(folder), "--format", "csv", "-o", str(Path(tmp) / "out.csv")],
-                       check=True, stderr=subprocess.DEVNULL)
-    result["export_csv_s"] = time.perf_counter() - started
+    result["first_open_ms"] = summary(opens)
+    result["peak_rss_first_open_mb"] = max(rss)
+    with tempfile.TemporaryDirectory() as cache_dir:
+        cache = Path(cache_dir)
+        result["index_build_s"] = build_cache(folder, cache)
+        reopens, rss = [], []
+        for _ in range(runs):
+            ms, peak = first_paint(APP + [str(folder)], expect, {"TIMELINE_EXPLORER_CACHE": str(cache)})
+            reopens.append(ms)
+            rss.append(peak or 0)
+        result["cached_reopen_ms"] = summary(reopens)
+        result["peak_rss_cached_reopen_mb"] = max(rss)
+        result.update(bench_interaction(folder, runs, cache))
+        with tempfile.TemporaryDirectory() as tmp:
+            csv_file = Path(tmp) / "events.csv"
+            started = time.perf_counter()
+            subprocess.run(APP + ["export", str(folder), "--format", "csv", "-o", str(csv_file)],
+                           check=True, stderr=subprocess.DEVNULL, env={**os.environ, "TIMELINE_EXPLORER_CACHE": str(cache)})
+            result["export_csv_s"] = time.perf_counter() - started
+            if peer:
+                result["peer"] = bench_peer(folder, csv_file, runs, cache)
     return result
+
+
+def first_title(csv_file: Path) -> str:
+    import csv
+
+    with open(csv_file, encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        return next(reader)["title"]
+
+
+def screen_time(argv: list[str], expect: str, env: dict[str, str], timeout: float = 900) -> float:
+    """ms from process start until ``expect`` is on the screen (polling the pane, both programs alike)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        t0_file = Path(tmp) / "t0"
+        term = Terminal(160, 50)
+        try:
+            term.start(argv, {"TERM": "xterm-256color", "HOME": tmp, **env}, t0_file)
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline:
+                if expect in term.screen():
+                    seen = time.time_ns()
+                    break
+                time.sleep(0.01)
+            else:
+                raise TimeoutError(f"{expect!r} never showed")
+            started = int(wait_for_file(t0_file, 5)[0])
+        finally:
+            term.close()
+    return (seen - started) / 1e6
+
+
+def bench_peer(folder: Path, csv_file: Path, runs: int, cache: Path) -> dict:
+    """VisiData opening the same events as CSV, until its first rows show, beside our first screen."""
+    vd = shutil.which("vd") or str(Path(PYTHON).parent / "vd")
+    if not Path(vd).exists():
+        return {"skipped": "VisiData is not installed (pip install visidata)"}
+    title = first_title(csv_file)[:12]
+    ours_first, ours_cached, theirs = [], [], []
+    for _ in range(runs):  # interleaved
+        theirs.append(screen_time([vd, str(csv_file)], title, {}))
+        with tempfile.TemporaryDirectory() as empty:
+            ours_first.append(screen_time(APP + [str(folder)], title,
+                                          {"TIMELINE_EXPLORER_CACHE": empty, "TIMELINE_EXPLORER_KEYMAP": "/nonexistent"}))
+        ours_cached.append(screen_time(APP + [str(folder)], title,
+                                       {"TIMELINE_EXPLORER_CACHE": str(cache), "TIMELINE_EXPLORER_KEYMAP": "/nonexistent"}))
+    result = {"visidata_first_rows_ms": summary(theirs), "ours_first_open_rows_ms": summary(ours_first),
+              "ours_cached_reopen_rows_ms": summary(ours_cached), "visidata": _vd_version(vd)}
+    result["first_open_ratio"] = result["ours_first_open_rows_ms"]["median"] / result["visidata_first_rows_ms"]["median"]
+    result["cached_ratio"] = result["ours_cached_reopen_rows_ms"]["median"] / result["visidata_first_rows_ms"]["median"]
+    return result
+
+
+def _vd_version(vd: str) -> str:
+    out = subprocess.run([vd, "--version"], capture_output=True, text=True, check=False).stdout.strip()
+    return out.splitlines()[0] if out else "unknown"
 
 
 def print_table(results: dict) -> None:
@@ -166,12 +258,23 @@ def print_table(results: dict) -> None:
             rows.append((label, s["median"], s["min"], s["max"], "ms"))
         rows.append(("seed / bare (ratio of medians)", start["ratio_of_medians"], None, None, "x"))
     for label, r in results.get("sizes", {}).items():
-        for key, name in (("first_paint_ms", "first paint"), ("toggle_actor_ms", "actor toggle"),
-                          ("page_down_ms", "page down"), ("search_ms", "search")):
+        for key, name in (("first_open_ms", "first open: first paint"), ("cached_reopen_ms", "cached reopen: first paint"),
+                          ("toggle_actor_ms", "actor toggle"), ("page_down_ms", "page down"), ("search_ms", "search")):
             s = r[key]
             rows.append((f"{label}: {name}", s["median"], s["min"], s["max"], "ms"))
-        rows.append((f"{label}: peak RSS", r["peak_rss_mb"], None, None, "MB"))
+        rows.append((f"{label}: peak RSS, first open (at first paint)", r["peak_rss_first_open_mb"], None, None, "MB"))
+        rows.append((f"{label}: peak RSS, cached, after the interactions", r["peak_rss_mb"], None, None, "MB"))
+        rows.append((f"{label}: background index build", r["index_build_s"], None, None, "s"))
         rows.append((f"{label}: export CSV", r["export_csv_s"], None, None, "s"))
+        peer = r.get("peer")
+        if peer and "skipped" not in peer:
+            for key, name in (("visidata_first_rows_ms", "VisiData, CSV: first rows on screen"),
+                              ("ours_first_open_rows_ms", "ours, first open: first rows on screen"),
+                              ("ours_cached_reopen_rows_ms", "ours, cached: first rows on screen")):
+                s = peer[key]
+                rows.append((f"{label}: {name}", s["median"], s["min"], s["max"], "ms"))
+            rows.append((f"{label}: ours first open / VisiData", peer["first_open_ratio"], None, None, "x"))
+            rows.append((f"{label}: ours cached / VisiData", peer["cached_ratio"], None, None, "x"))
     width = max(len(r[0]) for r in rows) + 2
     print(f"{'measure':<{width}}{'median':>10}{'min':>10}{'max':>10}")
     for name, med, lo, hi, unit in rows:
@@ -185,6 +288,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--sizes", default="10k,100k,1m", help="comma-separated: 10k, 100k, 1m (or 'none')")
     parser.add_argument("--skip-startup", action="store_true")
+    parser.add_argument("--peer", default="1m",
+                        help="sizes at which to compare with VisiData (comma-separated, or 'none')")
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args(argv)
     if not shutil.which("tmux"):
@@ -201,7 +306,7 @@ def main(argv: list[str] | None = None) -> int:
     results["sizes"] = {}
     for label in [s for s in args.sizes.split(",") if s and s != "none"]:
         print(f"{label} events …", flush=True)
-        results["sizes"][label] = bench_size(label, args.runs)
+        results["sizes"][label] = bench_size(label, args.runs, label in args.peer.split(","))
     print()
     print_table(results)
     if args.json:

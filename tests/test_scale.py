@@ -280,3 +280,35 @@ def test_adopt_takes_the_indexers_verdict(big, tmp_path, monkeypatch):
     broken = [q for e in shown.events for q in e.quotes if q.problem is not None]
     assert len(broken) == 1 and broken[0].context() is None
     assert shown.search("condemns") == fresh.search("condemns")
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "markdown"])
+def test_export_from_the_cache_is_identical(cached, tmp_path, monkeypatch, fmt):
+    from tui.cli import main
+
+    folder, _, path = cached
+    with_cache = tmp_path / f"cached.{fmt}"
+    assert main(["export", str(folder), "--format", fmt, "--actor", "a3", "-o", str(with_cache)]) == 0
+    path.unlink()  # now without it
+    without = tmp_path / f"plain.{fmt}"
+    assert main(["export", str(folder), "--format", fmt, "--actor", "a3", "-o", str(without)]) == 0
+    assert with_cache.read_bytes() == without.read_bytes()
+    assert len(with_cache.read_bytes()) > 1000
+
+
+def test_export_never_uses_a_cache_whose_source_changed_behind_its_back(cached, tmp_path):
+    from tui.cli import main
+
+    folder, _, _ = cached
+    file = folder / "corpus.json"
+    stat = file.stat()
+    data = file.read_bytes()
+    # Same size, same time, valid JSON: the corpus title's first letter swapped for another.
+    at = data.index(b'"title":"Synthetic') + len(b'"title":"')
+    changed = data[:at] + b"Z" + data[at + 1:]
+    file.write_bytes(changed)
+    os.utime(file, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert open_cached(folder, file) is not None  # the quick check alone would take it...
+    out = tmp_path / "out.json"
+    assert main(["export", str(folder), "--format", "json", "-o", str(out)]) == 0
+    assert orjson.loads(out.read_bytes())["corpus"]["title"].startswith("Zynthetic")  # ...the export did not

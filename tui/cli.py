@@ -276,13 +276,13 @@ def cmd_export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
 
     source = _corpus_source(args)
     try:
-        corpus = load_corpus(source)
+        corpus = load_corpus(source, use_cache=True)  # a large corpus opened before: from its compiled cache
     except CorpusError as exc:
         _print_problems(exc.problems, sys.stderr)
         sys.stderr.write(f"{printable(str(source))}: not exported: fix these problems first (see `{PROG} check`)\n")
         return 1
     query = _query_or_exit(corpus, args, parser)
-    events = (corpus.events[i] for i in corpus.positions(query))
+    events = corpus.iter_events(corpus.select(query))
     if not args.output:
         out = sys.stdout.buffer
         if out.isatty():

@@ -363,12 +363,14 @@ class _LazyDates(Sequence):
             yield self[i]
 
 
-def open_cached(root: Path, file: Path, *, reporter=None, reader=None) -> Corpus | None:
+def open_cached(root: Path, file: Path, *, reporter=None, reader=None, thorough: bool = False) -> Corpus | None:
     """The corpus from its compiled cache, or None when there is no usable cache.
 
     A usable cache names this very file, with its current size and
     modification time; anything else (stale, damaged, another format) gives
-    None, and the caller loads the JSON instead.
+    None, and the caller loads the JSON instead.  With ``thorough`` (for the
+    command line, where nothing checks afterwards), the file's SHA-256 and
+    the checksums of the big sections are compared too before it is used.
     """
     path = cache_path(file)
     try:
@@ -381,9 +383,11 @@ def open_cached(root: Path, file: Path, *, reporter=None, reader=None) -> Corpus
         if (source.get("path") != str(Path(file).resolve()) or source.get("size") != stat.st_size
                 or source.get("mtime_ns") != stat.st_mtime_ns):
             return None
+        if thorough and (source.get("sha256") != content_hash(file) or not cache.intact()):
+            return None
         return _corpus_from(cache, root, file, reporter, reader)
     except (CacheError, msgspec.DecodeError, msgspec.ValidationError, KeyError, TypeError, ValueError,
-            IndexError, struct.error):
+            IndexError, struct.error, OSError):
         return None
 
 

@@ -21,7 +21,7 @@ import bisect
 import difflib
 import re
 import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -157,7 +157,8 @@ class Quote:
     owner's list, which locate it in corpus.json for diagnostics.
     """
 
-    __slots__ = ("document", "exact", "prefix", "suffix", "start", "end", "problem", "owner", "slot", "checked")
+    __slots__ = ("document", "exact", "prefix", "suffix", "_start", "_end", "problem", "owner", "slot", "checked",
+                 "_tried")
 
     def __init__(self, document: Document, exact: str, prefix: str = "", suffix: str = "",
                  owner: object = None, slot: int = 0) -> None:
@@ -165,12 +166,39 @@ class Quote:
         self.exact = exact
         self.prefix = prefix
         self.suffix = suffix
-        self.start: int | None = None
-        self.end: int | None = None
+        self._start: int | None = None
+        self._end: int | None = None
         self.problem: Problem | None = None
         self.owner = owner
         self.slot = slot
         self.checked = False  # anchoring attempted (by Corpus.verify)
+        self._tried = False  # anchoring attempted on first use, before verification reached it
+
+    @property
+    def start(self) -> int | None:
+        """Where the quote starts in its document (code points); None if it does not anchor.
+
+        A quote used before the verification reached it (a large corpus shown
+        at once, or one reopened from its compiled cache) is anchored on first
+        use; its problem, if it has one, is reported by the verification.
+        """
+        if not self.checked and not self._tried:
+            self._anchor_now()
+        return self._start
+
+    @start.setter
+    def start(self, value: int | None) -> None:
+        self._start = value
+
+    @property
+    def end(self) -> int | None:
+        if not self.checked and not self._tried:
+            self._anchor_now()
+        return self._end
+
+    @end.setter
+    def end(self, value: int | None) -> None:
+        self._end = value
 
     @property
     def anchored(self) -> bool:
@@ -183,28 +211,25 @@ class Quote:
 
     def context(self, max_chars: int | None = None) -> Context | None:
         """The paragraph around the quote (``None`` for a quote that does not anchor)."""
-        if not self.checked:
-            self._anchor_now()
-        if self.start is None or self.end is None:
+        start, end = self.start, self.end
+        if start is None or end is None:
             return None
         barriers = [(ex.start, ex.end) for ex in self.document.exclusions]
-        return context(self.document.text, self.start, self.end, max_chars, barriers)
+        return context(self.document.text, start, end, max_chars, barriers)
 
     def line(self) -> int | None:
-        if not self.checked:
-            self._anchor_now()
-        if self.start is None:
+        start = self.start
+        if start is None:
             return None
-        return self.document.lines.line_col(self.start)[0]
+        return self.document.lines.line_col(start)[0]
 
     def _anchor_now(self) -> None:
-        # Shown before the background verification reached it: anchor this one
-        # quote now (its problem, if any, is reported by the verification).
+        self._tried = True
         try:
             start, end = resolve(self.document.text, self.exact, self.prefix, self.suffix, self.document.lines)
         except (AnchorError, OSError, UnicodeDecodeError):
             return
-        self.start, self.end = start, end
+        self._start, self._end = start, end
 
 
 class Statement(Quote):
@@ -546,6 +571,14 @@ class Corpus:
                 event = self._make_event(position)
                 self._made[position] = event
         return event
+
+    def iter_events(self, positions: Iterable[int]) -> Iterator[Event]:
+        """The events at ``positions``, made one by one and not kept (for exports:
+        a million events pass through in the memory of one)."""
+        made = self._made
+        for p in positions:
+            event = made[p]
+            yield event if event is not None else self._make_event(p)
 
     def _make_event(self, position: int) -> Event:
         rec = self._records[position]

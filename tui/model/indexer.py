@@ -17,7 +17,10 @@ cache file (atomically).
 
 from __future__ import annotations
 
+import os
 import sys
+import threading
+import time
 from pathlib import Path
 
 from .cache import source_meta, write_cache
@@ -49,8 +52,23 @@ def run(corpus_file: Path) -> int:
     return 0
 
 
+def _watch_parent() -> None:
+    """Exit as soon as the process that started us is gone: nobody wants the result
+    (the app quit, or was killed), and a large corpus would keep a core busy for nothing."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(0.5)
+            if os.getppid() != parent:
+                os._exit(3)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
+    _watch_parent()
     if len(args) != 1:
         sys.stderr.write("usage: python -m tui.model.indexer CORPUS_JSON\n")
         return 2

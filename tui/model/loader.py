@@ -15,7 +15,7 @@ from __future__ import annotations
 import difflib
 import gc
 import json
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable
 import os
 import re
@@ -97,9 +97,12 @@ def load_corpus(source: str | os.PathLike[str], *, allow_unanchored: bool = Fals
         if use_cache:
             from .cache import open_cached
 
-            corpus = open_cached(root, file)
+            corpus = open_cached(root, file, thorough=True)
             if corpus is not None and verify and not corpus.verified:
                 corpus.verify()
+            if corpus is not None and corpus.verified:
+                if any(not (allow_unanchored and p.is_anchor_problem) for p in corpus.errors):
+                    raise CorpusError(corpus.problems)
         if corpus is None:
             corpus = _Loader(root, file, progress).load(allow_unanchored, verify)
     except CorpusError:
@@ -779,15 +782,12 @@ class _Loader:
         position = [0] * len(order)
         for p, k in enumerate(order):
             position[k] = p
-        by_actor: dict[str, list[int]] = {}
-        for k, rec in enumerate(records):
-            p = position[k]
+        lists: defaultdict[str, list[int]] = defaultdict(list)
+        for p, rec in zip(position, records):
             for actor in rec.actors:
-                lst = by_actor.get(actor)
-                if lst is None:
-                    by_actor[actor] = [p]
-                else:
-                    lst.append(p)
+                lists[actor].append(p)
+        by_actor: dict[str, list[int]] = dict(lists)
+        del lists
         for lst in by_actor.values():
             lst.sort()
         for actor, lst in by_actor.items():
