@@ -21,6 +21,7 @@ import bisect
 import difflib
 import re
 import threading
+from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -1010,7 +1011,7 @@ class Corpus:
             if self._search_index is None and self._columns is not None and self._columns.search is not None:
                 self._search_index = self._columns.search()
             if self._search_index is None:
-                self._search_index = SearchIndex.of_events(self.events)
+                self._search_index = SearchIndex.of_records(self._records, self._made)
             return self._search_index
 
     def heading_groups(self) -> list[tuple[tuple[int, int], int, int]]:
@@ -1111,6 +1112,12 @@ class _EventsById(Mapping):
         return key in self._index
 
 
+class _QuoteText(msgspec.Struct):
+    """Just a quote's text, for building the search index (other fields are skipped)."""
+
+    exact: str = ""
+
+
 class SearchIndex:
     """All events' folded search texts in one string, searched at C speed.
 
@@ -1125,6 +1132,33 @@ class SearchIndex:
     def __init__(self, text: str | bytes, offsets: Sequence[int]) -> None:
         self.text = text
         self.offsets = offsets
+
+    @classmethod
+    def of_records(cls, records: Sequence, made: Sequence[Event | None]) -> SearchIndex:
+        """The index of a corpus's events from their records, without making an Event
+        for each (the quotes' texts are read straight from their raw JSON)."""
+        decode = msgspec.json.Decoder(list[_QuoteText]).decode
+        parts = []
+        offsets = array("q")
+        pos = 0
+        for rec, event in zip(records, made):
+            if event is not None:
+                exacts = [q.exact for q in event.quotes]
+            else:
+                quotes = rec.quotes
+                if isinstance(quotes, (msgspec.Raw, bytes)):
+                    try:
+                        exacts = [q.exact for q in decode(quotes)]
+                    except (msgspec.ValidationError, msgspec.DecodeError):
+                        exacts = []  # reported when the event is made or verified
+                else:
+                    exacts = [q.exact for q in quotes]
+            hay = "\n".join([rec.title, rec.summary, *exacts])
+            offsets.append(pos)
+            parts.append(hay)
+            pos += len(hay) + 1
+        # Folding keeps lengths, so folding it all at once keeps the offsets.
+        return cls(fold("\x00".join(parts)), offsets)
 
     @classmethod
     def of_events(cls, events: Iterable[Event]) -> SearchIndex:
