@@ -359,7 +359,8 @@ def cmd_open(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     source = _corpus_source(args)
     try:
         root, file = resolve_corpus_path(source)
-        corpus = open_cached(root, file)  # a large corpus opened before reopens from its compiled cache
+        # A large corpus opened before reopens from its compiled cache (checked further in the background).
+        corpus = open_cached(root, file, check_documents=False)
         if corpus is None and os.path.getsize(file) >= LOAD_IN_APP_BYTES:
             return _open_loading(file, args)
         if corpus is None:

@@ -214,3 +214,19 @@ async def test_a_cache_whose_source_changed_behind_its_back_is_not_trusted(seeds
         await wait_for(pilot, lambda: app.corpus is not cached and main_shown(app))
         assert any("Qatar Withdraws" in e.title for e in app.corpus.events)
         assert app.corpus._cache is None
+
+
+async def test_a_cached_corpus_whose_documents_changed_is_checked_again(seeds_copy):
+    """The command line opens a cache without looking at the documents; the app looks in the background."""
+    file = seeds_copy / "corpus.json"
+    corpus = load_corpus(seeds_copy)
+    write_cache(corpus, source_meta(file))
+    doc = next(seeds_copy.glob("*.txt"))
+    doc.write_text(doc.read_text(encoding="utf-8") + "\nA line added later.\n", encoding="utf-8")
+    cached = open_cached(seeds_copy, file, check_documents=False)
+    assert cached is not None and cached.verified
+    app = TimelineApp(cached)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.corpus is not cached and main_shown(app))
+        assert app.corpus.verified and app.corpus._cache is None  # checked again, from the files
+    assert open_cached(seeds_copy, file) is None or not open_cached(seeds_copy, file).verified

@@ -255,7 +255,7 @@ class TimelineApp(App[int]):
             self._indexer.stop()
             self._indexer = None
         self.workers.cancel_group(self, "verify")
-        self._load(self.corpus.file, self._reloaded, self._reload_failed, title="Reloading")
+        self._load(self.corpus.origin, self._reloaded, self._reload_failed, title="Reloading")
 
     async def _reloaded(self, corpus: Corpus) -> None:
         self.reload_problems = []

@@ -24,7 +24,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import ProgressBar, Static
 
-from ..model.cache import content_hash
+from ..model.cache import content_hash, documents_changed
 from ..model.corpus import Corpus
 from ..model.errors import CorpusError
 from ..model.loader import EAGER_VERIFY_EVENTS, load_corpus
@@ -137,7 +137,7 @@ def check_cache_content(corpus: Corpus, on_changed: Callable[[], None]) -> threa
     expected = cache.header.get("source", {}).get("sha256")
 
     def work() -> None:
-        if not cache.intact():
+        if documents_changed(corpus) or not cache.intact():
             on_changed()
             return
         try:

@@ -28,7 +28,7 @@ import os
 import struct
 import zlib
 from array import array
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import msgspec
@@ -39,10 +39,11 @@ from .corpus import Columns, Corpus, Document, SearchIndex
 from .dates import EDTFDate, parse_edtf
 from .errors import Problem
 
-__all__ = ["CACHE_FORMAT", "cache_dir", "cache_path", "content_hash", "open_cached", "source_meta", "write_cache"]
+__all__ = ["CACHE_FORMAT", "cache_dir", "cache_path", "content_hash", "documents_changed", "open_cached", "source_meta",
+           "write_cache"]
 
 MAGIC = b"TECACHE1"
-CACHE_FORMAT = 4  # bump when what is cached, or how the loader orders events, changes
+CACHE_FORMAT = 5  # bump when what is cached, or how the loader orders events, changes
 _ALIGN = 8
 
 
@@ -100,6 +101,7 @@ class CacheEvent(msgspec.Struct, array_like=True):
     draft: bool
     confidence: float | None
     note: str
+    extra: dict
 
 
 class _CorpusPart(msgspec.Struct, array_like=True):
@@ -109,6 +111,7 @@ class _CorpusPart(msgspec.Struct, array_like=True):
     actors: list[schema.Actor]
     claims: list[schema.Claim]
     periods: list[schema.Period]
+    extra: dict
     problems: list[Problem]
     quote_problems: list[tuple[int, int, int]]  # (file index of the event, quote slot, index into problems)
     verified: bool
@@ -139,7 +142,8 @@ def write_cache(corpus: Corpus, meta: dict, path: Path | None = None,
         quotes = rec.quotes
         raw = bytes(quotes) if isinstance(quotes, (msgspec.Raw, bytes)) else json_encoder.encode(quotes)
         blobs += encoder.encode(CacheEvent(rec.id, rec.date, rec.title, rec.summary, rec.type, list(rec.tags),
-                                           list(rec.actors), raw, rec.date_note, rec.draft, rec.confidence, rec.note))
+                                           list(rec.actors), raw, rec.date_note, rec.draft, rec.confidence, rec.note,
+                                           rec.extra))
         offsets[i + 1] = len(blobs)
         if i % 50_000 == 0:
             step("writing the cache", i / max(1, n) * 0.6)
@@ -200,7 +204,7 @@ def write_cache(corpus: Corpus, meta: dict, path: Path | None = None,
          for a in corpus.actors.values()],
         [_claim_record(c) for c in corpus.claims.values()],
         [schema.Period(p.id, p.title, p.date.text) for p in corpus.periods],
-        problems, quote_problems, corpus.verified,
+        corpus.extra, problems, quote_problems, corpus.verified,
     ))
     step("writing the cache", 0.9)
     header = {
@@ -338,6 +342,27 @@ class CachedRecords(Sequence):
             yield self[i]
 
 
+class _Slices(Mapping):
+    """Each actor's positions: a slice of one mapped column, cut when first asked for."""
+
+    def __init__(self, table: dict[str, tuple[int, int]], positions: memoryview) -> None:
+        self._table = table
+        self._positions = positions
+
+    def __getitem__(self, actor: str) -> memoryview:
+        start, count = self._table[actor]
+        return self._positions[start:start + count]
+
+    def __iter__(self):
+        return iter(self._table)
+
+    def __len__(self) -> int:
+        return len(self._table)
+
+    def __contains__(self, actor: object) -> bool:
+        return actor in self._table
+
+
 class _LazyDates(Sequence):
     """Each position's date, parsed (once per distinct date) when asked for."""
 
@@ -363,7 +388,8 @@ class _LazyDates(Sequence):
             yield self[i]
 
 
-def open_cached(root: Path, file: Path, *, reporter=None, reader=None, thorough: bool = False) -> Corpus | None:
+def open_cached(root: Path, file: Path, *, reporter=None, reader=None, thorough: bool = False,
+                check_documents: bool = True) -> Corpus | None:
     """The corpus from its compiled cache, or None when there is no usable cache.
 
     A usable cache names this very file, with its current size and
@@ -371,6 +397,9 @@ def open_cached(root: Path, file: Path, *, reporter=None, reader=None, thorough:
     None, and the caller loads the JSON instead.  With ``thorough`` (for the
     command line, where nothing checks afterwards), the file's SHA-256 and
     the checksums of the big sections are compared too before it is used.
+    Without ``check_documents`` (the app, which checks in the background
+    with ``documents_changed``), the documents' sizes and times are not
+    compared now.
     """
     path = cache_path(file)
     try:
@@ -385,13 +414,13 @@ def open_cached(root: Path, file: Path, *, reporter=None, reader=None, thorough:
             return None
         if thorough and (source.get("sha256") != content_hash(file) or not cache.intact()):
             return None
-        return _corpus_from(cache, root, file, reporter, reader)
+        return _corpus_from(cache, root, file, reporter, reader, check_documents)
     except (CacheError, msgspec.DecodeError, msgspec.ValidationError, KeyError, TypeError, ValueError,
             IndexError, struct.error, OSError):
         return None
 
 
-def _corpus_from(cache: _Cache, root: Path, file: Path, reporter, reader) -> Corpus:
+def _corpus_from(cache: _Cache, root: Path, file: Path, reporter, reader, check_documents: bool = True) -> Corpus:
     from .loader import build_from_cache_part
 
     part = cache.msgpack("corpus", _CorpusPart)
@@ -406,7 +435,7 @@ def _corpus_from(cache: _Cache, root: Path, file: Path, reporter, reader) -> Cor
     dates = _LazyDates(texts, ranks)
     table = cache.msgpack("actors_index", dict[str, tuple[int, int]])
     positions = cache.ints("actor_positions")
-    by_actor = {actor: positions[start:start + count] for actor, (start, count) in table.items()}
+    by_actor = _Slices(table, positions)
     groups = [((y, m), a, b) for y, m, a, b in cache.msgpack("groups", list[tuple[int, int, int, int]])]
     claims_at = {int(p): ids for p, ids in cache.msgpack("claims_at", dict[str, list[str]]).items()}
 
@@ -434,7 +463,8 @@ def _corpus_from(cache: _Cache, root: Path, file: Path, reporter, reader) -> Cor
         by_actor=by_actor, groups=groups,
         columns=Columns(ids=ids, types=types, claims_at=claims_at, search=search),
     )
-    corpus.verified = part.verified and _documents_unchanged(cache, corpus)
+    corpus.extra = part.extra
+    corpus.verified = part.verified and (not check_documents or not documents_changed(corpus, cache))
     if corpus.verified:
         corpus._quote_problems = {(e, s): corpus.problems[k] for e, s, k in part.quote_problems}
     else:  # documents changed since: their problems are recomputed by a new verification
@@ -444,8 +474,10 @@ def _corpus_from(cache: _Cache, root: Path, file: Path, reporter, reader) -> Cor
     return corpus
 
 
-def _documents_unchanged(cache: _Cache, corpus: Corpus) -> bool:
-    stamps = cache.header.get("documents", {})
-    current = _document_stamps(corpus)
-    return stamps == current
+def documents_changed(corpus: Corpus, cache: _Cache | None = None) -> bool:
+    """Has any document changed (size or time) since the cache was written?"""
+    cache = cache or corpus._cache
+    if cache is None:
+        return False
+    return cache.header.get("documents", {}) != _document_stamps(corpus)
 

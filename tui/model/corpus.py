@@ -261,7 +261,7 @@ class Actor:
 
 class Event:
     __slots__ = ("id", "date", "title", "summary", "type", "tags", "actors", "quotes", "date_note", "draft",
-                 "confidence", "note", "claims", "position", "index", "_haystack")
+                 "confidence", "note", "claims", "position", "index", "_haystack", "extra")
 
     def __init__(self, id: str, date: EDTFDate, title: str, summary: str = "", type: str = "",
                  tags: tuple[str, ...] = (), actors: tuple[str, ...] = (), quotes: tuple[Quote, ...] = (),
@@ -283,6 +283,7 @@ class Event:
         self.position = -1  # index in timeline order
         self.index = index  # index in corpus.json's "events"
         self._haystack: str | None = None
+        self.extra: dict = {}  # data from another tool, kept as it is (see the corpus format)
 
     def __repr__(self) -> str:
         return f"Event({self.id!r}, {self.date.text!r}, {self.title!r})"
@@ -430,6 +431,11 @@ class Corpus:
         self.actors = actors
         self.claims = claims
         self.periods = periods
+        self.extra: dict = {}  # data from another tool about the whole corpus, kept as it is
+        # The file the user opened: corpus.json itself, or a file in another format
+        # (a TimelineJS JSON) that was converted into this corpus.  Reloading reads
+        # it again, and what the user writes about the corpus (marks, notes) lives beside it.
+        self.origin: Path = file
         self.problems = problems
         self.verified = False
         self._reporter = reporter
@@ -587,6 +593,7 @@ class Corpus:
                       tuple(dict.fromkeys(rec.actors)), (), rec.date_note, rec.draft, rec.confidence, rec.note,
                       self._file_index[position])
         event.position = position
+        event.extra = rec.extra
         event.claims = list(self._claims_at.get(position, ()))
         event.quotes = tuple(self._make_quotes(event, rec.quotes, event.index))
         if self._quote_problems:
@@ -1179,26 +1186,23 @@ class SearchIndex:
         text = self.text
         if isinstance(text, (bytes, bytearray, memoryview)):
             regexes = [re.compile(r.pattern.encode("utf-8")) for r in regexes]
-            nul = b"\x00"
-        else:
-            nul = "\x00"
-        # The longest term is usually the most selective.
+        # The longest term is usually the most selective.  After a hit, the scan
+        # jumps to the next event's text (one hit per event is enough).  No term
+        # matches a NUL (terms are folded words; whitespace is \s), so no hit
+        # spans two events.
         first = max(regexes, key=lambda r: len(r.pattern))
         others = [r for r in regexes if r is not first]
-        found: list[int] = []
+        search = first.search
         offsets = self.offsets
-        last = -1
         count = len(offsets)
-        for m in first.finditer(text):
-            if nul in m.group():
-                continue
+        end = len(text)
+        found: list[int] = []
+        pos = 0
+        while (m := search(text, pos)) is not None:
             p = bisect.bisect_right(offsets, m.start()) - 1
-            if p == last:
-                continue
-            last = p
+            pos = offsets[p + 1] if p + 1 < count else end
             if others:
-                end = offsets[p + 1] - 1 if p + 1 < count else len(text)
-                hay = text[offsets[p]:end]
+                hay = text[offsets[p]:pos - 1 if p + 1 < count else end]
                 if not all(r.search(hay) for r in others):
                     continue
             found.append(p)

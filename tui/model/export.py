@@ -58,6 +58,8 @@ def _event_record(corpus: Corpus, e: Event) -> dict:
         record["draft"] = True
         if e.confidence is not None:
             record["confidence"] = e.confidence
+    if e.extra:
+        record["extra"] = e.extra
     return record
 
 

@@ -453,7 +453,7 @@ class _Loader:
         claims = self.build_claims(f.claims, documents)
         periods = self.build_periods(f.periods)
         try:
-            return Corpus(
+            corpus = Corpus(
                 title=f.title, description=f.description, root=self.root, file=self.file,
                 documents=documents, actors=actors, records=built["records"], dates=built["dates"],
                 file_index=built["file_index"], by_actor=built["by_actor"], groups=built["groups"],
@@ -461,6 +461,8 @@ class _Loader:
                 problems=self.problems, reporter=self.report, reader=self.read_text,
                 extra_quotes=self.orphans, orphan_records=self.orphan_records,
             )
+            corpus.extra = f.extra
+            return corpus
         except Exception as exc:  # pragma: no cover - defensive
             self.problem("", f"could not index the corpus: {exc}", code="internal")
             return None
@@ -907,9 +909,11 @@ def _heading_groups(distinct: list[EDTFDate], ranks: list[int]) -> list[tuple[tu
 def build_from_cache_part(part, root: Path, file: Path):
     """Documents, actors, claims and periods from a compiled cache (checked when it was written)."""
     documents: dict[str, Document] = {}
+    base = str(root)
     for rec in part.documents:
         published = parse_edtf(rec.published) if rec.published else None
-        documents[rec.id] = Document(rec.id, rec.path, root / PurePosixPath(rec.path), rec.title, rec.outlet,
+        # The paths were checked (relative, inside the folder) when the cache was written.
+        documents[rec.id] = Document(rec.id, rec.path, Path(os.path.join(base, rec.path)), rec.title, rec.outlet,
                                      published, rec.url, rec.note, rec.exclude)
     actors = {a.id: Actor(a.id, a.name, a.kind, tuple(a.aliases), tuple(a.members), a.affiliation, a.note)
               for a in part.actors}

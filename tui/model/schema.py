@@ -12,7 +12,7 @@ EDTF, quotes that occur exactly once in their document) live in ``loader``.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
 
@@ -30,6 +30,13 @@ Id = Annotated[
 # reference is an error with a did-you-mean), so they need no pattern here.
 Ref = Annotated[str, msgspec.Meta(min_length=1, description="The id of another record.")]
 Text = Annotated[str, msgspec.Meta(min_length=1, description="Non-empty text.")]
+Extra = Annotated[
+    dict[str, Any],
+    msgspec.Meta(description=(
+        "Data from another tool, kept as it is and written back by exports to that tool "
+        "(for example the original TimelineJS slide under \"timelinejs\"); the explorer shows none of it."
+    )),
+]
 EDTFString = Annotated[
     str,
     msgspec.Meta(
@@ -119,6 +126,7 @@ class Event(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
     draft: bool = False
     confidence: Annotated[float, msgspec.Meta(ge=0, le=1)] | None = None
     note: str = ""
+    extra: Extra = {}
 
 
 class Claim(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
@@ -147,6 +155,7 @@ class CorpusFile(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True)
     events: list[Event] = []
     claims: list[Claim] = []
     periods: list[Period] = []
+    extra: Extra = {}
 
 
 # The sections of a corpus file and the record type of each, in file order.
@@ -237,3 +246,4 @@ class LeanCorpusFile(msgspec.Struct, forbid_unknown_fields=True):
     events: list[LeanEvent] = []  # type: ignore[valid-type]
     claims: list[Claim] = []
     periods: list[Period] = []
+    extra: Extra = {}

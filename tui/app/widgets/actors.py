@@ -85,7 +85,28 @@ class ActorList(ScrollView, can_focus=True):
         self._lines: list[_Line] = []
         self._actor_lines: list[int] = []
         self._layout_width = 0
-        self._keys = {a.id: " ".join(fold(" ".join(a.spellings)).split()) for a in corpus.actors.values()}
+        self._keys: dict[str, str] | None = None  # folded spellings, for narrowing (made on first use)
+        self._order: dict[str, list[Actor]] | None = None  # actors of each kind in display order
+
+    def _ordered(self) -> dict[str, list[Actor]]:
+        """The actors of each kind sorted by name, case- and accent-insensitively (worked out once)."""
+        if self._order is None:
+            actors = list(self.corpus.actors.values())
+            # Folding keeps lengths: fold every name in one pass, then split.
+            folded = fold("\x00".join(a.name.replace("\x00", " ") for a in actors)).split("\x00")
+            ranked = sorted(range(len(actors)), key=lambda i: (folded[i], actors[i].id))
+            order: dict[str, list[Actor]] = {}
+            for i in ranked:
+                order.setdefault(actors[i].kind, []).append(actors[i])
+            self._order = order
+        return self._order
+
+    def _narrow_keys(self) -> dict[str, str]:
+        if self._keys is None:
+            actors = list(self.corpus.actors.values())
+            joined = fold("\x00".join(" ".join(a.spellings).replace("\x00", " ") for a in actors)).split("\x00")
+            self._keys = {a.id: " ".join(key.split()) for a, key in zip(actors, joined, strict=True)}
+        return self._keys
 
     def show(self, *, count: Callable[[str], int], selected: frozenset[str], narrow: str) -> None:
         """``count(actor_id)``: events the actor would show (asked only for the actors drawn)."""
@@ -112,15 +133,14 @@ class ActorList(ScrollView, can_focus=True):
         width = max(10, self.scrollable_content_region.width or 28)
         self._layout_width = width
         wanted = " ".join(fold(self.narrow).split())
-        by_kind: dict[str, list[Actor]] = {}
-        for actor in self.corpus.actors.values():
-            if wanted and wanted not in self._keys[actor.id]:
-                continue
-            by_kind.setdefault(actor.kind, []).append(actor)
+        ordered = self._ordered()
+        if wanted:
+            keys = self._narrow_keys()
+            ordered = {kind: [a for a in actors if wanted in keys[a.id]] for kind, actors in ordered.items()}
         lines: list[_Line] = []
         actor_lines: list[int] = []
         for kind, title in KIND_TITLES.items():
-            actors = sorted(by_kind.get(kind, ()), key=lambda a: (fold(a.name), a.id))
+            actors = ordered.get(kind, [])
             if not actors:
                 continue
             lines.append(_Line("heading", f"{title} ({len(actors)})"))
@@ -254,16 +274,18 @@ def _wrap_names(names: list[str], width: int, max_lines: int) -> list[str]:
     width = max(8, width)
     lines: list[str] = []
     current = ""
+    used = 0  # cells in ``current``
     for i, name in enumerate(names):
-        piece = name if not current else f", {name}"
-        if not current or cell_len(current + piece) <= width:
-            current += piece
+        cells = cell_len(name)
+        if not current or used + 2 + cells <= width:
+            current += f", {name}" if current else name
+            used += cells + (2 if used else 0)
             continue
         if len(lines) == max_lines - 1:
             lines.append(f"{current} +{len(names) - i} more")
             return lines
         lines.append(current + ",")
-        current = name
+        current, used = name, cells
     if current:
         lines.append(current)
     return lines
