@@ -20,29 +20,26 @@ from .model.errors import CorpusError, Problem, UsageError, printable
 from .resources import bundled_corpus
 
 PROG = "timeline-explorer"
-COMMANDS = ("open", "check", "export", "extract", "import", "schema")
+COMMANDS = ("open", "check", "export", "extract", "schema")
 
 EXAMPLES_TOP = f"""\
 commands:
   open      open the explorer on a corpus (the default command)
   check     validate a corpus: every problem, located, with a fix
-  export    write the chronology (or a filtered part) as JSON, CSV, Markdown or TimelineJS
+  export    write the chronology (or a filtered part) as JSON, CSV or Markdown
   extract   propose candidate events from plain-text documents, as a draft corpus
-  import    make a corpus of a TimelineJS file or of a CSV table of events (ACLED)
   schema    print the JSON Schema of corpus.json
 
 examples:
   {PROG}                              open the bundled seed corpus
   {PROG} path/to/corpus               open a corpus folder (or its corpus.json)
-  {PROG} timeline.json                open a TimelineJS file as it is
   {PROG} --actor qatar --from 2019-07 open the seed corpus filtered to Qatar, from July 2019
   {PROG} check path/to/corpus         check a corpus before sharing it
   {PROG} export --format markdown -o chronology.md
   {PROG} COMMAND --help               the options of one command
 
 A corpus is a folder with a corpus.json (format timeline-corpus/1, described in
-docs/corpus-format.md) and the documents it names. A TimelineJS file opens, checks
-and exports like a corpus (docs/import.md).
+docs/corpus-format.md) and the documents it names.
 """
 
 EXAMPLES_CHECK = f"""\
@@ -67,16 +64,12 @@ formats:
             each quote with its document, code-point offsets and exact text
   csv       one row per event
   markdown  a chronology to paste into a paper, quotes as footnoted citations
-  timelinejs  a TimelineJS (Knight Lab) file: quotes as blockquotes with their citation,
-            the first actor as the slide's group, periods as eras; exact values under
-            "timeline_explorer", so that importing it back gives the same events
 
 examples:
   {PROG} export --format json                            the whole seed corpus, to stdout
   {PROG} export --format csv --actor qatar -o qatar.csv
   {PROG} export my-corpus --format markdown --from 2019-07 --to 2019-07 -o july.md
   {PROG} export --format json --search "Uyghur" --type letter
-  {PROG} export --format timelinejs -o timeline.json      publish with TimelineJS
 
 -o writes atomically and refuses to replace an existing file unless --force is
 given; it never writes over the corpus's own files.
@@ -95,7 +88,7 @@ class _Parser(argparse.ArgumentParser):
 def _add_corpus_arg(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "corpus", nargs="?", metavar="CORPUS",
-        help="a corpus folder, its corpus.json, or a TimelineJS file (default: the bundled seed corpus)",
+        help="a corpus folder or its corpus.json (default: the bundled seed corpus)",
     )
 
 
@@ -148,7 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EXAMPLES_EXPORT,
     )
     _add_corpus_arg(p_export)
-    p_export.add_argument("--format", "-f", required=True, choices=["json", "csv", "markdown", "timelinejs"], help="output format")
+    p_export.add_argument("--format", "-f", required=True, choices=["json", "csv", "markdown"], help="output format")
     p_export.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout")
     p_export.add_argument("--force", action="store_true", help="replace FILE if it exists")
     _add_filters(p_export)
@@ -159,7 +152,6 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=f"example:\n  {PROG} schema > corpus.schema.json\n",
     )
     _add_extract_parser(sub)
-    _add_import_parser(sub)
     return parser
 
 
@@ -184,8 +176,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_export(args, parser)
         if args.command == "schema":
             return cmd_schema()
-        if args.command == "import":
-            return cmd_import(args, parser)
         if args.command == "extract":
             return cmd_extract(args, parser)
         return cmd_open(args, parser)
@@ -232,7 +222,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         hint = " (--warnings lists them)" if warnings and not args.warnings else ""
         sys.stdout.write(
             printable(
-                f"{corpus.origin}: OK: {len(corpus.events)} events, {len(corpus.actors)} actors, "
+                f"{corpus.file}: OK: {len(corpus.events)} events, {len(corpus.actors)} actors, "
                 f"{len(corpus.documents)} documents, {len(corpus.claims)} claims, {quotes} quotes anchored{w}{hint}"
             ) + "\n"
         )
@@ -278,7 +268,7 @@ def _query_or_exit(corpus, args: argparse.Namespace, parser: argparse.ArgumentPa
 
 
 def _protected_paths(corpus) -> set[Path]:
-    paths = {corpus.file.resolve(), corpus.origin.resolve()}
+    paths = {corpus.file.resolve()}
     paths.update(d.file.resolve() for d in corpus.documents.values())
     return paths
 
@@ -368,7 +358,7 @@ LOAD_IN_APP_BYTES = 16 << 20  # from this size, corpus.json loads behind a progr
 
 def cmd_open(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from .model.cache import open_cached
-    from .model.loader import EAGER_VERIFY_EVENTS, is_converted, load_corpus, note_origin, resolve_corpus_path
+    from .model.loader import EAGER_VERIFY_EVENTS, load_corpus, resolve_corpus_path
 
     source = _corpus_source(args)
     try:
@@ -376,13 +366,12 @@ def cmd_open(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         # A large corpus opened before reopens from its compiled cache (checked further in the background).
         corpus = open_cached(root, file, check_documents=False)
         if corpus is None and os.path.getsize(file) >= LOAD_IN_APP_BYTES:
-            return _open_loading(source if is_converted(source, root) else file, args)
+            return _open_loading(file, args)
         if corpus is None:
             corpus = load_corpus(file, allow_unanchored=True, verify=False)
             if len(corpus.events) <= EAGER_VERIFY_EVENTS:
                 # Small enough to check every quote before showing anything.
                 corpus.verify()
-        note_origin(corpus, source, root)
         # A corpus with problems other than unanchored quotes does not open.
         if corpus.verified and any(not p.is_anchor_problem for p in corpus.errors):
             raise CorpusError(corpus.problems)
@@ -520,230 +509,4 @@ def cmd_extract(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
         f"{target}: {n} candidate event{'s' if n != 1 else ''} from {k} document{'s' if k != 1 else ''}; "
         f"review {'them' if n != 1 else 'it'} with: {PROG} {target}"
     ) + "\n")
-    return 0
-
-
-# -- import ---------------------------------------------------------------------------------------------------
-
-EXAMPLES_IMPORT = f"""\
-sources:
-  timelinejs  a TimelineJS (Knight Lab) JSON file: one event per slide, the title slide
-              as the corpus's title, groups as actors, eras as periods; each event gets a
-              small document of its own text, which its quotes cite
-  csv         a table of events, one per row; ACLED's columns are recognised by default
-
-examples:
-  {PROG} import timelinejs timeline.json -o my-corpus
-  {PROG} import csv acled.csv -o acled-corpus --skip-bad-rows
-  {PROG} import SOURCE --help           the options of one source
-
--o names a new folder, built beside it and renamed into place when complete; an
-existing non-empty folder is replaced only with --force, and only if it is a corpus
-folder. The mappings, rules and messages are in docs/import.md.
-"""
-
-EXAMPLES_IMPORT_TIMELINEJS = f"""\
-examples:
-  {PROG} import timelinejs timeline.json -o my-corpus
-  {PROG} check my-corpus
-  {PROG} timeline.json                  (or open the file as it is, without importing it)
-
-exit status: 0 imported (warnings, such as a slide without a headline whose title
-was made from its text, are listed); 1 nothing was written (each problem located in
-the file: timeline.json:57: events[3].start_date.month: 13 is not a month (fix: ...));
-2 a usage error.
-"""
-
-EXAMPLES_IMPORT_CSV = f"""\
-columns (the defaults, tried in order with case ignored, are ACLED's and common names):
-  --id-column         event_id_cnty, event_id, id; else row-N
-  --date-column       event_date, date (required)
-  --date-format       a strptime format (%d/%m/%Y); without it: an EDTF date, 2019-07-18,
-                      18 July 2019, July 18, 2019, 18/07/2019 when the order is
-                      unambiguous, then python-dateutil at the precision the text gives
-  --precision-column  time_precision: ACLED's 1 = the day, 2 = approximately (2019-07-18~),
-                      3 = only the month or year (2019-07?), explained in date_note
-  --title-column      title, headline; else "sub_event_type: actor1 and actor2 in
-                      location, admin1, country (N fatalities)", else the notes' first line
-  --notes-column      notes, text, description, summary: quoted, in documents in the corpus
-  --summary-column    the notes column
-  --actor-column      repeatable; actor1, assoc_actor_1, actor2, assoc_actor_2 (else actors)
-  --type-column       event_type, type
-  --source-column     source: the outlet of the documents that hold the rows' notes
-  An empty name ('') maps no column to that field. Other columns are kept in each
-  event's extra["csv"].
-
-examples:
-  {PROG} import csv acled.csv -o acled-corpus
-  {PROG} import csv acled.csv -o acled-corpus --skip-bad-rows --report bad-rows.csv
-  {PROG} import csv events.csv -o corpus --date-column when --date-format %d/%m/%Y \\
-      --title-column what --actor-column who --actor-separator "|"
-
-exit status: 0 imported (with --skip-bad-rows, bad rows are left out, counted, and
-listed in import-report.csv inside the corpus, or in --report FILE); 1 nothing was
-written: bad rows without --skip-bad-rows (each one located: acled.csv:18: row 17,
-column 'event_date': '2019-13-45' is not a date (fix: ...)), a file that is not
-UTF-8, an existing folder; 2 a usage error (a column that does not exist).
-"""
-
-
-def _add_import_parser(sub) -> None:
-    p = sub.add_parser(
-        "import", help="make a corpus of a TimelineJS file or a CSV table", formatter_class=argparse.RawDescriptionHelpFormatter,
-        description="Make a corpus of another tool's data: a TimelineJS file, or a CSV table of events such as ACLED's.",
-        epilog=EXAMPLES_IMPORT,
-    )
-    sources = p.add_subparsers(dest="source", metavar="SOURCE", parser_class=_Parser, required=True)
-
-    def output(q: argparse.ArgumentParser) -> None:
-        q.add_argument("-o", "--output", required=True, metavar="FOLDER", help="the new corpus folder")
-        q.add_argument("--force", action="store_true", help="replace FOLDER if it is an existing corpus folder")
-
-    tl = sources.add_parser(
-        "timelinejs", help="a TimelineJS (Knight Lab) JSON file", formatter_class=argparse.RawDescriptionHelpFormatter,
-        description="Make a corpus of a TimelineJS file: one event per slide, dated at the precision it gives.",
-        epilog=EXAMPLES_IMPORT_TIMELINEJS,
-    )
-    tl.add_argument("file", metavar="FILE.json", help="the TimelineJS file")
-    output(tl)
-
-    c = sources.add_parser(
-        "csv", help="a CSV table of events (ACLED's columns by default)", formatter_class=argparse.RawDescriptionHelpFormatter,
-        description="Make a corpus of a CSV table of events, one per row, streamed: a file of any size "
-                    "imports in bounded memory.",
-        epilog=EXAMPLES_IMPORT_CSV,
-    )
-    c.add_argument("file", metavar="FILE.csv", help="the CSV file (UTF-8, with or without a byte-order mark)")
-    output(c)
-    cols = c.add_argument_group("columns")
-    for name, what in (("id", "the event's id"), ("date", "the date"), ("precision", "ACLED's time_precision code"),
-                       ("title", "the title"), ("notes", "the text quoted"), ("summary", "the summary"),
-                       ("type", "the event type"), ("source", "the source (the documents' outlet)")):
-        cols.add_argument(f"--{name}-column", metavar="COLUMN", help=what)
-    cols.add_argument("--date-format", metavar="FORMAT", help="strptime format of the dates, e.g. %%d/%%m/%%Y")
-    cols.add_argument("--actor-column", action="append", metavar="COLUMN", help="a column of actors (repeatable)")
-    cols.add_argument("--actor-separator", default=";", metavar="SEP",
-                      help="splits a cell into several actors (default ';'; '' to keep cells whole)")
-    c.add_argument("--delimiter", default=",", metavar="CHAR", help="the field delimiter (default ','; 'tab' for tabs)")
-    c.add_argument("--title", metavar="TEXT", help="the corpus's title (default: from the file name)")
-    c.add_argument("--rows-per-document", type=int, default=250, metavar="N",
-                   help="rows per document of notes (default 250; smaller documents anchor faster)")
-    c.add_argument("--skip-bad-rows", action="store_true",
-                   help="leave bad rows out (counted and listed in a report) instead of writing nothing")
-    c.add_argument("--report", metavar="FILE", help="where --skip-bad-rows lists the bad rows "
-                   "(default: import-report.csv in the corpus folder)")
-
-
-def cmd_import(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    if args.source == "timelinejs":
-        return _import_timelinejs(args)
-    return _import_csv(args, parser)
-
-
-def _import_timelinejs(args: argparse.Namespace) -> int:
-    from .model.corpuswriter import OutputError
-    from .model.loader import load_corpus
-    from .model.timelinejs import import_timelinejs
-
-    try:
-        conversion = import_timelinejs(args.file, args.output, force=args.force)
-    except CorpusError as exc:
-        _print_problems(exc.problems, sys.stderr)
-        sys.stderr.write(f"{printable(args.file)}: nothing was written: fix these problems first\n")
-        return 1
-    except OutputError as exc:
-        sys.stderr.write(f"{printable(args.output)}: {exc}; nothing was written\n")
-        return 1
-    _print_problems(conversion.warnings, sys.stderr)
-    try:
-        load_corpus(args.output)
-    except CorpusError as exc:  # a bug of ours: say so, located
-        _print_problems(exc.problems, sys.stderr)
-        sys.stderr.write(f"{printable(args.output)}: the corpus was written but does not load; please report this\n")
-        return 1
-    n, w = len(conversion.events), len(conversion.warnings)
-    sys.stderr.write(printable(
-        f"{args.output}: {n} event{'s' if n != 1 else ''}, {len(conversion.actors)} actor(s), "
-        f"{len(conversion.periods)} period(s) from {args.file}"
-        + (f"; {w} warning{'s' if w != 1 else ''} above" if w else "")
-    ) + "\n")
-    return 0
-
-
-class _ProgressBar:
-    """A one-line progress bar on a terminal (stderr), redrawn at most ten times a second."""
-
-    def __init__(self, stream: TextIO, label: str) -> None:
-        self.stream, self.label, self.last, self.drawn = stream, printable(label), 0.0, False
-
-    def __call__(self, done: int, total: int, rows: int) -> None:
-        import time
-
-        now = time.monotonic()
-        if now - self.last < 0.1 and done < total:
-            return
-        self.last = now
-        fraction = min(1.0, done / total) if total else 1.0
-        filled = int(fraction * 30)
-        self.stream.write(f"\r{self.label} [{'#' * filled}{'.' * (30 - filled)}] {fraction:4.0%}  {rows:,} rows")
-        self.stream.flush()
-        self.drawn = True
-
-    def clear(self) -> None:
-        if self.drawn:
-            self.stream.write("\r" + " " * (len(self.label) + 60) + "\r")
-            self.stream.flush()
-            self.drawn = False
-
-
-def _import_csv(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from .model.corpuswriter import OutputError
-    from .model.csvimport import BadRowsError, Mapping, import_csv
-
-    delimiter = "\t" if args.delimiter in ("tab", "\\t", "\t") else args.delimiter
-    if len(delimiter) != 1:
-        parser.error(f"--delimiter: give one character (or 'tab'), not {args.delimiter!r}")
-    if args.rows_per_document < 1:
-        parser.error("--rows-per-document: give a number of rows, 1 or more")
-    mapping = Mapping(
-        id=args.id_column, date=args.date_column, date_format=args.date_format, precision=args.precision_column,
-        title=args.title_column, summary=args.summary_column, notes=args.notes_column,
-        actors=args.actor_column, actor_separator=args.actor_separator, type=args.type_column,
-        source=args.source_column, delimiter=delimiter, corpus_title=args.title,
-        rows_per_document=args.rows_per_document,
-    )
-    bar = _ProgressBar(sys.stderr, Path(args.file).name) if sys.stderr.isatty() else None
-    try:
-        try:
-            result = import_csv(args.file, args.output, mapping, force=args.force, skip_bad_rows=args.skip_bad_rows,
-                                report=args.report, progress=bar)
-        finally:
-            if bar is not None:
-                bar.clear()
-    except UsageError as exc:
-        parser.error(str(exc))
-    except BadRowsError as exc:
-        _print_problems(exc.problems, sys.stderr)
-        more = exc.count - len(exc.problems)
-        if more > 0:
-            sys.stderr.write(f"… and {more} more bad row{'s' if more != 1 else ''}\n")
-        sys.stderr.write(f"{printable(args.file)}: {exc.count} bad row{'s' if exc.count != 1 else ''}; nothing was written "
-                         "(fix them, or add --skip-bad-rows to leave them out)\n")
-        return 1
-    except CorpusError as exc:
-        _print_problems(exc.problems, sys.stderr)
-        sys.stderr.write(f"{printable(args.file)}: nothing was written\n")
-        return 1
-    except OutputError as exc:
-        sys.stderr.write(f"{printable(args.output)}: {exc}; nothing was written\n")
-        return 1
-    except OSError as exc:
-        sys.stderr.write(f"{printable(args.output)}: cannot write: {exc.strerror or exc}; nothing was written\n")
-        return 1
-    summary = (f"{args.output}: {result.events:,} event{'s' if result.events != 1 else ''}, {result.actors:,} actor(s), "
-               f"{result.documents:,} document(s) from {result.rows:,} row{'s' if result.rows != 1 else ''} of {args.file}")
-    if result.bad_rows:
-        summary += (f"; {result.bad_rows:,} bad row{'s' if result.bad_rows != 1 else ''} skipped, "
-                    f"listed in {result.report}")
-    sys.stderr.write(printable(summary) + "\n")
     return 0
