@@ -18,7 +18,7 @@ from typing import Literal
 from .corpus import Corpus, Event, Selection
 from .dates import EDTFDate, format_year
 
-__all__ = ["ActorCounter", "MONTHS", "Row", "TimelineRows", "short_date"]
+__all__ = ["MONTHS", "ActorCounter", "Row", "TimelineRows", "periods_by_year", "short_date"]
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
@@ -33,6 +33,8 @@ class Row:
     kind: RowKind
     label: str = ""  # headings
     position: int = -1  # events: the event's timeline position
+    year: int | None = None  # headings: the year (and month) they stand for
+    month: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,10 +71,10 @@ class TimelineRows:
                 continue
             headings: list[Row] = []
             if year != last_year:
-                headings.append(Row("year", _year_label(year)))
+                headings.append(Row("year", _year_label(year), year=year))
                 last_year = year
             if month:
-                headings.append(Row("month", f"{MONTHS[month - 1]} {format_year(year)}"))
+                headings.append(Row("month", f"{MONTHS[month - 1]} {format_year(year)}", year=year, month=month))
             segments.append(_Segment(row, tuple(headings), lo, hi - lo))
             row += len(headings) + (hi - lo)
         self._segments = segments
@@ -180,6 +182,17 @@ class ActorCounter:
                 count = len(self._base_set.intersection(self.corpus.actor_positions(actor_id)))
             self._counts[actor_id] = count
         return count
+
+
+def periods_by_year(corpus: Corpus) -> dict[int, str]:
+    """The named periods (eras) of a corpus, by the year they start in: '⟦Title, 1957–1975⟧ …'."""
+    out: dict[int, list[str]] = {}
+    for period in corpus.periods:
+        year, _ = period.date.year_month()
+        if year is None:
+            continue
+        out.setdefault(year, []).append(f"⟦{period.title}, {period.date.human()}⟧")
+    return {year: " ".join(titles) for year, titles in out.items()}
 
 
 def short_date(date: EDTFDate) -> str:
