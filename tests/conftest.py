@@ -33,6 +33,13 @@ def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     os.environ["TIMELINE_EXPLORER_CACHE"] = str(tmp_path_factory.mktemp("cache"))
 
 
+@pytest.fixture(autouse=True)
+def _private_notes(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Marks and notes of corpora that keep them in the data folder (the bundled one)
+    go to a fresh folder per test, never the user's."""
+    monkeypatch.setenv("TIMELINE_EXPLORER_DATA", str(tmp_path_factory.mktemp("data")))
+
+
 @pytest.fixture
 def make_corpus(tmp_path: Path) -> MakeCorpus:
     """Write a corpus folder: ``make_corpus(data=None, docs=None, name=None)``.

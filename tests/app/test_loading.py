@@ -60,7 +60,7 @@ async def test_a_corpus_loaded_in_the_app_shows_progress_then_the_chronology():
         await wait_for(pilot, lambda: main_shown(app))
         assert "17 of 17 events" in header(app)
         assert app.corpus.verified  # small: checked before it was shown
-        assert app.focused is app.query_one(TimelineView)
+        await wait_for(pilot, lambda: app.focused is app.query_one(TimelineView))  # ready for keys
 
 
 class LoadingOnly(App):

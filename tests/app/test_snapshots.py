@@ -95,3 +95,64 @@ def test_hostile_text_is_shown_literally(snap_compare):
 def test_hostile_text_in_document_view(snap_compare):
     app = TimelineApp(load_corpus(HOSTILE), event_id="escape-event")
     assert snap_compare(app, press=["o"], terminal_size=(120, 30))
+
+
+# -- the research workflow ------------------------------------------------------------------------
+#
+# The marks and notes of these corpora live beside a copy of the seeds at a fixed path, so
+# that the paths the screens show are the same on every machine.
+
+FIXED = Path("/tmp/timeline-explorer-snapshots")
+
+
+def fixed_seeds_app(**kwargs) -> TimelineApp:
+    import shutil
+
+    shutil.rmtree(FIXED, ignore_errors=True)
+    shutil.copytree(SEEDS, FIXED / "seeds")
+    return TimelineApp(load_corpus(FIXED / "seeds"), **kwargs)
+
+
+def test_marks_and_notes_list(snap_compare):
+    app = fixed_seeds_app(event_id="july-8-statement")
+    keys = ["m", "e", *"Compare with the 37 of July 12.", "escape", "j", "j", "m", "M"]
+    assert snap_compare(app, press=keys, terminal_size=(120, 36))
+
+
+def test_note_editor(snap_compare):
+    app = fixed_seeds_app(event_id="qatar-withdraws-july-18")
+    assert snap_compare(app, press=["e", *"Ask ThePrint about the date."], terminal_size=(120, 36))
+
+
+def test_marked_event_in_timeline(snap_compare):
+    app = fixed_seeds_app(event_id="july-12-letter")
+    assert snap_compare(app, press=["m", "e", *"37 or 13?", "escape"], terminal_size=(120, 36))
+
+
+def test_saved_views(snap_compare):
+    from tui.model.notes import NotesStore
+
+    app = fixed_seeds_app()
+    store = NotesStore.open(FIXED / "seeds" / "corpus.notes.json")
+    store.save_view("Qatar in July 2019", {"actors": ["qatar"], "from": "2019-07", "to": "2019-07", "types": [],
+                                           "search": ""})
+    store.save_view("Uyghur spellings", {"actors": [], "from": None, "to": None, "types": [], "search": "Uyghur"})
+    assert snap_compare(app, press=["v"], terminal_size=(120, 36))
+
+
+def test_export_dialog(snap_compare, monkeypatch):
+    app = fixed_seeds_app(event_id="july-8-statement")
+    monkeypatch.chdir(FIXED)  # the suggested file name is in the current folder
+    assert snap_compare(app, press=["m", "x"], terminal_size=(120, 36))
+
+
+def test_disagreements_view(snap_compare):
+    assert snap_compare(seeds_app(), press=["D"], terminal_size=(140, 45))
+
+
+def test_coverage_view(snap_compare):
+    assert snap_compare(seeds_app(event_id="july-12-letter"), press=["C", "j", "j", "l"], terminal_size=(120, 30))
+
+
+def test_density_zoomed_into_a_month(snap_compare):
+    assert snap_compare(seeds_app(event_id="july-12-letter"), press=["z"], terminal_size=(120, 36))

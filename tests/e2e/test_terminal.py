@@ -34,7 +34,7 @@ class Terminal:
         self.socket = f"te-{uuid.uuid4().hex[:8]}"
         self.width, self.height = width, height
         self.env = {"TIMELINE_EXPLORER_KEYMAP": str(tmp_path / "no-keymap.toml"), "TERM": "xterm-256color",
-                    "TIMELINE_EXPLORER_CACHE": str(tmp_path / "cache")}
+                    "TIMELINE_EXPLORER_CACHE": str(tmp_path / "cache"), "TIMELINE_EXPLORER_DATA": str(tmp_path / "data")}
 
     def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
         return subprocess.run([self.tmux, "-L", self.socket, *args], capture_output=True, text=True, check=check)
@@ -99,11 +99,11 @@ def test_explore_filter_open_copy_and_quit(terminal):
     terminal.keys("a")
     terminal.type("qatar")
     terminal.keys("Down", "Space", "Escape")
-    screen = terminal.wait_for("4 of 17 events")
+    terminal.wait_for("4 of 17 events")
+    screen = terminal.wait_for("States sign a letter")  # the timeline follows the header
     assert "actor: Qatar" in screen
-    assert "States sign a letter defending" in screen
-    assert "Qatar withdraws from the July" in screen
-    assert "Amnesty International describes" not in screen
+    assert "Qatar withdraws from the" in screen
+    assert "Amnesty International descr" not in screen
     # Go to the July 18 withdrawal (the last event), copy its quote.
     terminal.keys("G", "y")
     deadline = time.monotonic() + 10

@@ -18,7 +18,7 @@ from rich.text import Text
 from textual import on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
@@ -26,11 +26,13 @@ from ..model.corpus import Corpus, Event, Query, Quote
 from ..model.errors import CorpusError, UsageError
 from ..model.dates import EDTFDate
 from ..model.search import SearchPattern
-from ..model.view import ActorCounter, TimelineRows
+from ..model.view import ActorCounter, TimelineRows, periods_by_year
 from .background import Indexer, LoadingScreen, check_cache_content, load_in_thread
+from .research import NOTES_POLL_SECONDS, ResearchActions
 from .keymap import load_keymap
 from .text import safe_line
 from .widgets.actors import ActorFilterInput, ActorList, ActorPane
+from .widgets.density import DensityStrip
 from .widgets.timeline import TimelineView
 from .widgets.viewer import QuoteViewer
 
@@ -56,7 +58,7 @@ class FindInput(Input):
         self.app.action_clear_find()  # type: ignore[attr-defined]
 
 
-class TimelineApp(App[int]):
+class TimelineApp(ResearchActions, App[int]):
     """Explore a corpus: the chronology, the actors, the quotes behind each event."""
 
     CSS_PATH = "app.tcss"
@@ -81,6 +83,17 @@ class TimelineApp(App[int]):
         Binding("y", "copy", "Copy quote", id="app.copy"),
         Binding("p", "problems", "Problems", show=False, id="app.problems"),
         Binding("r", "reload", "Reload", show=False, id="app.reload"),
+        Binding("m", "mark", "Mark", id="app.mark"),
+        Binding("u", "next_mark(1)", "Next mark", show=False, id="app.next-mark"),
+        Binding("U", "next_mark(-1)", "Previous mark", show=False, id="app.previous-mark"),
+        Binding("M", "marks", "Marks", show=False, id="app.marks"),
+        Binding("e", "note", "Note", show=False, id="app.note"),
+        Binding("v", "views", "Views", show=False, id="app.views"),
+        Binding("x", "export", "Export", show=False, id="app.export"),
+        Binding("D", "disagreements", "Disagreements", show=False, id="app.disagreements"),
+        Binding("C", "coverage", "Coverage", show=False, id="app.coverage"),
+        Binding("z", "zoom_in", "Zoom in", show=False, id="app.zoom-in"),
+        Binding("Z", "zoom_out", "Zoom out", show=False, id="app.zoom-out"),
         Binding("tab", "cycle_pane(1)", "Next pane", show=False, id="app.next-pane", priority=True),
         Binding("shift+tab", "cycle_pane(-1)", "Previous pane", show=False, id="app.previous-pane", priority=True),
         Binding("escape", "escape", "Back", show=False, id="app.escape"),
@@ -102,6 +115,8 @@ class TimelineApp(App[int]):
         self.usage_message = ""  # what was wrong with the command line, found once the corpus loaded
         self._indexer: Indexer | None = None
         self._loading: LoadingScreen | None = None  # the progress screen of a load under way
+        self._notes_timer = None
+        self.zoom_stack: list[tuple] = []  # date filters to return to when zooming out
         self.reload_problems: list = []  # why the last reload was refused
         self.query_state = query or Query()
         self.find_text = find or (self.query_state.text if self.query_state.text else "")
@@ -143,17 +158,22 @@ class TimelineApp(App[int]):
             self.match_positions = self.corpus.search(self.find_text, self.selection)
             if select is None and self.match_positions:
                 view["select"] = self.match_positions[0]
+        self._open_notes(self.corpus)
         timeline = TimelineView(self.corpus, id="timeline")
+        timeline.annotations = self._annotation
+        periods = periods_by_year(self.corpus)
+        timeline.period_labels = lambda row: periods.get(row.year, "") if row.kind == "year" else ""
         timeline.prepare(view["rows"], matches=frozenset(self.match_positions), pattern=self.pattern,
                          select_position=view["select"], empty_message=view["empty"])
         self.current_event = timeline.current_event
         viewer = QuoteViewer(self.corpus, id="viewer")
+        viewer.annotation = self._viewer_annotation
         viewer.event, viewer.quote_index, viewer.pattern = self.current_event, 0, self.pattern
         return [
             Static(self._header_text(), id="header-bar"),
             Horizontal(
                 ActorPane(self.corpus, count=view["count"], selected=self.query_state.actors, id="sidebar"),
-                Horizontal(timeline, viewer, id="content"),
+                Horizontal(Vertical(DensityStrip(id="density"), timeline, id="timeline-pane"), viewer, id="content"),
                 id="main",
             ),
             Footer(),
@@ -186,6 +206,13 @@ class TimelineApp(App[int]):
         else:
             self._start_indexer()
         check_cache_content(self.corpus, lambda: self._post(self._cache_is_stale))
+        if len(self.corpus.events) >= BACKGROUND_SEARCH:
+            # After the first paint: the strip needs the date columns, which a first screen does not.
+            self.call_after_refresh(self._refresh_density)
+        else:
+            self._refresh_density()
+        if self._notes_timer is None:
+            self._notes_timer = self.set_interval(NOTES_POLL_SECONDS, self._poll_notes)
 
     # -- loading a large corpus in the app --------------------------------------------
 
@@ -397,6 +424,7 @@ class TimelineApp(App[int]):
     def on_resize(self, event) -> None:
         if self.corpus is not None and self.screen is self._main_screen() and self.is_mounted:
             self.call_after_refresh(self._refresh_header)  # the order of its parts depends on the width
+            self.call_after_refresh(self._refresh_density)  # as many periods as there is room for
 
     def _narrow(self) -> bool:
         """Is the main screen laid out for a narrow terminal (see HORIZONTAL_BREAKPOINTS)?"""
@@ -455,6 +483,7 @@ class TimelineApp(App[int]):
         actor_list.show(count=view["count"], selected=self.effective_query().actors, narrow=actor_list.narrow)
         self._search()
         self._refresh_header()
+        self._refresh_density()
 
     def _search(self) -> None:
         """Find the events matching the search among those shown: at once, or in a worker for big corpora."""
@@ -513,6 +542,10 @@ class TimelineApp(App[int]):
             parts.append((self.verifying, "italic"))
         if self.corpus.unanchored:
             parts.append((f"{len(self.corpus.unanchored)} unanchored (p)", "bold red"))
+        if self.notes is not None and self.notes.marks:
+            parts.append((f"● {len(self.notes.marks)} marked", "bold magenta"))
+        if self.notes is not None and self.notes.unsaved:
+            parts.append((f"{self.notes.unsaved} change(s) not saved yet", "bold red"))
         title = (safe_line(self.corpus.title), "bold")
         # Wide: the title first. Narrow: what is shown and why first, the title last.
         ordered = [title, *parts] if not self._narrow() else [*parts, (title[0], "dim")]
@@ -529,6 +562,7 @@ class TimelineApp(App[int]):
             self.quote_index = 0
         self.current_event = message.event
         self.query_one(QuoteViewer).show(self.current_event, self.quote_index, self.pattern)
+        self._update_density_cursor()
 
     @on(TimelineView.Opened)
     def _event_opened(self, message: TimelineView.Opened) -> None:
@@ -570,7 +604,8 @@ class TimelineApp(App[int]):
 
     _MAIN_SCREEN_ACTIONS = {
         "find", "next_match", "actors", "clear_filters", "dates", "toggle_narrow", "open", "quote",
-        "copy", "cycle_pane", "escape",
+        "copy", "cycle_pane", "escape", "mark", "next_mark", "marks", "note", "views", "export",
+        "disagreements", "coverage", "zoom_in", "zoom_out",
     }
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -815,7 +850,18 @@ _COMMAND_HELP = {
     "app.next-quote": "Next quote of the event",
     "app.copy": "Copy the selected quote with its citation (title, outlet, date)",
     "app.problems": "List quotes that no longer match their documents, and warnings",
-    "app.reload": "Reload the corpus from disk, keeping the filters, search and selected event",
+    "app.reload": "Reload the corpus from disk, keeping the filters, search, marks and selected event",
+    "app.mark": "Mark or unmark the selected event (kept in the corpus's notes file)",
+    "app.next-mark": "Next marked event",
+    "app.previous-mark": "Previous marked event",
+    "app.marks": "List the marked events and notes",
+    "app.note": "Write a note about the selected event",
+    "app.views": "Saved views: name the current filters, or go back to saved ones",
+    "app.export": "Export the current view or the marked events (Markdown, JSON, CSV)",
+    "app.disagreements": "Disagreements: every claim, each source's version side by side",
+    "app.coverage": "Coverage: which document reports which event",
+    "app.zoom-in": "Zoom into the period of the selected event (time-density strip)",
+    "app.zoom-out": "Zoom back out",
     "app.next-pane": "Next pane",
     "app.previous-pane": "Previous pane",
     "app.escape": "Close the actor pane / clear the search",
@@ -838,6 +884,21 @@ _COMMAND_HELP = {
     "document.previous-match": "Previous search match in the document",
     "document.page-down": "Page down",
     "document.page-up": "Page up",
+    "marks.close": "Close the list",
+    "marks.unmark": "Mark or unmark the event",
+    "marks.edit": "Edit the event's note",
+    "note.save": "Save the note and close (nothing typed is dropped)",
+    "note.revert": "Revert to the note as it was",
+    "views.close": "Close",
+    "views.delete": "Delete the saved view",
+    "claims.close": "Back to the timeline",
+    "claims.open": "Open the statement in its document",
+    "claims.event": "Go to the event the claim is about",
+    "coverage.close": "Back to the timeline",
+    "coverage.open": "Open the quote under the cursor in its document",
+    "coverage.sort": "Sort the events: by date, by number of sources, by the document under the cursor",
+    "coverage.document": "Only the events of the document under the cursor (again: all)",
+    "coverage.event": "Go to the event in the timeline",
 }
 
 
@@ -847,22 +908,33 @@ def _binding_groups() -> list[tuple[str, list[Binding]]]:
     def only(bindings, ids):
         return [b for b in bindings if b.id in ids]
 
+    from .screens.research import CoverageScreen, DisagreementsScreen, MarksScreen, NoteScreen, ViewsScreen
+
+    research = {"app.mark", "app.next-mark", "app.previous-mark", "app.marks", "app.note", "app.views", "app.export",
+                "app.disagreements", "app.coverage", "app.zoom-in", "app.zoom-out"}
     return [
-        ("Everywhere", [b for b in TimelineApp.BINDINGS if b.id != "app.escape"]),
+        ("Everywhere", [b for b in TimelineApp.BINDINGS if b.id != "app.escape" and b.id not in research]),
+        ("Research: marks, notes, views, time, sources", [b for b in TimelineApp.BINDINGS if b.id in research]),
         ("Timeline", [b for b in TimelineView.BINDINGS]),
         ("Actor list", [b for b in ActorList.BINDINGS if b.id == "actors.toggle"] + list(ActorFilterInput.BINDINGS)),
         ("Document view", list(DocumentScreen.BINDINGS) + only(DocumentView.BINDINGS, {"document.page-down", "document.page-up"})),
+        ("Marks list, note editor, saved views", [*MarksScreen.BINDINGS, *NoteScreen.BINDINGS, *ViewsScreen.BINDINGS]),
+        ("Disagreements and coverage", [*DisagreementsScreen.BINDINGS, *CoverageScreen.BINDINGS]),
     ]
 
 
 def _all_bindings() -> list[Binding]:
     from .screens.dialogs import DateRangeScreen, HelpScreen, ProblemsScreen
     from .screens.document import DocumentScreen, DocumentView
+    from .screens.research import (ConfirmScreen, CoverageMatrix, CoverageScreen, DisagreementsScreen, ExportScreen,
+                                   MarksScreen, NoteScreen, ViewsScreen)
 
     return [
         *TimelineApp.BINDINGS, *TimelineView.BINDINGS, *ActorList.BINDINGS, *ActorFilterInput.BINDINGS,
         *QuoteViewer.BINDINGS, *DocumentScreen.BINDINGS, *DocumentView.BINDINGS, *FindInput.BINDINGS,
         *HelpScreen.BINDINGS, *ProblemsScreen.BINDINGS, *DateRangeScreen.BINDINGS,
+        *MarksScreen.BINDINGS, *NoteScreen.BINDINGS, *ViewsScreen.BINDINGS, *ExportScreen.BINDINGS,
+        *ConfirmScreen.BINDINGS, *DisagreementsScreen.BINDINGS, *CoverageScreen.BINDINGS, *CoverageMatrix.BINDINGS,
     ]
 
 

@@ -212,6 +212,15 @@ class DocumentView(ScrollView, can_focus=True):
         return styled(text[start:end], spans, multiline=False)
 
 
+@dataclass(frozen=True)
+class QuoteSet:
+    """Quotes shown together in the document view that are not an event's: a claim's statements."""
+
+    title: str
+    quotes: tuple[Quote, ...]
+    noun: str = "Statement"
+
+
 class DocumentScreen(Screen):
     """A full-screen document, at one quote of an event."""
 
@@ -224,7 +233,8 @@ class DocumentScreen(Screen):
         Binding("N", "find(-1)", "Previous match", show=False, id="document.previous-match"),
     ]
 
-    def __init__(self, event: Event, quote_index: int, pattern: SearchPattern | None) -> None:
+    def __init__(self, event: Event | QuoteSet, quote_index: int, pattern: SearchPattern | None) -> None:
+        """``event``: an event, or any set of quotes with a title (a claim's statements)."""
         super().__init__()
         self.event = event
         self.quote_index = quote_index
@@ -261,7 +271,8 @@ class DocumentScreen(Screen):
         header.append("\n" + safe_line(f"{doc.path} · id {doc.id}"), "dim")
         self.query_one("#document-header", Static).update(header)
         status = Text()
-        status.append(f"Quote {self.quote_index + 1}/{len(self.event.quotes)} of ", "bold")
+        noun = getattr(self.event, "noun", "Quote")
+        status.append(f"{noun} {self.quote_index + 1}/{len(self.event.quotes)} of ", "bold")
         status.append(safe_line(self.event.title))
         if self.quote.start is None:
             status.append("  —  this quote is not found in the document", "bold red")

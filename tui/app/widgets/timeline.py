@@ -7,6 +7,8 @@ it costs the same for ten events as for a million.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
@@ -20,7 +22,7 @@ from textual.strip import Strip
 
 from ...model.corpus import Corpus, Event
 from ...model.search import SearchPattern
-from ...model.view import TimelineRows, short_date
+from ...model.view import Row, TimelineRows, short_date
 from ..text import safe_line
 
 
@@ -42,6 +44,9 @@ class TimelineView(ScrollView, can_focus=True):
         "timeline--draft",
         "timeline--problem",
         "timeline--empty",
+        "timeline--mark",
+        "timeline--note",
+        "timeline--period",
     }
 
     BINDINGS = [
@@ -83,6 +88,10 @@ class TimelineView(ScrollView, can_focus=True):
         # (a page down repaints several times: cursor, viewer, scrollbar).
         self._strip_cache: dict[tuple, Strip] = {}
         self._generation = 0
+        # (marked, has a note) of an event id: the app's notes store answers.
+        self.annotations: Callable[[str], tuple[bool, bool]] = lambda event_id: (False, False)
+        # Named periods (eras) starting under each heading: (year, month) -> titles.
+        self.period_labels: Callable[[Row], str] = lambda row: ""
 
     # -- state in -------------------------------------------------------------
 
@@ -257,11 +266,12 @@ class TimelineView(ScrollView, can_focus=True):
         if row_index >= len(self.rows):
             return Strip.blank(width, base)
         row = self.rows[row_index]
-        if row.kind == "year":
-            text = Text(" " + row.label, style=self.get_component_rich_style("timeline--year"))
-            return self._strip(text, width, base)
-        if row.kind == "month":
-            text = Text("   " + row.label, style=self.get_component_rich_style("timeline--month"))
+        if row.kind in ("year", "month"):
+            indent = " " if row.kind == "year" else "   "
+            text = Text(indent + row.label, style=self.get_component_rich_style(f"timeline--{row.kind}"))
+            periods = self.period_labels(row)
+            if periods:
+                text.append("   " + safe_line(periods), self.get_component_rich_style("timeline--period"))
             return self._strip(text, width, base)
         is_cursor = row_index == self.cursor_row
         key = (row.position, width, is_cursor, is_cursor and self.has_focus, self._generation, base)
@@ -292,16 +302,19 @@ class TimelineView(ScrollView, can_focus=True):
         return Strip(segments).adjust_cell_length(width, style).apply_style(style) if segments else Strip.blank(width, style)
 
     def _event_text(self, event: Event, width: int, matched: bool) -> Text:
-        date_w = 13
+        date_w = 14
         marks_w = 5
         actors_w = 0 if width < 70 else min(34, max(16, width // 4))
-        title_w = max(8, width - 2 - date_w - marks_w - actors_w - (2 if actors_w else 0))
+        title_w = max(8, width - 4 - date_w - marks_w - actors_w - (2 if actors_w else 0))
         text = Text()
         if matched:
             text.append("▌", Style(color=self.get_component_rich_style("timeline--match").color))
-            text.append(" ")
         else:
-            text.append("  ")
+            text.append(" ")
+        marked, noted = self.annotations(event.id)
+        text.append("●" if marked else " ", self.get_component_rich_style("timeline--mark"))
+        text.append("¶" if noted else " ", self.get_component_rich_style("timeline--note"))
+        text.append(" ")
         # Date: as precise as known; approximate/uncertain marked where the eye falls.
         date = event.date
         label = short_date(date)

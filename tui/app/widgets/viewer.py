@@ -45,6 +45,9 @@ class _Bar:
 class QuoteViewer(ScrollView, can_focus=True):
     """Shows one event; the app tells it which event, quote and search."""
 
+    # (marked, the user's note) of an event id: the app's notes store answers.
+    annotation = staticmethod(lambda event_id: (False, ""))
+
     COMPONENT_CLASSES = {
         "viewer--quote",
         "viewer--bar",
@@ -189,6 +192,20 @@ class QuoteViewer(ScrollView, can_focus=True):
             note.append("Date  ", label)
             note.append_text(styled(event.date_note, base="italic"))
             blocks.append(note)
+        if event.note:
+            curator = Text()
+            curator.append("Curator's note  ", label)
+            curator.append_text(styled(event.note, base="italic"))
+            blocks.append(curator)
+        marked, mine = self.annotation(event.id)
+        if marked or mine:
+            yours = Text()
+            yours.append("Your note  " if mine else "Marked", self.get_component_rich_style("viewer--value"))
+            if mine:
+                yours.append_text(styled(mine))
+            if marked and mine:
+                yours.append("   (marked)", dim)
+            blocks.append(yours)
         quotes = event.quotes
         docs = len({q.document.id for q in quotes})
         sources = Text()
