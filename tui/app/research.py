@@ -21,6 +21,7 @@ from .widgets.timeline import TimelineView
 from .widgets.viewer import QuoteViewer
 
 NOTES_POLL_SECONDS = 2.0
+BIG = 50_000  # from this many events, the first density strip is worked out in a thread
 
 
 class ResearchActions:
@@ -221,8 +222,26 @@ class ResearchActions:
         if not strips:
             return
         query = self.effective_query()
-        self._density = density(self.corpus, self.selection, self._density_room(), (query.date_from, query.date_to))
-        self._update_density_cursor()
+        corpus, selection, room = self.corpus, self.selection, self._density_room()
+        span = (query.date_from, query.date_to)
+        if corpus._date_columns is not None or len(corpus.events) < BIG:
+            self._density = density(corpus, selection, room, span)
+            self._update_density_cursor()
+            return
+
+        # The first strip of a large corpus builds its date columns: away from the interface.
+        def work() -> None:
+            result = density(corpus, selection, room, span)
+            self._post(self._density_ready, corpus, selection, result)
+
+        self.run_worker(work, thread=True, exclusive=True, group="density", exit_on_error=False)
+
+    def _density_ready(self, corpus: Corpus, selection, result) -> None:
+        if corpus is self.corpus and selection is self.selection:
+            self._density = result
+            self._update_density_cursor()
+        else:
+            self._refresh_density()
 
     def _update_density_cursor(self) -> None:
         strips = self.query(DensityStrip)
