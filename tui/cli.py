@@ -20,26 +20,29 @@ from .model.errors import CorpusError, Problem, UsageError, printable
 from .resources import bundled_corpus
 
 PROG = "timeline-explorer"
-COMMANDS = ("open", "check", "export", "extract", "schema")
+COMMANDS = ("open", "check", "export", "extract", "import", "schema")
 
 EXAMPLES_TOP = f"""\
 commands:
   open      open the explorer on a corpus (the default command)
   check     validate a corpus: every problem, located, with a fix
-  export    write the chronology (or a filtered part) as JSON, CSV or Markdown
+  export    write the chronology (or a filtered part) as JSON, CSV, Markdown or TimelineJS
   extract   propose candidate events from plain-text documents, as a draft corpus
+  import    make a corpus of a TimelineJS file
   schema    print the JSON Schema of corpus.json
 
 examples:
   {PROG}                              open the bundled seed corpus
   {PROG} path/to/corpus               open a corpus folder (or its corpus.json)
+  {PROG} timeline.json                open a TimelineJS file as it is
   {PROG} --actor qatar --from 2019-07 open the seed corpus filtered to Qatar, from July 2019
   {PROG} check path/to/corpus         check a corpus before sharing it
   {PROG} export --format markdown -o chronology.md
   {PROG} COMMAND --help               the options of one command
 
 A corpus is a folder with a corpus.json (format timeline-corpus/1, described in
-docs/corpus-format.md) and the documents it names.
+docs/corpus-format.md) and the documents it names. A TimelineJS file opens, checks
+and exports like a corpus.
 """
 
 EXAMPLES_CHECK = f"""\
@@ -64,12 +67,16 @@ formats:
             each quote with its document, code-point offsets and exact text
   csv       one row per event
   markdown  a chronology to paste into a paper, quotes as footnoted citations
+  timelinejs  a TimelineJS (Knight Lab) file: quotes as blockquotes with their citation,
+            the first actor as the slide's group, periods as eras; exact values under
+            "timeline_explorer", so that importing it back gives the same events
 
 examples:
   {PROG} export --format json                            the whole seed corpus, to stdout
   {PROG} export --format csv --actor qatar -o qatar.csv
   {PROG} export my-corpus --format markdown --from 2019-07 --to 2019-07 -o july.md
   {PROG} export --format json --search "Uyghur" --type letter
+  {PROG} export --format timelinejs -o timeline.json      publish with TimelineJS
 
 -o writes atomically and refuses to replace an existing file unless --force is
 given; it never writes over the corpus's own files.
@@ -88,7 +95,7 @@ class _Parser(argparse.ArgumentParser):
 def _add_corpus_arg(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "corpus", nargs="?", metavar="CORPUS",
-        help="a corpus folder or its corpus.json (default: the bundled seed corpus)",
+        help="a corpus folder, its corpus.json, or a TimelineJS file (default: the bundled seed corpus)",
     )
 
 
@@ -141,7 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EXAMPLES_EXPORT,
     )
     _add_corpus_arg(p_export)
-    p_export.add_argument("--format", "-f", required=True, choices=["json", "csv", "markdown"], help="output format")
+    p_export.add_argument("--format", "-f", required=True, choices=["json", "csv", "markdown", "timelinejs"], help="output format")
     p_export.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout")
     p_export.add_argument("--force", action="store_true", help="replace FILE if it exists")
     _add_filters(p_export)
@@ -152,6 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=f"example:\n  {PROG} schema > corpus.schema.json\n",
     )
     _add_extract_parser(sub)
+    _add_import_parser(sub)
     return parser
 
 
@@ -176,6 +184,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_export(args, parser)
         if args.command == "schema":
             return cmd_schema()
+        if args.command == "import":
+            return cmd_import(args, parser)
         if args.command == "extract":
             return cmd_extract(args, parser)
         return cmd_open(args, parser)
@@ -222,7 +232,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         hint = " (--warnings lists them)" if warnings and not args.warnings else ""
         sys.stdout.write(
             printable(
-                f"{corpus.file}: OK: {len(corpus.events)} events, {len(corpus.actors)} actors, "
+                f"{corpus.origin}: OK: {len(corpus.events)} events, {len(corpus.actors)} actors, "
                 f"{len(corpus.documents)} documents, {len(corpus.claims)} claims, {quotes} quotes anchored{w}{hint}"
             ) + "\n"
         )
@@ -268,7 +278,7 @@ def _query_or_exit(corpus, args: argparse.Namespace, parser: argparse.ArgumentPa
 
 
 def _protected_paths(corpus) -> set[Path]:
-    paths = {corpus.file.resolve()}
+    paths = {corpus.file.resolve(), corpus.origin.resolve()}
     paths.update(d.file.resolve() for d in corpus.documents.values())
     return paths
 
@@ -358,7 +368,7 @@ LOAD_IN_APP_BYTES = 16 << 20  # from this size, corpus.json loads behind a progr
 
 def cmd_open(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from .model.cache import open_cached
-    from .model.loader import EAGER_VERIFY_EVENTS, load_corpus, resolve_corpus_path
+    from .model.loader import EAGER_VERIFY_EVENTS, is_converted, load_corpus, note_origin, resolve_corpus_path
 
     source = _corpus_source(args)
     try:
@@ -366,12 +376,13 @@ def cmd_open(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         # A large corpus opened before reopens from its compiled cache (checked further in the background).
         corpus = open_cached(root, file, check_documents=False)
         if corpus is None and os.path.getsize(file) >= LOAD_IN_APP_BYTES:
-            return _open_loading(file, args)
+            return _open_loading(source if is_converted(source, root) else file, args)
         if corpus is None:
             corpus = load_corpus(file, allow_unanchored=True, verify=False)
             if len(corpus.events) <= EAGER_VERIFY_EVENTS:
                 # Small enough to check every quote before showing anything.
                 corpus.verify()
+        note_origin(corpus, source, root)
         # A corpus with problems other than unanchored quotes does not open.
         if corpus.verified and any(not p.is_anchor_problem for p in corpus.errors):
             raise CorpusError(corpus.problems)
@@ -508,5 +519,89 @@ def cmd_extract(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
     sys.stderr.write(printable(
         f"{target}: {n} candidate event{'s' if n != 1 else ''} from {k} document{'s' if k != 1 else ''}; "
         f"review {'them' if n != 1 else 'it'} with: {PROG} {target}"
+    ) + "\n")
+    return 0
+
+
+# -- import ---------------------------------------------------------------------------------------------------
+
+EXAMPLES_IMPORT = f"""\
+sources:
+  timelinejs  a TimelineJS (Knight Lab) JSON file: one event per slide, the title slide
+              as the corpus's title, groups as actors, eras as periods; each event gets a
+              small document of its own text, which its quotes cite
+
+examples:
+  {PROG} import timelinejs timeline.json -o my-corpus
+  {PROG} import SOURCE --help           the options of one source
+
+-o names a new folder, built beside it and renamed into place when complete; an
+existing non-empty folder is replaced only with --force, and only if it is a corpus
+folder.
+"""
+
+EXAMPLES_IMPORT_TIMELINEJS = f"""\
+examples:
+  {PROG} import timelinejs timeline.json -o my-corpus
+  {PROG} check my-corpus
+  {PROG} timeline.json                  (or open the file as it is, without importing it)
+
+exit status: 0 imported (warnings, such as a slide without a headline whose title
+was made from its text, are listed); 1 nothing was written (each problem located in
+the file: timeline.json:57: events[3].start_date.month: 13 is not a month (fix: ...));
+2 a usage error.
+"""
+
+def _add_import_parser(sub) -> None:
+    p = sub.add_parser(
+        "import", help="make a corpus of a TimelineJS file", formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Make a corpus of another tool's data: a TimelineJS file.",
+        epilog=EXAMPLES_IMPORT,
+    )
+    sources = p.add_subparsers(dest="source", metavar="SOURCE", parser_class=_Parser, required=True)
+
+    def output(q: argparse.ArgumentParser) -> None:
+        q.add_argument("-o", "--output", required=True, metavar="FOLDER", help="the new corpus folder")
+        q.add_argument("--force", action="store_true", help="replace FOLDER if it is an existing corpus folder")
+
+    tl = sources.add_parser(
+        "timelinejs", help="a TimelineJS (Knight Lab) JSON file", formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Make a corpus of a TimelineJS file: one event per slide, dated at the precision it gives.",
+        epilog=EXAMPLES_IMPORT_TIMELINEJS,
+    )
+    tl.add_argument("file", metavar="FILE.json", help="the TimelineJS file")
+    output(tl)
+
+
+def cmd_import(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    return _import_timelinejs(args)
+
+
+def _import_timelinejs(args: argparse.Namespace) -> int:
+    from .model.corpuswriter import OutputError
+    from .model.loader import load_corpus
+    from .model.timelinejs import import_timelinejs
+
+    try:
+        conversion = import_timelinejs(args.file, args.output, force=args.force)
+    except CorpusError as exc:
+        _print_problems(exc.problems, sys.stderr)
+        sys.stderr.write(f"{printable(args.file)}: nothing was written: fix these problems first\n")
+        return 1
+    except OutputError as exc:
+        sys.stderr.write(f"{printable(args.output)}: {exc}; nothing was written\n")
+        return 1
+    _print_problems(conversion.warnings, sys.stderr)
+    try:
+        load_corpus(args.output)
+    except CorpusError as exc:  # a bug of ours: say so, located
+        _print_problems(exc.problems, sys.stderr)
+        sys.stderr.write(f"{printable(args.output)}: the corpus was written but does not load; please report this\n")
+        return 1
+    n, w = len(conversion.events), len(conversion.warnings)
+    sys.stderr.write(printable(
+        f"{args.output}: {n} event{'s' if n != 1 else ''}, {len(conversion.actors)} actor(s), "
+        f"{len(conversion.periods)} period(s) from {args.file}"
+        + (f"; {w} warning{'s' if w != 1 else ''} above" if w else "")
     ) + "\n")
     return 0

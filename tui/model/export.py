@@ -1,4 +1,4 @@
-"""Exports of a chronology: JSON (``timeline-export/1``), CSV and Markdown.
+"""Exports of a chronology: JSON (``timeline-export/1``), CSV, Markdown and TimelineJS.
 
 Every writer streams: it takes an iterable of events and writes them one by
 one to a binary file, so exporting a very large corpus never builds the whole
@@ -258,10 +258,18 @@ def write_markdown(corpus: Corpus, events: Iterable[Event], query: Query, out: B
     return count
 
 
+def write_timelinejs(corpus: Corpus, events: Iterable[Event], query: Query, out: BinaryIO) -> int:
+    """A TimelineJS (Knight Lab) file; see ``timelinejs.write_timelinejs``."""
+    from .timelinejs import write_timelinejs as write
+
+    return write(corpus, events, query, out)
+
+
 FORMATS: dict[str, Callable[[Corpus, Iterable[Event], Query, BinaryIO], int]] = {
     "json": write_json,
     "csv": write_csv,
     "markdown": write_markdown,
+    "timelinejs": write_timelinejs,
 }
 
 

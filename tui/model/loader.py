@@ -44,10 +44,19 @@ _JSON_TYPE_NAMES = {
 def resolve_corpus_path(source: str | os.PathLike[str]) -> tuple[Path, Path]:
     """``(corpus folder, corpus file)`` for a folder or a ``corpus.json`` path.
 
-    Raises :class:`CorpusError` when there is no such file or folder.
+    A TimelineJS file is converted into a corpus folder in the user's cache
+    (see ``timelinejs.converted_corpus``), and that folder is returned.
+    Raises :class:`CorpusError` when there is no such file or folder, or when
+    a TimelineJS file has problems (located in that file).
     """
     path = Path(source)
     try:
+        if path.is_file():
+            from .timelinejs import converted_corpus, is_timelinejs_file
+
+            if is_timelinejs_file(path):
+                folder = converted_corpus(path)
+                return folder, folder / CORPUS_FILE
         if path.is_dir():
             file = path / CORPUS_FILE
             if not file.is_file():
@@ -105,6 +114,7 @@ def load_corpus(source: str | os.PathLike[str], *, allow_unanchored: bool = Fals
                     raise CorpusError(corpus.problems)
         if corpus is None:
             corpus = _Loader(root, file, progress).load(allow_unanchored, verify)
+        note_origin(corpus, source, root)
     except CorpusError:
         raise
     except RecursionError:
@@ -125,6 +135,20 @@ def load_corpus(source: str | os.PathLike[str], *, allow_unanchored: bool = Fals
 
 
 FREEZE_THRESHOLD = 50_000
+
+
+def is_converted(source: str | os.PathLike[str], root: Path) -> bool:
+    """Did ``resolve_corpus_path(source)`` give ``root`` by converting another format (a TimelineJS file)?"""
+    path = Path(source)
+    return not path.is_dir() and root != path.parent
+
+
+def note_origin(corpus: Corpus, source: str | os.PathLike[str], root: Path) -> None:
+    """A corpus converted from a TimelineJS file names that file as its ``origin`` (reloads re-convert it)."""
+    if is_converted(source, root):
+        from .timelinejs import adopt_conversion
+
+        adopt_conversion(corpus, Path(source))
 
 
 def _line_col_of_byte(data: bytes, offset: int) -> tuple[int, int]:

@@ -1,0 +1,64 @@
+"""A TimelineJS file in the app: it opens as a corpus, and `r` re-converts it after a change."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from textual.widgets import Static
+
+from tui.app.app import TimelineApp
+from tui.model import load_corpus
+
+ROOT = Path(__file__).resolve().parents[2]
+ERAS = ROOT / "tests" / "data" / "timelinejs" / "eras.json"
+
+
+async def wait_for(pilot, condition, seconds: float = 20.0) -> None:
+    for _ in range(int(seconds / 0.05)):
+        if condition():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("the app never got there")
+
+
+def main_shown(app: TimelineApp) -> bool:
+    return app.corpus is not None and bool(app.screen.query("#header-bar"))
+
+
+async def test_a_timelinejs_file_opens_and_reloads_from_the_file(tmp_path, monkeypatch):
+    monkeypatch.setenv("TIMELINE_EXPLORER_CACHE", str(tmp_path / "cache"))
+    file = tmp_path / "timeline.json"
+    shutil.copy(ERAS, file)
+    app = TimelineApp(None, source=file)  # as `timeline-explorer timeline.json` loads a large file
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: main_shown(app))
+        assert app.corpus.origin == file
+        assert "20 of 20 events" in str(app.query_one("#header-bar", Static).render())
+        data = json.loads(file.read_text(encoding="utf-8"))
+        data["events"].append({"start_date": {"year": "699"}, "text": {"headline": "Added in TimelineJS"}})
+        file.write_text(json.dumps(data), encoding="utf-8")
+        old = app.corpus
+        await pilot.press("r")
+        await wait_for(pilot, lambda: app.corpus is not old and main_shown(app))
+        await pilot.pause()
+        assert app.corpus.origin == file
+        assert "Added in TimelineJS" in [e.title for e in app.corpus.events]
+        assert "21 of 21 events" in str(app.query_one("#header-bar", Static).render())
+
+
+async def test_an_opened_timelinejs_corpus_keeps_its_origin_through_a_reload(tmp_path, monkeypatch):
+    monkeypatch.setenv("TIMELINE_EXPLORER_CACHE", str(tmp_path / "cache"))
+    file = tmp_path / "timeline.json"
+    shutil.copy(ERAS, file)
+    app = TimelineApp(load_corpus(file))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        data = json.loads(file.read_text(encoding="utf-8"))
+        data["events"][0]["text"]["headline"] = "Edited headline"
+        file.write_text(json.dumps(data), encoding="utf-8")
+        old = app.corpus
+        await pilot.press("r")
+        await wait_for(pilot, lambda: app.corpus is not old and main_shown(app))
+        assert "Edited headline" in [e.title for e in app.corpus.events]
