@@ -337,3 +337,12 @@ def test_wrap_offsets_cover_the_text_exactly():
         assert end - start <= 10
         rebuilt.append(text[start:end])
     assert "".join(rebuilt).replace(" ", "") == text.replace("\n", "").replace(" ", "")
+
+
+def test_the_keys_reference_in_docs_is_current():
+    """docs/keys.md lists every binding id (for remapping); it is generated from the bindings."""
+    from tui.app.app import _all_bindings, keys_reference
+
+    shipped = (ROOT / "docs" / "keys.md").read_text(encoding="utf-8")
+    assert shipped == keys_reference(), "regenerate docs/keys.md (see its header)"
+    assert all(f"`{b.id}`" in shipped for b in _all_bindings() if b.id)

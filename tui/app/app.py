@@ -938,6 +938,29 @@ def _all_bindings() -> list[Binding]:
     ]
 
 
+def keys_reference() -> str:
+    """docs/keys.md: every binding, its default keys and what it does (a test keeps the file current)."""
+    lines = [
+        "# Keys",
+        "",
+        "Every key of Timeline Explorer, with the id to remap it by in",
+        "`~/.config/timeline-explorer/keymap.toml` (see the README). Generated from the",
+        "bindings themselves (`python -c \"from tui.app.app import keys_reference; print(keys_reference(), end='')\"`).",
+        "",
+        "| binding id | default keys | what it does |",
+        "|---|---|---|",
+    ]
+    seen = set()
+    for binding in _all_bindings():
+        if not binding.id or binding.id in seen:
+            continue
+        seen.add(binding.id)
+        keys = " ".join(f"`{k.strip()}`" for k in binding.key.split(","))
+        what = _COMMAND_HELP.get(binding.id, binding.description).replace("|", "\\|")
+        lines.append(f"| `{binding.id}` | {keys} | {what} |")
+    return "\n".join(lines) + "\n"
+
+
 def _record_first_paint(path: str) -> None:
     with open(path, "a", encoding="utf-8") as handle:
         handle.write(f"{time.time_ns()}\n")
