@@ -17,6 +17,21 @@ from tui.model.errors import CorpusError, Problem
 from tui.model.loader import load_corpus
 
 REPO = Path(__file__).resolve().parents[1]
+
+# A located problem as the command line prints it: FILE:LINE: WHERE: WHAT (fix: HOW)
+PROBLEM_LINE = re.compile(r"^(?P<file>[^:]+):(?P<line>\d+): (?P<location>[^:]+): (?P<message>.+) \(fix: (?P<fix>.+)\)$")
+
+
+def run(argv, capsys):
+    """The command line's main(argv) -> (exit status, stdout, stderr); argparse exits become statuses."""
+    from tui.cli import main
+
+    try:
+        status = main(argv)
+    except SystemExit as exc:
+        status = exc.code
+    out = capsys.readouterr()
+    return status, out.out, out.err
 SEEDS = REPO / "seeds"
 
 # The document the small test corpora cite.  Its last paragraph is marked as

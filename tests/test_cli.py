@@ -9,23 +9,9 @@ import subprocess
 import sys
 
 import pytest
-from model_support import REPO, SEEDS, base_corpus
+from model_support import PROBLEM_LINE, REPO, SEEDS, base_corpus, run
 
-from tui.cli import main
 from tui.model.schema import json_schema
-
-PROBLEM_LINE = re.compile(r"^(?P<file>[^:]+):(?P<line>\d+): (?P<location>[^:]+): (?P<message>.+) \(fix: (?P<fix>.+)\)$")
-
-
-def run(argv, capsys):
-    """main(argv) -> (exit status, stdout, stderr); argparse exits become statuses."""
-    try:
-        status = main(argv)
-    except SystemExit as exc:
-        status = exc.code
-    out = capsys.readouterr()
-    return status, out.out, out.err
-
 
 # -- check ------------------------------------------------------------------------------------------------
 

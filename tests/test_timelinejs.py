@@ -13,9 +13,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from model_support import REPO, SEEDS
+from model_support import PROBLEM_LINE, REPO, run
 
-from tui.cli import main
 from tui.model.corpus import Query
 from tui.model.dates import parse_edtf
 from tui.model.errors import CorpusError
@@ -26,16 +25,6 @@ from tui.model.timelinejs import NAMESPACE, convert, import_timelinejs
 
 FIXTURES = REPO / "tests" / "data" / "timelinejs"
 FILES = sorted(FIXTURES.glob("*.json"))
-PROBLEM_LINE = re.compile(r"^(?P<file>[^:]+):(?P<line>\d+): (?P<location>[^:]+): (?P<message>.+) \(fix: (?P<fix>.+)\)$")
-
-
-def run(argv, capsys):
-    try:
-        status = main(argv)
-    except SystemExit as exc:
-        status = exc.code
-    out = capsys.readouterr()
-    return status, out.out, out.err
 
 
 def slides(file: Path) -> list[dict]:

@@ -28,21 +28,22 @@ commands:
   check     validate a corpus: every problem, located, with a fix
   export    write the chronology (or a filtered part) as JSON, CSV, Markdown or TimelineJS
   extract   propose candidate events from plain-text documents, as a draft corpus
-  import    make a corpus of a TimelineJS file
+  import    make a corpus of a TimelineJS file or of a CSV table of events (ACLED)
   schema    print the JSON Schema of corpus.json
 
 examples:
   {PROG}                              open the bundled seed corpus
   {PROG} path/to/corpus               open a corpus folder (or its corpus.json)
   {PROG} timeline.json                open a TimelineJS file as it is
+  {PROG} acled.csv                    open a CSV table of events (ACLED's columns) as it is
   {PROG} --actor qatar --from 2019-07 open the seed corpus filtered to Qatar, from July 2019
   {PROG} check path/to/corpus         check a corpus before sharing it
   {PROG} export --format markdown -o chronology.md
   {PROG} COMMAND --help               the options of one command
 
 A corpus is a folder with a corpus.json (format timeline-corpus/1, described in
-docs/corpus-format.md) and the documents it names. A TimelineJS file opens, checks
-and exports like a corpus.
+docs/corpus-format.md) and the documents it names. A TimelineJS file or a CSV
+table (.csv, .tsv) opens, checks and exports like a corpus (docs/import.md).
 """
 
 EXAMPLES_CHECK = f"""\
@@ -95,7 +96,7 @@ class _Parser(argparse.ArgumentParser):
 def _add_corpus_arg(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "corpus", nargs="?", metavar="CORPUS",
-        help="a corpus folder, its corpus.json, or a TimelineJS file (default: the bundled seed corpus)",
+        help="a corpus folder, its corpus.json, a TimelineJS file or a CSV table (default: the bundled seed corpus)",
     )
 
 
@@ -371,8 +372,14 @@ def cmd_open(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from .model.loader import EAGER_VERIFY_EVENTS, is_converted, load_corpus, note_origin, resolve_corpus_path
 
     source = _corpus_source(args)
+    # A CSV table opened for the first time is converted first: a bar shows how far, on a terminal.
+    bar = _ProgressBar(sys.stderr, f"converting {Path(source).name}") if sys.stderr.isatty() else None
     try:
-        root, file = resolve_corpus_path(source)
+        try:
+            root, file = resolve_corpus_path(source, bar)
+        finally:
+            if bar is not None:
+                bar.clear()
         # A large corpus opened before reopens from its compiled cache (checked further in the background).
         corpus = open_cached(root, file, check_documents=False)
         if corpus is None and os.path.getsize(file) >= LOAD_IN_APP_BYTES:
@@ -426,8 +433,11 @@ document's publication date at the precision the text supports; a news article's
 undated lead is proposed too, dated approximately to the publication. The rules,
 confidence levels and limits are in docs/extract.md.
 
---published   an EDTF day (YYYY-MM-DD): given once, it holds for every DOC; given
-              once per DOC, the dates go with the documents in the same order.
+--published   the publication date, EDTF: a day (2019-08-21) is best; a month
+              (2019-08) or a year (2019) when that is all that is known, and then
+              "on Tuesday", "yesterday" and the like resolve only approximately.
+              Given once, it holds for every DOC; given once per DOC, the dates go
+              with the documents in the same order.
 --corpus      recognise the actors of this corpus (names and aliases; whole words,
               case and accents ignored), and skip the passages it excludes in a
               document with exactly the same text.
@@ -470,7 +480,7 @@ def cmd_extract(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
     dates = []
     for text in args.published:
         try:
-            dates.append(publication(text))
+            dates.append(publication(text, require_day=False))
         except DateError as exc:
             parser.error(f"--published: {exc.message} ({exc.hint})")
     reference = None
@@ -530,14 +540,16 @@ sources:
   timelinejs  a TimelineJS (Knight Lab) JSON file: one event per slide, the title slide
               as the corpus's title, groups as actors, eras as periods; each event gets a
               small document of its own text, which its quotes cite
+  csv         a table of events, one per row; ACLED's columns are recognised by default
 
 examples:
   {PROG} import timelinejs timeline.json -o my-corpus
+  {PROG} import csv acled.csv -o acled-corpus --skip-bad-rows
   {PROG} import SOURCE --help           the options of one source
 
 -o names a new folder, built beside it and renamed into place when complete; an
 existing non-empty folder is replaced only with --force, and only if it is a corpus
-folder.
+folder. The mappings, rules and messages are in docs/import.md.
 """
 
 EXAMPLES_IMPORT_TIMELINEJS = f"""\
@@ -552,10 +564,43 @@ the file: timeline.json:57: events[3].start_date.month: 13 is not a month (fix: 
 2 a usage error.
 """
 
+EXAMPLES_IMPORT_CSV = f"""\
+columns (the defaults, tried in order with case ignored, are ACLED's and common names):
+  --id-column         event_id_cnty, event_id, id; else row-N
+  --date-column       event_date, date (required)
+  --date-format       a strptime format (%d/%m/%Y); without it: an EDTF date, 2019-07-18,
+                      18 July 2019, July 18, 2019, 18/07/2019 when the order is
+                      unambiguous, then python-dateutil at the precision the text gives
+  --precision-column  time_precision: ACLED's 1 = the day, 2 = approximately (2019-07-18~),
+                      3 = only the month or year (2019-07?), explained in date_note
+  --title-column      title, headline; else "sub_event_type: actor1 and actor2 in
+                      location, admin1, country (N fatalities)", else the notes' first line
+  --notes-column      notes, text, description, summary: quoted, in documents in the corpus
+  --summary-column    the notes column
+  --actor-column      repeatable; actor1, assoc_actor_1, actor2, assoc_actor_2 (else actors)
+  --type-column       event_type, type
+  --source-column     source: the outlet of the documents that hold the rows' notes
+  An empty name ('') maps no column to that field. Other columns are kept in each
+  event's extra["csv"].
+
+examples:
+  {PROG} import csv acled.csv -o acled-corpus
+  {PROG} import csv acled.csv -o acled-corpus --skip-bad-rows --report bad-rows.csv
+  {PROG} import csv events.csv -o corpus --date-column when --date-format %d/%m/%Y \\
+      --title-column what --actor-column who --actor-separator "|"
+
+exit status: 0 imported (with --skip-bad-rows, bad rows are left out, counted, and
+listed in import-report.csv inside the corpus, or in --report FILE); 1 nothing was
+written: bad rows without --skip-bad-rows (each one located: acled.csv:18: row 17,
+column 'event_date': '2019-13-45' is not a date (fix: ...)), a file that is not
+UTF-8, an existing folder; 2 a usage error (a column that does not exist).
+"""
+
+
 def _add_import_parser(sub) -> None:
     p = sub.add_parser(
-        "import", help="make a corpus of a TimelineJS file", formatter_class=argparse.RawDescriptionHelpFormatter,
-        description="Make a corpus of another tool's data: a TimelineJS file.",
+        "import", help="make a corpus of a TimelineJS file or a CSV table", formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Make a corpus of another tool's data: a TimelineJS file, or a CSV table of events such as ACLED's.",
         epilog=EXAMPLES_IMPORT,
     )
     sources = p.add_subparsers(dest="source", metavar="SOURCE", parser_class=_Parser, required=True)
@@ -572,9 +617,58 @@ def _add_import_parser(sub) -> None:
     tl.add_argument("file", metavar="FILE.json", help="the TimelineJS file")
     output(tl)
 
+    c = sources.add_parser(
+        "csv", help="a CSV table of events (ACLED's columns by default)", formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Make a corpus of a CSV table of events, one per row, streamed: a file of any size "
+                    "imports in bounded memory.",
+        epilog=EXAMPLES_IMPORT_CSV,
+    )
+    c.add_argument("file", metavar="FILE.csv", help="the CSV file (UTF-8, with or without a byte-order mark)")
+    output(c)
+    cols = c.add_argument_group("columns")
+    for name, what in (("id", "the event's id"), ("date", "the date"), ("precision", "ACLED's time_precision code"),
+                       ("title", "the title"), ("notes", "the text quoted"), ("summary", "the summary"),
+                       ("type", "the event type"), ("source", "the source (the documents' outlet)")):
+        cols.add_argument(f"--{name}-column", metavar="COLUMN", help=what)
+    cols.add_argument("--date-format", metavar="FORMAT", help="strptime format of the dates, e.g. %%d/%%m/%%Y")
+    cols.add_argument("--actor-column", action="append", metavar="COLUMN", help="a column of actors (repeatable)")
+    cols.add_argument("--actor-separator", default=";", metavar="SEP",
+                      help="splits a cell into several actors (default ';'; '' to keep cells whole)")
+    c.add_argument("--delimiter", default=",", metavar="CHAR", help="the field delimiter (default ','; 'tab' for tabs)")
+    c.add_argument("--title", metavar="TEXT", help="the corpus's title (default: from the file name)")
+    c.add_argument("--rows-per-document", type=int, default=250, metavar="N",
+                   help="rows per document of notes (default 250; smaller documents anchor faster)")
+    c.add_argument("--skip-bad-rows", action="store_true",
+                   help="leave bad rows out (counted and listed in a report) instead of writing nothing")
+    c.add_argument("--report", metavar="FILE", help="where --skip-bad-rows lists the bad rows "
+                   "(default: import-report.csv in the corpus folder)")
+
 
 def cmd_import(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    return _import_timelinejs(args)
+    if args.source == "timelinejs":
+        return _import_timelinejs(args)
+    return _import_csv(args, parser)
+
+
+def _import_failed(args: argparse.Namespace, exc: Exception) -> int:
+    """Say why an import wrote nothing (problems located in the input, or the output that failed); 1."""
+    from .model.csvimport import BadRowsError
+
+    if isinstance(exc, BadRowsError):
+        _print_problems(exc.problems, sys.stderr)
+        more = exc.count - len(exc.problems)
+        if more > 0:
+            sys.stderr.write(f"… and {more} more bad row{'s' if more != 1 else ''}\n")
+        sys.stderr.write(f"{printable(args.file)}: {exc.count} bad row{'s' if exc.count != 1 else ''}; nothing was written "
+                         "(fix them, or add --skip-bad-rows to leave them out)\n")
+    elif isinstance(exc, CorpusError):
+        _print_problems(exc.problems, sys.stderr)
+        sys.stderr.write(f"{printable(args.file)}: nothing was written: fix these problems first\n")
+    elif isinstance(exc, OSError):
+        sys.stderr.write(f"{printable(args.output)}: cannot write: {exc.strerror or exc}; nothing was written\n")
+    else:  # OutputError: the folder exists, is not a corpus, ...
+        sys.stderr.write(f"{printable(args.output)}: {exc}; nothing was written\n")
+    return 1
 
 
 def _import_timelinejs(args: argparse.Namespace) -> int:
@@ -584,13 +678,8 @@ def _import_timelinejs(args: argparse.Namespace) -> int:
 
     try:
         conversion = import_timelinejs(args.file, args.output, force=args.force)
-    except CorpusError as exc:
-        _print_problems(exc.problems, sys.stderr)
-        sys.stderr.write(f"{printable(args.file)}: nothing was written: fix these problems first\n")
-        return 1
-    except OutputError as exc:
-        sys.stderr.write(f"{printable(args.output)}: {exc}; nothing was written\n")
-        return 1
+    except (CorpusError, OutputError, OSError) as exc:
+        return _import_failed(args, exc)
     _print_problems(conversion.warnings, sys.stderr)
     try:
         load_corpus(args.output)
@@ -604,4 +693,67 @@ def _import_timelinejs(args: argparse.Namespace) -> int:
         f"{len(conversion.periods)} period(s) from {args.file}"
         + (f"; {w} warning{'s' if w != 1 else ''} above" if w else "")
     ) + "\n")
+    return 0
+
+
+class _ProgressBar:
+    """A one-line progress bar on a terminal (stderr), redrawn at most ten times a second."""
+
+    def __init__(self, stream: TextIO, label: str) -> None:
+        self.stream, self.label, self.last, self.drawn = stream, printable(label), 0.0, False
+
+    def __call__(self, done: int, total: int, rows: int) -> None:
+        import time
+
+        now = time.monotonic()
+        if now - self.last < 0.1 and done < total:
+            return
+        self.last = now
+        fraction = min(1.0, done / total) if total else 1.0
+        filled = int(fraction * 30)
+        self.stream.write(f"\r{self.label} [{'#' * filled}{'.' * (30 - filled)}] {fraction:4.0%}  {rows:,} rows")
+        self.stream.flush()
+        self.drawn = True
+
+    def clear(self) -> None:
+        if self.drawn:
+            self.stream.write("\r" + " " * (len(self.label) + 60) + "\r")
+            self.stream.flush()
+            self.drawn = False
+
+
+def _import_csv(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from .model.corpuswriter import OutputError
+    from .model.csvimport import Mapping, import_csv
+
+    delimiter = "\t" if args.delimiter in ("tab", "\\t", "\t") else args.delimiter
+    if len(delimiter) != 1:
+        parser.error(f"--delimiter: give one character (or 'tab'), not {args.delimiter!r}")
+    if args.rows_per_document < 1:
+        parser.error("--rows-per-document: give a number of rows, 1 or more")
+    mapping = Mapping(
+        id=args.id_column, date=args.date_column, date_format=args.date_format, precision=args.precision_column,
+        title=args.title_column, summary=args.summary_column, notes=args.notes_column,
+        actors=args.actor_column, actor_separator=args.actor_separator, type=args.type_column,
+        source=args.source_column, delimiter=delimiter, corpus_title=args.title,
+        rows_per_document=args.rows_per_document,
+    )
+    bar = _ProgressBar(sys.stderr, Path(args.file).name) if sys.stderr.isatty() else None
+    try:
+        try:
+            result = import_csv(args.file, args.output, mapping, force=args.force, skip_bad_rows=args.skip_bad_rows,
+                                report=args.report, progress=bar)
+        finally:
+            if bar is not None:
+                bar.clear()
+    except UsageError as exc:
+        parser.error(str(exc))
+    except (CorpusError, OutputError, OSError) as exc:
+        return _import_failed(args, exc)
+    summary = (f"{args.output}: {result.events:,} event{'s' if result.events != 1 else ''}, {result.actors:,} actor(s), "
+               f"{result.documents:,} document(s) from {result.rows:,} row{'s' if result.rows != 1 else ''} of {args.file}")
+    if result.bad_rows:
+        summary += (f"; {result.bad_rows:,} bad row{'s' if result.bad_rows != 1 else ''} skipped, "
+                    f"listed in {result.report}")
+    sys.stderr.write(printable(summary) + "\n")
     return 0

@@ -258,6 +258,18 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+def title_of_text(text: str, limit: int = 100) -> str:
+    """A one-line title from longer text: its first non-blank line, cut at a word near ``limit``."""
+    first = next((line for line in text.split("\n") if line.strip()), "")
+    line = one_line(first)
+    if len(line) <= limit:
+        return line
+    cut = line[:limit - 1]
+    if " " in cut[limit // 2:]:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:") + "…"
+
+
 def text_to_html(text: str) -> str:
     """Plain text as HTML that shows it literally: escaped, line breaks as ``<br>``."""
     escaped = html.escape(text, quote=False)

@@ -41,21 +41,24 @@ _JSON_TYPE_NAMES = {
 }
 
 
-def resolve_corpus_path(source: str | os.PathLike[str]) -> tuple[Path, Path]:
+def resolve_corpus_path(source: str | os.PathLike[str],
+                        progress: Callable[[int, int, int], None] | None = None) -> tuple[Path, Path]:
     """``(corpus folder, corpus file)`` for a folder or a ``corpus.json`` path.
 
-    A TimelineJS file is converted into a corpus folder in the user's cache
-    (see ``timelinejs.converted_corpus``), and that folder is returned.
-    Raises :class:`CorpusError` when there is no such file or folder, or when
-    a TimelineJS file has problems (located in that file).
+    A TimelineJS file or a CSV table is converted into a corpus folder in the
+    user's cache (see ``conversions``), and that folder is returned; the
+    conversion reports ``progress(bytes read, total bytes, rows)`` when it
+    can.  Raises :class:`CorpusError` when there is no such file or folder,
+    or when a converted file has problems (located in that file).
     """
     path = Path(source)
     try:
         if path.is_file():
-            from .timelinejs import converted_corpus, is_timelinejs_file
+            from .conversions import converted_corpus, kind_of
 
-            if is_timelinejs_file(path):
-                folder = converted_corpus(path)
+            kind = kind_of(path)
+            if kind is not None:
+                folder = converted_corpus(path, kind, progress)
                 return folder, folder / CORPUS_FILE
         if path.is_dir():
             file = path / CORPUS_FILE
@@ -138,15 +141,15 @@ FREEZE_THRESHOLD = 50_000
 
 
 def is_converted(source: str | os.PathLike[str], root: Path) -> bool:
-    """Did ``resolve_corpus_path(source)`` give ``root`` by converting another format (a TimelineJS file)?"""
+    """Did ``resolve_corpus_path(source)`` give ``root`` by converting another format (TimelineJS, CSV)?"""
     path = Path(source)
     return not path.is_dir() and root != path.parent
 
 
 def note_origin(corpus: Corpus, source: str | os.PathLike[str], root: Path) -> None:
-    """A corpus converted from a TimelineJS file names that file as its ``origin`` (reloads re-convert it)."""
+    """A corpus converted from another tool's file names that file as its ``origin`` (reloads re-convert it)."""
     if is_converted(source, root):
-        from .timelinejs import adopt_conversion
+        from .conversions import adopt_conversion
 
         adopt_conversion(corpus, Path(source))
 

@@ -27,9 +27,9 @@ unknown keys), with a fingerprint of the slide as exported: importing the
 file back restores those exact values for every slide still as exported,
 and reads an edited slide as it now is.
 
-**Opening** a TimelineJS file (``converted_corpus``) converts it into a corpus
-folder in the user's cache, keyed by the file's path and content hash, and
-reports problems located in the TimelineJS file itself:
+**Opening** a TimelineJS file (``conversions.converted_corpus``) converts it
+into a corpus folder in the user's cache and reports problems located in the
+TimelineJS file itself:
 ``marktwain.json:57: events[3].start_date.month: 13 is not a month (fix: …)``.
 """
 
@@ -38,7 +38,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import shutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,14 +47,14 @@ import msgspec
 
 from . import schema
 from .anchoring import LineIndex, make_selector
-from .corpuswriter import CorpusJsonWriter, FolderBuilder, OutputError, dumps, slugify, unique
+from .corpuswriter import CorpusJsonWriter, FolderBuilder, dumps, slugify, unique
 from .dates import DateError, EDTFDate, date_from_parts, days_in_month, parse_edtf
 from .errors import CorpusError, Problem
 from .htmltext import convert as html_convert
-from .htmltext import one_line, text_to_html
+from .htmltext import one_line, text_to_html, title_of_text
 
 __all__ = [
-    "NAMESPACE", "Conversion", "adopt_conversion", "convert", "converted_corpus", "import_timelinejs",
+    "NAMESPACE", "Conversion", "convert", "import_timelinejs",
     "is_timelinejs_file", "looks_like_timelinejs", "write_timelinejs",
 ]
 
@@ -65,9 +64,7 @@ _DATE_PARTS = ("year", "month", "day", "hour", "minute", "second", "millisecond"
 _INTEGER = re.compile(r"[+-]?\d+")
 _BLOCKQUOTE = re.compile(r"<\s*blockquote\b", re.IGNORECASE)
 _MAX_YEAR = 10**15  # far beyond the age of the universe; larger "years" are typos
-_TITLE_LIMIT = 100
 _HUMAN_YEARS = (-271_820, 275_759)  # what a JavaScript Date holds; beyond it TimelineJS needs the cosmological scale
-WARNINGS_FILE = "import-warnings.json"
 
 
 # -- reading and locating -------------------------------------------------------------------------------
@@ -343,17 +340,6 @@ def _text_field(value: object, keys: tuple, report: Report) -> str:
     return ""
 
 
-def _title_from(text: str) -> str:
-    """A one-line title from longer text: its first line, cut at a word near the limit."""
-    first = next((line for line in text.split("\n") if line.strip()), "")
-    line = one_line(first)
-    if len(line) <= _TITLE_LIMIT:
-        return line
-    cut = line[:_TITLE_LIMIT - 1]
-    if " " in cut[_TITLE_LIMIT // 2:]:
-        cut = cut.rsplit(" ", 1)[0]
-    return cut.rstrip(" ,;:") + "…"
-
 
 def _display_note(slide: dict, start: object, end: object) -> str:
     shown = []
@@ -456,7 +442,7 @@ def _visible(slide: dict, report: Report) -> _Visible | None:
         for source, what in ((summary, "its text"), (media_quotes[0].text if media_quotes else "", "its blockquote"),
                              (caption, "its media caption")):
             if source.strip():
-                title, title_from = _title_from(source), what
+                title, title_from = title_of_text(source), what
                 break
     if not title:
         report(("text", "headline"), "the slide has no headline, and no text, blockquote or caption to make a title from",
@@ -948,93 +934,6 @@ def import_timelinejs(source: str | Path, target: str | Path, *, force: bool = F
         builder.commit()
     return conversion
 
-
-# -- opening a TimelineJS file directly --------------------------------------------------------------------
-
-
-def _cache_root() -> Path:
-    from .cache import cache_dir
-
-    return cache_dir() / "timelinejs"
-
-
-def converted_corpus(source: str | Path) -> Path:
-    """The corpus folder made from a TimelineJS file, converted now unless the cache has it.
-
-    Keyed by the file's absolute path and the SHA-256 of its content: a
-    changed file is converted again (and older conversions of the same path
-    are removed, but for the previous one, which an open app may still read).
-    Raises :class:`CorpusError` located in the TimelineJS file.
-    """
-    path = Path(source)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise CorpusError([Problem(str(path), "", f"cannot be read: {exc.strerror or exc}",
-                                   "check the path and its permissions", code="io")]) from None
-    path_key = hashlib.sha256(str(path.resolve()).encode("utf-8")).hexdigest()[:16]
-    content_key = hashlib.sha256(raw).hexdigest()[:24]
-    root = _cache_root()
-    folder = root / f"{path_key}-{content_key}"
-    if (folder / "corpus.json").is_file():
-        return folder
-    conversion = convert(path, raw)
-    try:
-        root.mkdir(parents=True, exist_ok=True)
-        builder = FolderBuilder(folder)
-        with builder:
-            conversion.write(builder)
-            warnings = [{"file": p.file, "location": p.location, "message": p.message, "hint": p.hint,
-                         "line": p.line, "severity": p.severity, "code": p.code} for p in conversion.warnings]
-            builder.path(WARNINGS_FILE).write_bytes(dumps(warnings))
-            if (folder / "corpus.json").is_file():  # another process converted it meanwhile
-                builder.abort()
-            else:
-                builder.commit()
-    except (OSError, OutputError) as exc:
-        if (folder / "corpus.json").is_file():
-            return folder
-        message = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise CorpusError([Problem(str(path), "", f"cannot be converted into the cache folder {root}: {message}",
-                                   "check that the cache folder is writable (or set TIMELINE_EXPLORER_CACHE)",
-                                   code="io")]) from None
-    _prune(root, path_key, folder)
-    return folder
-
-
-def _prune(root: Path, path_key: str, keep: Path) -> None:
-    """Remove older conversions of one file, keeping ``keep`` and the newest other one."""
-    from .cache import cache_path
-
-    try:
-        others = [p for p in root.iterdir() if p.name.startswith(path_key + "-") and p != keep and p.is_dir()]
-        others.sort(key=lambda p: p.stat().st_mtime, reverse=True)
-    except OSError:
-        return
-    for old in others[1:]:
-        try:
-            cache_path(old / "corpus.json").unlink(missing_ok=True)
-        except OSError:
-            pass
-        shutil.rmtree(old, ignore_errors=True)
-
-
-def adopt_conversion(corpus: Any, origin: Path) -> None:
-    """Make a corpus converted from ``origin`` name it as its origin, with the conversion's warnings."""
-    corpus.origin = Path(origin)
-    try:
-        raw = json.loads((corpus.root / WARNINGS_FILE).read_bytes())
-    except (OSError, ValueError):
-        return
-    known = {(p.location, p.message) for p in corpus.problems}
-    for w in raw if isinstance(raw, list) else []:
-        try:
-            problem = Problem(str(origin), w["location"], w["message"], w.get("hint", ""), w.get("line"),
-                              w.get("severity", "warning"), w.get("code", "timelinejs"))
-        except (KeyError, TypeError):
-            continue
-        if (problem.location, problem.message) not in known:
-            corpus.problems.append(problem)
 
 
 # -- export --------------------------------------------------------------------------------------------------

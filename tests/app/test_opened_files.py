@@ -1,7 +1,8 @@
-"""A TimelineJS file in the app: it opens as a corpus, and `r` re-converts it after a change."""
+"""Another tool's file in the app (TimelineJS, a CSV table): it opens as a corpus, and `r` re-converts it."""
 
 from __future__ import annotations
 
+import csv
 import json
 import shutil
 from pathlib import Path
@@ -13,6 +14,7 @@ from tui.model import load_corpus
 
 ROOT = Path(__file__).resolve().parents[2]
 ERAS = ROOT / "tests" / "data" / "timelinejs" / "eras.json"
+ACLED = ROOT / "tests" / "data" / "csv" / "acled-sample.csv"
 
 
 async def wait_for(pilot, condition, seconds: float = 20.0) -> None:
@@ -62,3 +64,29 @@ async def test_an_opened_timelinejs_corpus_keeps_its_origin_through_a_reload(tmp
         await pilot.press("r")
         await wait_for(pilot, lambda: app.corpus is not old and main_shown(app))
         assert "Edited headline" in [e.title for e in app.corpus.events]
+
+
+async def test_a_csv_table_opens_and_reloads_from_the_table(tmp_path, monkeypatch):
+    monkeypatch.setenv("TIMELINE_EXPLORER_CACHE", str(tmp_path / "cache"))
+    table = tmp_path / "acled.csv"
+    shutil.copy(ACLED, table)
+    with open(table, encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    app = TimelineApp(load_corpus(table))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        n = len(rows) - 1
+        assert app.corpus.origin == table
+        assert f"{n} of {n} events" in str(app.query_one("#header-bar", Static).render())
+        notes = rows[0].index("notes")
+        added = [*rows[1]]
+        added[0], added[notes] = "XYZ9999", "On 19 July 2019, a row added since marched."
+        with open(table, "a", encoding="utf-8", newline="") as handle:
+            csv.writer(handle).writerow(added)
+        old = app.corpus
+        await pilot.press("r")
+        await wait_for(pilot, lambda: app.corpus is not old and main_shown(app))
+        await pilot.pause()
+        assert app.corpus.origin == table
+        assert "a row added since marched" in app.corpus.events_by_id["XYZ9999"].summary
+        assert f"{n + 1} of {n + 1} events" in str(app.query_one("#header-bar", Static).render())

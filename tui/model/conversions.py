@@ -1,0 +1,165 @@
+"""Another tool's file opened directly: converted into a corpus folder in the user's cache.
+
+``timeline-explorer FILE`` (and ``check``/``export``) take a TimelineJS file
+or a CSV table of events where a corpus is expected.  The file is converted
+once, as ``import`` would convert it, into a folder of the user's cache
+(``$TIMELINE_EXPLORER_CACHE``, else ``$XDG_CACHE_HOME/timeline-explorer``),
+keyed by the file's absolute path and the SHA-256 of its content: a changed
+file is converted again, and the corpus names the file as its ``origin`` so
+that a reload re-converts it.  The conversion's warnings are kept beside it
+and come back as the corpus's problems, located in the original file.
+
+Which files: a name ending in ``.csv`` or ``.tsv`` is a CSV table (a tab
+delimiter for ``.tsv``), imported with the default mapping (ACLED's column
+names and common ones, see ``csvimport``); a JSON file that is not a
+``timeline-corpus/1`` file but looks like TimelineJS is TimelineJS.  For
+any other mapping, or to keep the corpus, ``import`` writes it into a
+folder of one's own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from .corpuswriter import FolderBuilder, OutputError, dumps
+from .errors import CorpusError, Problem
+
+__all__ = ["WARNINGS_FILE", "adopt_conversion", "converted_corpus", "kind_of"]
+
+WARNINGS_FILE = "import-warnings.json"
+CSV_SUFFIXES = {".csv": ",", ".tsv": "\t"}
+
+Progress = Callable[[int, int, int], None]  # (bytes read, total bytes, rows): see csvimport
+
+
+def kind_of(path: Path) -> str | None:
+    """``"csv"``, ``"timelinejs"`` or None (a corpus file, or something the corpus loader will explain)."""
+    if path.suffix.lower() in CSV_SUFFIXES:
+        return "csv"
+    from .timelinejs import is_timelinejs_file
+
+    return "timelinejs" if is_timelinejs_file(path) else None
+
+
+def _cache_root(kind: str) -> Path:
+    from .cache import cache_dir
+
+    return cache_dir() / kind
+
+
+def cached_conversion(path: Path, kind: str) -> tuple[Path, bool]:
+    """``(folder, converted already?)``: where the corpus of ``path`` is (or would be) in the cache."""
+    from .cache import content_hash
+
+    path_key = hashlib.sha256(str(path.resolve()).encode("utf-8")).hexdigest()[:16]
+    folder = _cache_root(kind) / f"{path_key}-{content_hash(path)[:24]}"
+    return folder, (folder / "corpus.json").is_file()
+
+
+def converted_corpus(source: str | Path, kind: str, progress: Progress | None = None) -> Path:
+    """The corpus folder made from ``source`` (a ``kind`` file), converted now unless the cache has it.
+
+    Older conversions of the same path are removed, but for the previous
+    one, which an open app may still read.  Raises :class:`CorpusError`
+    located in the original file.
+    """
+    path = Path(source)
+    try:
+        folder, ready = cached_conversion(path, kind)
+    except OSError as exc:
+        raise CorpusError([Problem(str(path), "", f"cannot be read: {exc.strerror or exc}",
+                                   "check the path and its permissions", code="io")]) from None
+    if ready:
+        return folder
+    root = folder.parent
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        builder = FolderBuilder(folder)
+        with builder:
+            warnings = _CONVERTERS[kind](path, builder, progress)
+            builder.path(WARNINGS_FILE).write_bytes(dumps([
+                {"file": p.file, "location": p.location, "message": p.message, "hint": p.hint, "line": p.line,
+                 "severity": p.severity, "code": p.code} for p in warnings]))
+            if (folder / "corpus.json").is_file():  # another process converted it meanwhile
+                builder.abort()
+            else:
+                builder.commit()
+    except (OSError, OutputError) as exc:
+        if (folder / "corpus.json").is_file():
+            return folder
+        message = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise CorpusError([Problem(str(path), "", f"cannot be converted into the cache folder {root}: {message}",
+                                   "check that the cache folder is writable (or set TIMELINE_EXPLORER_CACHE)",
+                                   code="io")]) from None
+    _prune(root, folder)
+    return folder
+
+
+def _timelinejs(path: Path, builder: FolderBuilder, progress: Progress | None) -> list[Problem]:
+    from .timelinejs import convert
+
+    conversion = convert(path)
+    conversion.write(builder)
+    return conversion.warnings
+
+
+def _csv(path: Path, builder: FolderBuilder, progress: Progress | None) -> list[Problem]:
+    from .csvimport import BadRowsError, Mapping, write_corpus
+
+    mapping = Mapping(delimiter=CSV_SUFFIXES[path.suffix.lower()])
+    try:
+        write_corpus(path, builder, mapping, progress=progress)
+    except BadRowsError as exc:
+        more = exc.count - len(exc.problems)
+        raise CorpusError([*exc.problems, Problem(
+            str(path), "", f"{exc.count} bad row{'s' if exc.count != 1 else ''}"
+            + (f" ({more} more than listed here)" if more > 0 else "") + "; the table was not opened",
+            f"correct those rows, or import the table leaving them out: timeline-explorer import csv {path.name} "
+            "-o FOLDER --skip-bad-rows (the column options are there too)", code="csv")]) from None
+    return []
+
+
+_CONVERTERS: dict[str, Callable[[Path, FolderBuilder, Progress | None], list[Problem]]] = {
+    "timelinejs": _timelinejs, "csv": _csv,
+}
+
+
+def _prune(root: Path, keep: Path) -> None:
+    """Remove older conversions of one file, keeping ``keep`` and the newest other one."""
+    from .cache import cache_path
+
+    path_key = keep.name.split("-", 1)[0]
+    try:
+        others = [p for p in root.iterdir() if p.name.startswith(path_key + "-") and p != keep and p.is_dir()]
+        others.sort(key=lambda p: p.stat().st_mtime, reverse=True)
+    except OSError:
+        return
+    for old in others[1:]:
+        try:
+            cache_path(old / "corpus.json").unlink(missing_ok=True)
+        except OSError:
+            pass
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def adopt_conversion(corpus: Any, origin: Path) -> None:
+    """Make a corpus converted from ``origin`` name it as its origin, with the conversion's warnings."""
+    corpus.origin = Path(origin)
+    try:
+        raw = json.loads((corpus.root / WARNINGS_FILE).read_bytes())
+    except (OSError, ValueError):
+        return
+    known = {(p.location, p.message) for p in corpus.problems}
+    for w in raw if isinstance(raw, list) else []:
+        try:
+            problem = Problem(str(origin), w["location"], w["message"], w.get("hint", ""), w.get("line"),
+                              w.get("severity", "warning"), w.get("code", "import"))
+        except (KeyError, TypeError):
+            continue
+        if (problem.location, problem.message) not in known:
+            corpus.problems.append(problem)
