@@ -7,9 +7,8 @@ import re
 import shutil
 
 import pytest
-from model_support import SEEDS, base_corpus
+from model_support import SEEDS, base_corpus, run
 
-from tui.cli import main
 from tui.model.loader import load_corpus
 
 SEED_DOCS = sorted(SEEDS.glob("*.txt"))
@@ -22,15 +21,6 @@ ARTICLE = (
     "\n"
     "Subscribe to our newsletter for the news of July 19 and more.\n"
 )
-
-
-def run(argv, capsys):
-    try:
-        status = main(argv)
-    except SystemExit as exc:
-        status = exc.code
-    out = capsys.readouterr()
-    return status, out.out, out.err
 
 
 @pytest.fixture
@@ -251,10 +241,37 @@ def test_the_same_document_twice_is_refused(article, tmp_path, capsys):
     assert status == 1 and "given twice" in err
 
 
+def test_a_published_month_or_year_is_enough_and_dates_no_more_than_it_allows(tmp_path, capsys):
+    doc = tmp_path / "a.txt"
+    march = "The governor told Sky News in March that the centres were schools."
+    tuesday = "On Tuesday, the ministry answered the envoys."
+    july = "Qatar withdrew from the letter on July 18, its envoy said."
+    doc.write_text(f"{march}\n\n{tuesday}\n\n{july}\n", encoding="utf-8")
+    expected = {
+        "2019-08-21": {march: "2019-03", tuesday: "2019-08-20", july: "2019-07-18"},
+        "2019-08": {march: "2019-03", tuesday: "2019-08~", july: "2019-07-18"},  # "on Tuesday": the month, about
+        "2019-02": {march: "2018-03", tuesday: "2019-02~", july: "2018-07-18"},
+        # Published in July 2019 but before the 18th, "July 18" would be in 2018: the year is uncertain.
+        "2019-07": {march: "2019-03", tuesday: "2019-07~", july: "2019-07-18?"},
+        # Published in 2019 but before March, "in March" would be March 2018.
+        "2019": {march: "2019-03?", tuesday: "2019~", july: "2019-07-18?"},
+    }
+    for published, dates in expected.items():
+        out = tmp_path / published / "corpus.json"
+        status, _, err = run(["extract", str(doc), "--published", published, "-o", str(out)], capsys)
+        assert status == 0, err
+        corpus = load_corpus(out)
+        assert [d.published.text for d in corpus.documents.values()] == [published]
+        assert {e.quotes[0].exact: e.date.text for e in corpus.events} == dates, published
+    unsure = next(e for e in corpus.events if e.quotes[0].exact == march)
+    assert "published earlier, it would be 2018" in unsure.date_note
+
+
 @pytest.mark.parametrize(
     ("published", "words"),
     [
-        (["2019-08"], "is not a day"),
+        (["2019-08-21/2019-08-23"], "is not a single plain date"),
+        (["2019-08?"], "is not a single plain date"),
         (["2019-02-30"], "not a real day"),
         (["yesterday"], "is not a date"),
         (["2019-08-21", "2019-08-22", "2019-08-23"], "given 3 times for 2 documents"),

@@ -100,11 +100,13 @@ class Publication:
 def publication(text: str, *, require_day: bool = True) -> Publication:
     """Parse a publication date; raise :class:`DateError` (with a hint) if it is not one.
 
-    The command line requires a day (``2019-08-21``); with ``require_day=False``
-    a month or a year is accepted too, and expressions that count from the
-    publication day ("on Tuesday") then resolve only approximately.
+    With ``require_day`` only a day (``2019-08-21``) is accepted; without it
+    (the command line) a month or a year is accepted too, and expressions that
+    count from the publication day ("on Tuesday") then resolve only
+    approximately.
     """
-    hint_day = "give the day of publication as YYYY-MM-DD, e.g. 2019-08-21"
+    hint_day = ("give the day of publication as YYYY-MM-DD, e.g. 2019-08-21" if require_day else
+                "give the day of publication as YYYY-MM-DD (2019-08-21), else its month (2019-08) or year (2019)")
     try:
         parsed = parse_edtf(text)
     except DateError as exc:
@@ -247,6 +249,23 @@ def _coarse(expr: str, pub: Publication) -> _Resolved:
     )
 
 
+def _year_unsure(resolved: _Resolved | None, earliest: date | None, latest: date, pub: Publication) -> _Resolved | None:
+    """A date without a year, resolved against a publication known only as a month or a year.
+
+    Counted from the last day the publication can be (``latest``) and from the
+    first (``earliest``), the year may differ ("in March", published in 2019:
+    March 2019, or March 2018 if published before March): then it is marked
+    uncertain and the note says so.
+    """
+    if resolved is None or earliest is None or earliest.year == latest.year or resolved.date.endswith(("?", "%")):
+        return resolved
+    return _Resolved(
+        resolved.date[:-1] + "%" if resolved.date.endswith("~") else resolved.date + "?", min(resolved.confidence, 0.4), resolved.reason + "; the year is uncertain",
+        f"{resolved.rule} The publication is known only as {pub.describe()}: published earlier, "
+        f"it would be {earliest.year}, so the year is uncertain (?).",
+    )
+
+
 def _resolve(kind: str, m: re.Match[str], expr: str, pub: Publication) -> _Resolved | None:
     limit = pub.last
     published = f"publication ({pub.describe()})"
@@ -266,7 +285,8 @@ def _resolve(kind: str, m: re.Match[str], expr: str, pub: Publication) -> _Resol
             f"“{expr}” has no year: the most recent {found.day} {_MONTH_NAMES[found.month - 1]} "
             f"not after {published}.",
         )
-        return _check_weekday(resolved, m, found)
+        earliest = _most_recent(m["body"], pub.first)
+        return _year_unsure(_check_weekday(resolved, m, found), earliest, found, pub)
     if kind == "month-year":
         found = _dt_parse(m["body"], 2000)
         if found is None:
@@ -276,17 +296,23 @@ def _resolve(kind: str, m: re.Match[str], expr: str, pub: Publication) -> _Resol
         found = _dt_parse(m["body"], limit.year)
         if found is None:
             return None
-        month = found.date()
-        if month > limit:
-            month -= relativedelta(years=1)
         strict = _prep_word(m["prep"]) == "last"
-        if strict and (month.year, month.month) == (limit.year, limit.month):
-            month -= relativedelta(years=1)
+
+        def most_recent(day: date) -> date:
+            month = found.date().replace(year=day.year)
+            if month > day:
+                month -= relativedelta(years=1)
+            if strict and (month.year, month.month) == (day.year, day.month):
+                month -= relativedelta(years=1)
+            return month
+
+        month = most_recent(limit)
         which = "before" if strict else "not after"
-        return _Resolved(
+        resolved = _Resolved(
             _month_edtf(month), 0.65, "month stated; year from publication date",
             f"“{expr}” has no year: the most recent {m['body']} {which} {published}, {m['body']} {month.year}.",
         )
+        return _year_unsure(resolved, most_recent(pub.first), month, pub)
     if kind == "years":
         y1, y2 = int(m["y1"]), int(m["y2"])
         if y1 > y2:
