@@ -264,10 +264,10 @@ def _day(year: int, month: int, day: int, raw: str) -> str:
 def parse_date(raw: str, date_format: str | None = None) -> str:
     """An EDTF date for a cell, or :class:`_BadRow` saying why not.
 
-    Tried in turn: ``date_format`` (strptime) when given; an EDTF date as it
-    stands (``2019-07-18``, ``2019-07``, ``2019?``, intervals); ``2019-7-8``;
-    ``18 July 2019`` and ``July 18, 2019`` (English month names); ``18/07/2019``
-    when the order of day and month is unambiguous; then python-dateutil, at
+    Tried in turn: ``date_format`` (strptime) when given; ``2019-07-18`` or
+    ``2019-7-8``; ``18 July 2019`` and ``July 18, 2019`` (English month names);
+    ``18/07/2019`` when the order of day and month is unambiguous; an EDTF date
+    as it stands (``2019-07``, ``2019?``, intervals); then python-dateutil, at
     the precision the text gives (a missing day gives a month, a missing month
     a year).  Times of day are dropped: a CSV row is an event of a day.
     """
@@ -283,10 +283,6 @@ def parse_date(raw: str, date_format: str | None = None) -> str:
         if precision == "month":
             return date_from_parts(parsed.year, parsed.month)
         return date_from_parts(parsed.year)
-    try:
-        return parse_edtf(raw).text
-    except DateError:
-        pass
     m = _ISO_LOOSE.fullmatch(raw)
     if m:
         return _day(int(m[1]), int(m[2]), int(m[3]), raw)
@@ -308,6 +304,11 @@ def parse_date(raw: str, date_format: str | None = None) -> str:
         sep = m[2]
         raise _BadRow("", raw, f"{raw!r} is ambiguous: day {a} of month {b}, or month {a} day {b}?",
                       f"give --date-format %d{sep}%m{sep}%Y (day first) or %m{sep}%d{sep}%Y (month first)")
+    # The common forms are tried first: the full EDTF parser is slow on what is not EDTF.
+    try:
+        return parse_edtf(raw).text
+    except DateError:
+        pass
     return _dateutil(raw)
 
 
