@@ -92,7 +92,8 @@ def traced(term: Terminal, trace: Path, name: str, before: int) -> float:
             if len(mine) > before:
                 return mine[before]
         time.sleep(0.005)
-    raise TimeoutError(f"no {name} trace")
+    # What the terminal shows says why (a key lost, a dialog in the way).
+    raise TimeoutError(f"no {name} trace; the screen:\n{term.screen()}")
 
 
 BUSY = ("indexing", "checking quotes", "writing the index")
@@ -126,7 +127,9 @@ def bench_interaction(folder: Path, runs: int, cache: Path) -> dict:
             toggles, pages, searches = [], [], []
             term.keys("a")
             term.type(stats["top_actor"])
-            time.sleep(0.5)
+            # The list narrowed to the actor (its checkbox shown) before the cursor goes down to it.
+            term.wait_for(f"[ ] {stats['top_actor'][:12]}", timeout=60)
+            time.sleep(0.3)
             term.keys("Down")
             for i in range(runs * 2):  # on, off, on, off …
                 term.keys("Space")
