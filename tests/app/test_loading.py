@@ -11,6 +11,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from app_support import wait_for
 from textual.app import App
 from textual.widgets import ProgressBar, Static
 
@@ -30,15 +31,6 @@ SEEDS = ROOT / "seeds"
 
 def header(app: TimelineApp) -> str:
     return str(app.query_one("#header-bar", Static).render())
-
-
-async def wait_for(pilot, condition, seconds: float = 20.0) -> None:
-    """Let the app run until ``condition()`` holds (background threads and processes are real)."""
-    for _ in range(int(seconds / 0.05)):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("the app never got there")
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import json
 import shutil
 from pathlib import Path
 
+from app_support import wait_for
 from textual.widgets import Static
 
 from tui.app.app import TimelineApp
@@ -15,14 +16,6 @@ from tui.model import load_corpus
 ROOT = Path(__file__).resolve().parents[2]
 ERAS = ROOT / "tests" / "data" / "timelinejs" / "eras.json"
 ACLED = ROOT / "tests" / "data" / "csv" / "acled-sample.csv"
-
-
-async def wait_for(pilot, condition, seconds: float = 20.0) -> None:
-    for _ in range(int(seconds / 0.05)):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("the app never got there")
 
 
 def main_shown(app: TimelineApp) -> bool:
