@@ -20,7 +20,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from ..model.corpus import Corpus, Event, Query, Quote
 from ..model.errors import CorpusError, UsageError
@@ -33,6 +33,7 @@ from .keymap import load_keymap
 from .text import safe_line
 from .widgets.actors import ActorFilterInput, ActorList, ActorPane
 from .widgets.density import DensityStrip
+from .widgets.keybar import KeyBar
 from .widgets.timeline import TimelineView
 from .widgets.viewer import QuoteViewer
 
@@ -43,6 +44,7 @@ BACKGROUND_SEARCH = 50_000  # from this many events, searches run in a worker th
 # below 100 columns the actor pane folds away and the viewer goes under the
 # timeline; from 160 the panes get more room.
 BREAKPOINTS = [(0, "-tiny"), (70, "-narrow"), (100, "-normal"), (160, "-wide")]
+VERTICAL_BREAKPOINTS = [(0, "-short"), (22, "-tall")]
 
 
 class FindInput(Input):
@@ -63,7 +65,7 @@ class TimelineApp(ResearchActions, App[int]):
 
     CSS_PATH = "app.tcss"
     HORIZONTAL_BREAKPOINTS = BREAKPOINTS
-    VERTICAL_BREAKPOINTS = [(0, "-short"), (22, "-tall")]
+    VERTICAL_BREAKPOINTS = VERTICAL_BREAKPOINTS
     TITLE = "Timeline Explorer"
     ENABLE_COMMAND_PALETTE = True
 
@@ -141,7 +143,26 @@ class TimelineApp(ResearchActions, App[int]):
 
     def compose(self) -> ComposeResult:
         if self.corpus is not None:
+            self._prepare_main_screen()
             yield from self._main_widgets()
+
+    def _prepare_main_screen(self) -> None:
+        """Settle now what Textual would otherwise change once the widgets have their styles.
+
+        The screen gets its layout classes for the terminal's size before any
+        widget is styled, not at the first resize event, after which every
+        widget would be styled and laid out again; and the timeline takes the
+        focus as it mounts, not the first focusable widget and then the
+        timeline (each change of focus restyles and rebuilds the footer).
+        """
+        self.screen.AUTO_FOCUS = "#timeline"
+        width, height = self.size
+        classes = {name: False for _, name in BREAKPOINTS + VERTICAL_BREAKPOINTS}
+        for size, breakpoints in ((width, BREAKPOINTS), (height, VERTICAL_BREAKPOINTS)):
+            reached = [name for threshold, name in sorted(breakpoints) if size >= threshold]
+            if reached:
+                classes[reached[-1]] = True
+        self.screen.update_classes(classes, update=False)
 
     def _main_widgets(self) -> list:
         """The explorer's widgets, made with the first view already worked out.
@@ -176,7 +197,7 @@ class TimelineApp(ResearchActions, App[int]):
                 Horizontal(Vertical(DensityStrip(id="density"), timeline, id="timeline-pane"), viewer, id="content"),
                 id="main",
             ),
-            Footer(),
+            KeyBar(),
         ]
 
     def on_mount(self) -> None:
@@ -302,7 +323,7 @@ class TimelineApp(ResearchActions, App[int]):
                                    types=frozenset(t for t in self.query_state.types if t in corpus.types))
         self.verifying = None
         main = self._main_screen()
-        await main.query("#header-bar, #main, Footer").remove()
+        await main.query("#header-bar, #main, KeyBar").remove()
         await main.mount_all(self._main_widgets())
         self._start()
 
@@ -414,8 +435,7 @@ class TimelineApp(ResearchActions, App[int]):
         self._announce_problems()
 
     def _apply_keymap(self) -> None:
-        ids = {b.id for b in _all_bindings() if b.id}
-        keymap, warnings = load_keymap(ids)
+        keymap, warnings = load_keymap(lambda: {b.id for b in _all_bindings() if b.id})
         if keymap:
             self.set_keymap(keymap)
         for warning in warnings:
@@ -633,7 +653,7 @@ class TimelineApp(ResearchActions, App[int]):
         find = self._find_input()
         if find is None:  # made on first use: most sessions never search
             find = FindInput(placeholder="search titles, summaries and quotes (enter: keep, esc: clear)", id="find")
-            await self.mount(find, before=self.query_one(Footer))
+            await self.mount(find, before=self.query_one(KeyBar))
         find.add_class("-visible")
         with find.prevent(Input.Changed):
             find.value = self.find_text

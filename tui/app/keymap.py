@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Callable, Collection
 from pathlib import Path
 
 __all__ = ["keymap_path", "load_keymap"]
@@ -25,8 +26,14 @@ def keymap_path() -> Path:
     return Path(config) / "timeline-explorer" / "keymap.toml"
 
 
-def load_keymap(known_ids: set[str], path: Path | None = None) -> tuple[dict[str, str], list[str]]:
-    """The keymap in ``path`` (default: ``keymap_path()``) and warnings about it."""
+def load_keymap(known_ids: Callable[[], Collection[str]],
+                path: Path | None = None) -> tuple[dict[str, str], list[str]]:
+    """The keymap in ``path`` (default: ``keymap_path()``) and warnings about it.
+
+    ``known_ids()`` gives the binding ids a keymap may name; it is called only
+    when there is a keymap to check, since collecting every screen's bindings
+    imports them all, which a start without a keymap need not pay for.
+    """
     path = path or keymap_path()
     try:
         with path.open("rb") as handle:
@@ -40,8 +47,9 @@ def load_keymap(known_ids: set[str], path: Path | None = None) -> tuple[dict[str
         return {}, [f"{path}: ignored: [keys] must be a table of binding id = \"key,key\""]
     keymap: dict[str, str] = {}
     warnings: list[str] = []
+    ids = known_ids() if keys else ()
     for binding_id, value in keys.items():
-        if binding_id not in known_ids:
+        if binding_id not in ids:
             warnings.append(f"{path}: unknown binding id {binding_id!r} (the help screen, ?, lists them)")
             continue
         if not isinstance(value, str) or not value.strip():

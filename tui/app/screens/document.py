@@ -20,11 +20,12 @@ from textual.geometry import Size
 from textual.screen import Screen
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from ...model.corpus import Document, Event, Quote
 from ...model.search import SearchPattern
 from ..text import safe, safe_line, styled
+from ..widgets.keybar import KeyBar
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,7 +250,7 @@ class DocumentScreen(Screen):
         yield Static(id="document-header")
         yield self._view(self.quote.document)
         yield Static(id="document-status")
-        yield Footer()
+        yield KeyBar()
 
     def _view(self, document: Document) -> DocumentView:
         quotes = [q for q in self.event.quotes if q.document is document]

@@ -25,7 +25,7 @@ from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.widgets import Button, Footer, Input, Label, OptionList, RadioButton, RadioSet, Static, TextArea
+from textual.widgets import Button, Input, Label, OptionList, RadioButton, RadioSet, Static, TextArea
 from textual.widgets.option_list import Option
 
 from ...model.corpus import Claim, Corpus, Event, Query
@@ -34,6 +34,7 @@ from ...model.notes import NotesStore
 from ...model.search import SearchPattern
 from ...model.view import short_date
 from ..text import safe_line
+from ..widgets.keybar import KeyBar
 from .document import DocumentScreen, QuoteSet
 
 # -- marks ----------------------------------------------------------------------------
@@ -437,7 +438,7 @@ class DisagreementsScreen(Screen[str | None]):
         yield Static(Text(f"Disagreements between sources: {n} claim{'s' if n != 1 else ''}", style="bold"),
                      id="claims-title")
         yield OptionList(id="claims-list")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         options: list[Option] = []
@@ -640,7 +641,7 @@ class CoverageScreen(Screen[str | None]):
         yield Static(id="coverage-title")
         yield CoverageMatrix(self.coverage)
         yield Static(id="coverage-status")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self._status()

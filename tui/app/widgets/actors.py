@@ -219,6 +219,10 @@ class ActorList(ScrollView, can_focus=True):
     _base_style = None
 
     def render_lines(self, crop):
+        if not self._layout_width and self.scrollable_content_region.width:
+            # The first frame is drawn before the widget hears of its size: list the actors now.
+            self._build()
+            self.set_reactive(ActorList.cursor, self._actor_lines[0] if self._actor_lines else 0)
         # The widget's base style walks its ancestors: work it out once per pass, not per line.
         self._base_style = self.rich_style
         try:

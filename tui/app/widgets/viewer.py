@@ -129,6 +129,9 @@ class QuoteViewer(ScrollView, can_focus=True):
     _base_style = None
 
     def render_lines(self, crop):
+        if self.scrollable_content_region.width != self._width:
+            # The first frame is drawn before the widget hears of its size: lay out now, not a frame later.
+            self._lay_out()
         # The widget's base style walks its ancestors: work it out once per pass, not per line.
         self._base_style = self.rich_style
         try:
