@@ -278,3 +278,15 @@ def test_export_to_a_terminal_streams_escape_sequences_as_text(fmt):
     assert "\x1b" not in text and "\x07" not in text
     assert "\\u001b" in text  # shown, as text
     assert len(text.splitlines()) > 5
+
+
+@pytest.mark.parametrize("argv", [["/no/such/corpus"], ["--actor", "nobody-at-all"]])
+def test_open_gives_the_collector_back_when_the_app_does_not_start(argv, capsys):
+    # Opening pauses the cyclic garbage collector until the first screen; a
+    # command that ends before any screen must not leave it paused.
+    import gc
+
+    assert gc.isenabled()
+    status, _out, _err = run(argv, capsys)
+    assert status in (1, 2)
+    assert gc.isenabled()

@@ -8,6 +8,7 @@ traceback: 0 success, 1 a corpus with problems (or nothing could be written),
 from __future__ import annotations
 
 import argparse
+import gc
 import io
 import os
 import sys
@@ -368,6 +369,20 @@ LOAD_IN_APP_BYTES = 16 << 20  # from this size, corpus.json loads behind a progr
 
 
 def cmd_open(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    # Starting the app makes a few hundred thousand objects that all live on (modules, classes,
+    # styles, the corpus): the cyclic collector would only walk them again and again, a tenth of
+    # the time to the first screen. It is paused until the first screen is painted; the app then
+    # freezes what start-up made and resumes it (TimelineApp.resume_gc_after_start).
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _open(args, parser)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+def _open(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from .model.cache import open_cached
     from .model.loader import EAGER_VERIFY_EVENTS, is_converted, load_corpus, note_origin, resolve_corpus_path
 
@@ -401,7 +416,7 @@ def cmd_open(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     query = _query_or_exit(corpus, args, parser)
     from .app import run_app
 
-    return run_app(corpus, query=query, event_id=args.event)
+    return run_app(corpus, query=query, event_id=args.event, resume_gc_after_start=True)
 
 
 def _cannot_open(source: Path, problems: Sequence[Problem]) -> int:
@@ -414,7 +429,8 @@ def _open_loading(file: Path, args: argparse.Namespace) -> int:
     """Open a large corpus that has no compiled cache yet: it loads in the app, behind a progress bar."""
     from .app.app import TimelineApp
 
-    app = TimelineApp(None, source=file, make_query=lambda corpus: _build_query(corpus, args), event_id=args.event)
+    app = TimelineApp(None, source=file, make_query=lambda corpus: _build_query(corpus, args), event_id=args.event,
+                      resume_gc_after_start=True)
     result = app.run()
     if app.load_problems:
         return _cannot_open(file, app.load_problems)

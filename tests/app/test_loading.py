@@ -4,6 +4,7 @@ the app keeps."""
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import shutil
@@ -222,3 +223,15 @@ async def test_a_cached_corpus_whose_documents_changed_is_checked_again(seeds_co
         await wait_for(pilot, lambda: app.corpus is not cached and main_shown(app))
         assert app.corpus.verified and app.corpus._cache is None  # checked again, from the files
     assert open_cached(seeds_copy, file) is None or not open_cached(seeds_copy, file).verified
+
+
+async def test_the_collector_paused_for_start_up_resumes_after_the_first_screen():
+    gc.disable()
+    try:
+        app = TimelineApp(load_corpus(SEEDS), resume_gc_after_start=True)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_for(pilot, gc.isenabled)
+            assert gc.get_freeze_count() > 0  # what start-up made is out of the collector's way
+    finally:
+        gc.unfreeze()
+        gc.enable()

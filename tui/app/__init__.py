@@ -7,10 +7,11 @@ from ..model.corpus import Corpus, Query
 __all__ = ["run_app"]
 
 
-def run_app(corpus: Corpus, *, query: Query | None = None, event_id: str | None = None) -> int:
+def run_app(corpus: Corpus, *, query: Query | None = None, event_id: str | None = None,
+            resume_gc_after_start: bool = False) -> int:
     """Run the explorer on ``corpus``; return the process exit status."""
     from .app import TimelineApp
 
-    app = TimelineApp(corpus, query=query, event_id=event_id)
+    app = TimelineApp(corpus, query=query, event_id=event_id, resume_gc_after_start=resume_gc_after_start)
     result = app.run()
     return result if isinstance(result, int) else (app.return_code or 0)

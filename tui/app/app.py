@@ -8,6 +8,7 @@ with messages; nothing reaches sideways into a sibling.
 from __future__ import annotations
 
 import bisect
+import gc
 import os
 import time
 from collections.abc import Callable, Iterable
@@ -103,13 +104,18 @@ class TimelineApp(ResearchActions, App[int]):
 
     def __init__(self, corpus: Corpus | None = None, *, source: Path | None = None,
                  make_query: Callable[[Corpus], Query] | None = None, query: Query | None = None,
-                 find: str = "", event_id: str | None = None) -> None:
+                 find: str = "", event_id: str | None = None, resume_gc_after_start: bool = False) -> None:
         """Explore ``corpus``; or, with ``source`` instead, load it first behind a progress bar.
 
         ``make_query(corpus)`` gives the starting filters once the corpus is
         there (it may raise ``UsageError``, which ends the app with status 2).
+        With ``resume_gc_after_start`` (the command line pauses the garbage
+        collector while the app starts), the objects made until the first
+        screen is painted are frozen, out of the collector's sight, and the
+        collector resumes.
         """
         super().__init__()
+        self.resume_gc_after_start = resume_gc_after_start
         self.corpus = corpus  # type: ignore[assignment]
         self.source = source
         self.make_query = make_query
@@ -215,6 +221,9 @@ class TimelineApp(ResearchActions, App[int]):
         if marker:
             # Benchmarks: record when the first screen of events has been written to the terminal.
             self.call_after_refresh(_record_first_paint, marker)
+        if self.resume_gc_after_start:
+            self.resume_gc_after_start = False
+            self.call_after_refresh(_resume_gc)
         select = None
         if self.start_event_id and self.start_event_id in self.corpus.events_by_id:
             select = self.corpus.events_by_id[self.start_event_id].position
@@ -979,6 +988,11 @@ def keys_reference() -> str:
         what = _COMMAND_HELP.get(binding.id, binding.description).replace("|", "\\|")
         lines.append(f"| `{binding.id}` | {keys} | {what} |")
     return "\n".join(lines) + "\n"
+
+
+def _resume_gc() -> None:
+    gc.freeze()
+    gc.enable()
 
 
 def _record_first_paint(path: str) -> None:
