@@ -6,6 +6,7 @@ import os
 import shlex
 import shutil
 import subprocess
+import sys
 import time
 import uuid
 from pathlib import Path
@@ -24,13 +25,31 @@ class Terminal:
     def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
         return subprocess.run([self.tmux, "-L", self.socket, *args], capture_output=True, text=True, check=check)
 
-    def start(self, argv: list[str], env: dict[str, str], t0_file: Path | None = None) -> None:
-        """Run ``argv`` in the pane; if ``t0_file``, the shell writes the start time (ns) there first."""
+    def start(self, argv: list[str], env: dict[str, str], t0_file: Path | None = None,
+              watch: tuple[str, Path] | None = None) -> None:
+        """Run ``argv`` in the pane; if ``t0_file``, the shell writes the start time (ns) there first.
+
+        With ``watch=(text, file)``, the program's output is read as the
+        terminal gets it, and the time at which ``text`` first arrives is
+        written to ``file`` (see watch_output.py): the program starts only
+        once that reader is listening.
+        """
         assignments = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
         stamp = f"date +%s%N > {shlex.quote(str(t0_file))}; " if t0_file else ""
+        go = None
+        if watch is not None:
+            go = watch[1].with_name(watch[1].name + ".go")
+            stamp = f"while [ ! -e {shlex.quote(str(go))} ]; do sleep 0.01; done; " + stamp
         command = f"{stamp}exec env -u COLUMNS -u LINES {assignments} {shlex.join(argv)}"
         self.run("-f", "/dev/null", "new-session", "-d", "-x", str(self.width), "-y", str(self.height),
                  "sh", "-c", command)
+        if watch is not None:
+            text, out = watch
+            ready = out.with_name(out.name + ".ready")
+            reader = shlex.join([sys.executable, str(Path(__file__).with_name("watch_output.py")), text, str(out), str(ready)])
+            self.run("pipe-pane", "-O", reader)
+            wait_for_file(ready, 30, lines=0)
+            go.touch()
 
     def pid(self) -> int:
         return int(self.run("display", "-p", "#{pane_pid}").stdout.strip())
@@ -64,7 +83,7 @@ def wait_for_file(path: Path, timeout: float = 300.0, lines: int = 1) -> list[st
     while time.monotonic() < deadline:
         if path.exists():
             content = path.read_text(encoding="utf-8").split()
-            if len(content) >= lines:
+            if len(content) >= lines:  # lines=0: the file exists
                 return content
         time.sleep(0.005)
     raise TimeoutError(f"{path} was not written within {timeout}s")
