@@ -176,6 +176,14 @@ def test_cache_round_trip_changes_nothing(cached):
     assert again.types == corpus.types
     q = Query(types=frozenset({"meeting"}), date_from=parse_edtf("1980"))
     assert again.positions(q) == corpus.positions(q)
+    # The date columns come from the cache as they are: filtering by date parses no date.
+    fresh = open_cached(folder, folder / "corpus.json")
+    for lo, hi in [("1975", "1990"), ("1999-06", None), (None, "1971")]:
+        q = Query(date_from=parse_edtf(lo) if lo else None, date_to=parse_edtf(hi) if hi else None)
+        assert fresh.positions(q) == corpus.positions(q)
+    assert not any(fresh._dates._parsed)
+    assert list(fresh._lowers) == list(corpus._lowers) and list(fresh._uppers) == list(corpus._uppers)
+    assert list(fresh._wide) == list(corpus._wide)
     for word in ["condemns", "Report e12", "meets"]:
         assert again.search(word) == corpus.search(word)
     assert [str(p) for p in again.problems] == [str(p) for p in corpus.problems]
@@ -237,6 +245,28 @@ def test_damage_in_the_big_sections_is_found_by_the_background_check(cached):
     again = open_cached(folder, folder / "corpus.json")
     assert again is not None  # opening stays instant: the big sections are checked afterwards...
     assert not again._cache.intact()  # ...and this check finds the damage
+
+
+def test_instant_columns_keep_open_ends_and_refuse_what_does_not_fit():
+    values = [float("-inf"), -(2**62), -1, 0, 61472908800, 2**62, float("inf")]
+    column = cache_module._Instants(memoryview(cache_module._instant_column(values)).cast("q"))
+    assert list(column) == values
+    assert column[1:3] == values[1:3]
+    with pytest.raises(OverflowError):
+        cache_module._instant_column([2**63])
+
+
+@pytest.mark.parametrize("section", ["lowers", "uppers"])
+def test_damaged_date_columns_are_found_by_the_background_check(cached, section):
+    folder, _, path = cached
+    header = cache_module._Cache(path).header
+    data = bytearray(path.read_bytes())
+    offset, size = header["sections"][section]
+    data[offset + size // 2] ^= 0x10
+    path.write_bytes(bytes(data))
+    again = open_cached(folder, folder / "corpus.json")
+    assert again is not None
+    assert not again._cache.intact()
 
 
 def test_intact_cache_passes_the_background_check(cached):

@@ -44,8 +44,9 @@ __all__ = ["CACHE_FORMAT", "cache_dir", "cache_path", "content_hash", "documents
            "write_cache"]
 
 MAGIC = b"TECACHE1"
-CACHE_FORMAT = 5  # bump when what is cached, or how the loader orders events, changes
+CACHE_FORMAT = 6  # bump when what is cached, or how the loader orders events, changes
 _ALIGN = 8
+_OPEN = (-(2**63), 2**63 - 1)  # how an instant column stores -inf and +inf (open ends)
 
 
 def cache_dir() -> Path:
@@ -122,6 +123,44 @@ def _int_column(values: Iterator[int] | Sequence[int], typecode: str = "i") -> b
     return array(typecode, values).tobytes()
 
 
+def _instant_column(values: Sequence[int | float]) -> bytes:
+    """Instants (seconds, ±inf for open ends) as int64; OverflowError if one does not fit."""
+    low, high = _OPEN
+    column = array("q", [0]) * len(values)
+    for i, v in enumerate(values):
+        if v == float("-inf"):
+            column[i] = low
+        elif v == float("inf"):
+            column[i] = high
+        elif low < v < high:
+            column[i] = v
+        else:
+            raise OverflowError(v)
+    return column.tobytes()
+
+
+class _Instants(Sequence):
+    """An instant column read in place: int64s, the two extremes standing for ±inf."""
+
+    __slots__ = ("_view",)
+
+    def __init__(self, view: memoryview) -> None:
+        self._view = view
+
+    def __len__(self) -> int:
+        return len(self._view)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        v = self._view[i]
+        if v == _OPEN[0]:
+            return float("-inf")
+        if v == _OPEN[1]:
+            return float("inf")
+        return v
+
+
 def write_cache(corpus: Corpus, meta: dict, path: Path | None = None,
                 progress: Callable[[str, float], None] | None = None) -> Path:
     """Write the compiled cache of ``corpus`` (verified, ideally) for the source described by ``meta``."""
@@ -162,6 +201,17 @@ def write_cache(corpus: Corpus, meta: dict, path: Path | None = None,
         ranks[i] = r
     sections["dates"] = encoder.encode(list(distinct))
     sections["rank"] = ranks.tobytes()
+    # What date filters and the density strip bisect: each position's lower and upper
+    # instant (±inf for open ends), so that a reopened corpus need not parse a million
+    # dates into objects the garbage collector would then walk at every full collection.
+    lowers, uppers, wide = corpus._dates_columns()
+    try:
+        sections["lowers"] = _instant_column(lowers)
+        sections["uppers"] = _instant_column(uppers)
+        sections["wide"] = _int_column(wide)
+    except OverflowError:  # years beyond ±290 billion: parsed from the date texts when reopened
+        for name in ("lowers", "uppers", "wide"):
+            sections.pop(name, None)
     sections["file_index"] = _int_column(corpus._file_index)
     type_ids, type_of, _ = corpus._types_columns()
     sections["types"] = encoder.encode(list(type_ids))
@@ -255,7 +305,7 @@ def _claim_record(c) -> schema.Claim:
                                         for s in c.statements], list(c.events) if c.explicit else [])
 
 
-_CHECKED_LATER = ("event_blobs", "search_text")
+_CHECKED_LATER = ("event_blobs", "search_text", "lowers", "uppers")
 
 
 class CacheError(Exception):
@@ -442,6 +492,11 @@ def _corpus_from(cache: _Cache, root: Path, file: Path, reporter, reader, check_
     if len(ranks) != n or len(file_index) != n:
         raise CacheError("columns of different lengths")
     dates = _LazyDates(texts, ranks)
+    date_columns = None
+    if cache.has("lowers"):
+        date_columns = (_Instants(cache.ints("lowers", "q")), _Instants(cache.ints("uppers", "q")), cache.ints("wide"))
+        if len(date_columns[0]) != n or len(date_columns[1]) != n:
+            raise CacheError("columns of different lengths")
     table = cache.msgpack("actors_index", dict[str, tuple[int, int]])
     positions = cache.ints("actor_positions")
     by_actor = _Slices(table, positions)
@@ -473,6 +528,7 @@ def _corpus_from(cache: _Cache, root: Path, file: Path, reporter, reader, check_
         columns=Columns(ids=ids, types=types, claims_at=claims_at, search=search),
     )
     corpus.extra = part.extra
+    corpus._date_columns = date_columns
     corpus.verified = part.verified and (not check_documents or not documents_changed(corpus, cache))
     if corpus.verified:
         corpus._quote_problems = {(e, s): corpus.problems[k] for e, s, k in part.quote_problems}
