@@ -19,6 +19,7 @@ import orjson
 import pytest
 
 from tui.model import cache as cache_module
+from tui.model import corpus as corpus_module
 from tui.model.cache import open_cached, source_meta, write_cache
 from tui.model.corpus import Query
 from tui.model.dates import parse_edtf
@@ -123,6 +124,23 @@ def test_indexed_search_agrees_with_a_scan(big):
         scan = [p for p in range(N) if pattern.matches(corpus.events[p].haystack)]
         assert corpus.search(text) == scan, text  # the whole corpus goes through the index
     assert corpus.search(stats["search_word"])
+
+
+def test_search_in_small_windows_agrees_and_stops_when_cancelled(big, monkeypatch):
+    _, stats, _, corpus = big
+    monkeypatch.setattr(corpus_module, "_SEARCH_WINDOW", 997)  # many windows, ending mid-event
+    for text in [stats["search_word"], "condemns Report", "no-such-word-anywhere"]:
+        pattern = corpus.search_pattern(text)
+        scan = [p for p in range(N) if pattern.matches(corpus.events[p].haystack)]
+        assert corpus.search(text, cancelled=lambda: False) == scan, text
+    looks = []
+
+    def cancelled() -> bool:
+        looks.append(1)
+        return len(looks) > 3  # the user typed on after three windows
+
+    assert corpus.search(stats["search_word"], cancelled=cancelled) is None
+    assert len(looks) == 4  # it stopped at the first look after cancelling, not at the end
 
 
 def test_actor_counts_match_brute_force(big):

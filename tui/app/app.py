@@ -529,8 +529,9 @@ class TimelineApp(ResearchActions, App[int]):
         self._refresh_header()
 
         def work() -> None:
-            matches = self.corpus.search(text, selection)
-            if not worker.is_cancelled:
+            # A newer search cancels this one (exclusive worker): the scan then stops early.
+            matches = self.corpus.search(text, selection, cancelled=lambda: worker.is_cancelled)
+            if matches is not None and not worker.is_cancelled:
                 self.call_from_thread(self._show_matches, text, pattern, matches)
 
         worker = self.run_worker(work, thread=True, exclusive=True, group="search", exit_on_error=False)

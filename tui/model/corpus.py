@@ -986,8 +986,12 @@ class Corpus:
             return {a: len(base_set.intersection(self.actor_positions(a))) for a in self.actors}
         return {a: self.count_in(a, base) for a in self.actors}
 
-    def search(self, text: str, within: Selection | None = None) -> list[int]:
-        """Positions of the events matching the search ``text`` (within a selection)."""
+    def search(self, text: str, within: Selection | None = None,
+               cancelled: Callable[[], bool] | None = None) -> list[int] | None:
+        """Positions of the events matching the search ``text`` (within a selection).
+
+        None if ``cancelled()`` turned true while a large search was under way.
+        """
         pattern = self.search_pattern(text)
         if not pattern:
             return list(within) if within is not None else list(range(len(self.events)))
@@ -995,7 +999,9 @@ class Corpus:
         if within is not None and len(within) < 20_000:
             return [p for p in within if pattern.matches(events[p].haystack)]
         index = self.search_index()
-        found = index.search(pattern)
+        found = index.search(pattern, cancelled)
+        if found is None:
+            return None
         if within is None:
             return found
         if isinstance(within, range):
@@ -1125,6 +1131,9 @@ class _QuoteText(msgspec.Struct):
     exact: str = ""
 
 
+_SEARCH_WINDOW = 4 << 20  # characters (or bytes) scanned between two looks at cancellation
+
+
 class SearchIndex:
     """All events' folded search texts in one string, searched at C speed.
 
@@ -1179,7 +1188,14 @@ class SearchIndex:
             pos += len(hay) + 1
         return cls("\x00".join(parts), offsets)
 
-    def search(self, pattern: SearchPattern) -> list[int]:
+    def search(self, pattern: SearchPattern, cancelled: Callable[[], bool] | None = None) -> list[int] | None:
+        """Positions of the events matching ``pattern``; None once ``cancelled()`` says so.
+
+        The text is scanned in windows of a few megabytes that end where an
+        event begins, asking ``cancelled()`` between them: a search the user
+        has already typed past stops within milliseconds instead of holding
+        the interpreter for the whole scan.
+        """
         regexes = pattern.regexes
         if not regexes:
             return []
@@ -1198,14 +1214,20 @@ class SearchIndex:
         end = len(text)
         found: list[int] = []
         pos = 0
-        while (m := search(text, pos)) is not None:
-            p = bisect.bisect_right(offsets, m.start()) - 1
-            pos = offsets[p + 1] if p + 1 < count else end
-            if others:
-                hay = text[offsets[p]:pos - 1 if p + 1 < count else end]
-                if not all(r.search(hay) for r in others):
-                    continue
-            found.append(p)
+        while pos < end:
+            if cancelled is not None and cancelled():
+                return None
+            k = bisect.bisect_right(offsets, pos + _SEARCH_WINDOW)
+            stop = offsets[k] if k < count else end
+            while (m := search(text, pos, stop)) is not None:
+                p = bisect.bisect_right(offsets, m.start()) - 1
+                pos = offsets[p + 1] if p + 1 < count else end
+                if others:
+                    hay = text[offsets[p]:pos - 1 if p + 1 < count else end]
+                    if not all(r.search(hay) for r in others):
+                        continue
+                found.append(p)
+            pos = max(pos, stop)
         return found
 
 
