@@ -29,6 +29,7 @@ from .anchoring import LineIndex
 from .corpus import Actor, Claim, Corpus, Document, Period, Quote, Statement
 from .dates import DateError, EDTFDate, parse_edtf
 from .errors import CorpusError, Problem
+from .jsonspans import top_level_spans
 from .textfold import fold
 
 __all__ = ["load_corpus", "resolve_corpus_path", "CORPUS_FILE"]
@@ -170,8 +171,6 @@ class _Locator:
     line, once, and cheap in memory (each element is decoded and dropped).
     """
 
-    _WS = re.compile(r"[ \t\n\r]*")
-
     def __init__(self, text: str | None, file: Path) -> None:
         self._text = text
         self.file = file
@@ -194,49 +193,12 @@ class _Locator:
         self._records = None
 
     def _scan(self) -> dict[str, list[int]]:
-        if self._records is not None:
-            return self._records
-        records: dict[str, list[int]] = {}
-        text = self.text
-        decoder = json.JSONDecoder()
-        ws = self._WS
-        try:
-            i = ws.match(text, 0).end()
-            if text[i:i + 1] != "{":
-                raise ValueError
-            i += 1
-            while True:
-                i = ws.match(text, i).end()
-                if text[i:i + 1] == "}":
-                    break
-                key, i = decoder.raw_decode(text, i)
-                i = ws.match(text, i).end()
-                if text[i:i + 1] != ":":
-                    raise ValueError
-                i = ws.match(text, i + 1).end()
-                if key in schema.SECTIONS and text[i:i + 1] == "[":
-                    offsets: list[int] = []
-                    records[key] = offsets
-                    i += 1
-                    while True:
-                        i = ws.match(text, i).end()
-                        if text[i:i + 1] == "]":
-                            i += 1
-                            break
-                        offsets.append(i)
-                        _, i = decoder.raw_decode(text, i)
-                        i = ws.match(text, i).end()
-                        if text[i:i + 1] == ",":
-                            i += 1
-                else:
-                    _, i = decoder.raw_decode(text, i)
-                i = ws.match(text, i).end()
-                if text[i:i + 1] == ",":
-                    i += 1
-        except (ValueError, IndexError, RecursionError):
-            pass  # keep what was found before the structure went wrong
-        self._records = records
-        return records
+        """Where each record of each section starts (only sections that are arrays)."""
+        if self._records is None:
+            spans = top_level_spans(self.text, schema.SECTIONS)
+            self._records = {key: [start for start, _ in items] for key, items in spans.items()
+                             if isinstance(items, list)}
+        return self._records
 
     def line(self, section: str, index: int, exact: str | None = None) -> int | None:
         offsets = self._scan().get(section)

@@ -47,6 +47,7 @@ import msgspec
 
 from . import schema
 from .anchoring import LineIndex, make_selector
+from .jsonspans import Spans, top_level_spans
 from .corpuswriter import CorpusJsonWriter, FolderBuilder, dumps, slugify, unique
 from .dates import DateError, EDTFDate, date_from_parts, days_in_month, parse_edtf
 from .errors import CorpusError, Problem
@@ -73,56 +74,15 @@ _HUMAN_YEARS = (-271_820, 275_759)  # what a JavaScript Date holds; beyond it Ti
 class _Locator:
     """Line numbers of slides (and fields in them) in the TimelineJS file, found when a problem needs one."""
 
-    _WS = re.compile(r"[ \t\n\r]*")
-
     def __init__(self, text: str) -> None:
         self.text = text
-        self._spans: dict[str, Any] | None = None
+        self._spans: Spans | None = None
         self._lines: LineIndex | None = None
 
-    def _scan(self) -> dict[str, Any]:
-        if self._spans is not None:
-            return self._spans
-        spans: dict[str, Any] = {}
-        text, ws, decoder = self.text, self._WS, json.JSONDecoder()
-        try:
-            i = ws.match(text, 0).end()
-            if text[i:i + 1] != "{":
-                raise ValueError
-            i += 1
-            while True:
-                i = ws.match(text, i).end()
-                if text[i:i + 1] == "}":
-                    break
-                key, i = decoder.raw_decode(text, i)
-                i = ws.match(text, i).end() + 1  # the colon
-                i = ws.match(text, i).end()
-                start = i
-                if key in ("events", "eras") and text[i:i + 1] == "[":
-                    items: list[tuple[int, int]] = []
-                    i += 1
-                    while True:
-                        i = ws.match(text, i).end()
-                        if text[i:i + 1] == "]":
-                            i += 1
-                            break
-                        item_start = i
-                        _, i = decoder.raw_decode(text, i)
-                        items.append((item_start, i))
-                        i = ws.match(text, i).end()
-                        if text[i:i + 1] == ",":
-                            i += 1
-                    spans[key] = items
-                else:
-                    _, i = decoder.raw_decode(text, i)
-                    spans[key] = (start, i)
-                i = ws.match(text, i).end()
-                if text[i:i + 1] == ",":
-                    i += 1
-        except (ValueError, IndexError, RecursionError):
-            pass
-        self._spans = spans
-        return spans
+    def _scan(self) -> Spans:
+        if self._spans is None:
+            self._spans = top_level_spans(self.text, ("events", "eras"))
+        return self._spans
 
     def line(self, section: str | None, index: int | None, keys: tuple = ()) -> int | None:
         spans = self._scan()
