@@ -262,7 +262,7 @@ def _build_query(corpus, args: argparse.Namespace):
                 flag = "--from" if name == "date_from" else "--to"
                 raise UsageError(f"{flag}: {exc.message}" + (f" ({exc.hint})" if exc.hint else "")) from None
     types = set(getattr(args, "type", []) or [])
-    unknown = types - set(corpus.types)
+    unknown = types - set(corpus.types) if types else set()
     if unknown:
         known = ", ".join(corpus.types) or "none"
         raise UsageError(f"--type: no event has type {', '.join(sorted(map(repr, unknown)))} (types in this corpus: {known})")

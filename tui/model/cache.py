@@ -44,7 +44,7 @@ __all__ = ["CACHE_FORMAT", "cache_dir", "cache_path", "content_hash", "documents
            "write_cache"]
 
 MAGIC = b"TECACHE1"
-CACHE_FORMAT = 6  # bump when what is cached, or how the loader orders events, changes
+CACHE_FORMAT = 7  # bump when what is cached, or how the loader orders events, changes
 _ALIGN = 8
 _OPEN = (-(2**63), 2**63 - 1)  # how an instant column stores -inf and +inf (open ends)
 
@@ -213,9 +213,17 @@ def write_cache(corpus: Corpus, meta: dict, path: Path | None = None,
         for name in ("lowers", "uppers", "wide"):
             sections.pop(name, None)
     sections["file_index"] = _int_column(corpus._file_index)
-    type_ids, type_of, _ = corpus._types_columns()
+    type_ids, type_of, by_type = corpus._types_columns()
     sections["types"] = encoder.encode(list(type_ids))
     sections["type_of"] = _int_column(type_of)
+    # Each type's positions, one type after the other (as the actor index below).
+    table = {}
+    positions = array("i")
+    for name, lst in by_type.items():
+        table[name] = (len(positions), len(lst))
+        positions.extend(lst)
+    sections["types_index"] = encoder.encode(table)
+    sections["type_positions"] = positions.tobytes()
     # The actor index: each actor's positions, one after the other.
     table = {}
     positions = array("i")
@@ -394,7 +402,7 @@ class CachedRecords(Sequence):
 
 
 class _Slices(Mapping):
-    """Each actor's positions: a slice of one mapped column, cut when first asked for."""
+    """Each actor's (or type's) positions: a slice of one mapped column, cut when asked for."""
 
     def __init__(self, table: dict[str, tuple[int, int]], positions: memoryview) -> None:
         self._table = table
@@ -508,12 +516,9 @@ def _corpus_from(cache: _Cache, root: Path, file: Path, reporter, reader, check_
 
     def types():
         names = cache.msgpack("types", list[str])
-        type_of = cache.ints("type_of")
         type_ids = {t: k for k, t in enumerate(names)}
-        by_type: dict[str, list[int]] = {t: [] for t in names}
-        for i, k in enumerate(type_of):
-            by_type[names[k]].append(i)
-        return type_ids, type_of, by_type
+        by_type = _Slices(cache.msgpack("types_index", dict[str, tuple[int, int]]), cache.ints("type_positions"))
+        return type_ids, cache.ints("type_of"), by_type
 
     search = None
     if cache.has("search_text"):

@@ -902,7 +902,7 @@ def build_from_cache_part(part, root: Path, file: Path):
     for rec in part.documents:
         published = parse_edtf(rec.published) if rec.published else None
         # The paths were checked (relative, inside the folder) when the cache was written.
-        documents[rec.id] = Document(rec.id, rec.path, Path(os.path.join(base, rec.path)), rec.title, rec.outlet,
+        documents[rec.id] = Document(rec.id, rec.path, os.path.join(base, rec.path), rec.title, rec.outlet,
                                      published, rec.url, rec.note, rec.exclude)
     actors = {a.id: Actor(a.id, a.name, a.kind, tuple(a.aliases), tuple(a.members), a.affiliation, a.note)
               for a in part.actors}
