@@ -22,9 +22,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import ProgressBar, Static
+from textual.widgets import Static
 
-from ..model.cache import content_hash, documents_changed
 from ..model.corpus import Corpus
 from ..model.errors import CorpusError
 from ..model.loader import EAGER_VERIFY_EVENTS, load_corpus
@@ -49,6 +48,8 @@ class LoadingScreen(Screen[None]):
         self.title_text = title
 
     def compose(self) -> ComposeResult:
+        from textual.widgets import ProgressBar  # only a large corpus shows this screen: imported then
+
         with Vertical(id="loading-box"):
             yield Static(Text(f"{self.title_text} {safe_line(str(self.source))}", style="bold"), id="loading-title")
             yield ProgressBar(total=100, show_eta=False, id="loading-bar")
@@ -57,11 +58,11 @@ class LoadingScreen(Screen[None]):
 
     def on_mount(self) -> None:
         if self.app.is_headless:
-            self.query_one(ProgressBar).styles.animate = None  # type: ignore[attr-defined]
+            self.query_one("#loading-bar").styles.animate = None  # type: ignore[attr-defined]
 
     def show_progress(self, phase: str, fraction: float | None) -> None:
         self.query_one("#loading-phase", Static).update(_PHASES.get(phase, phase) + "…")
-        bar = self.query_one(ProgressBar)
+        bar = self.query_one("#loading-bar")
         if fraction is None:
             bar.update(total=None)
         else:
@@ -135,6 +136,7 @@ def check_cache_content(corpus: Corpus, on_changed: Callable[[], None]) -> threa
     if cache is None:
         return None
     expected = cache.header.get("source", {}).get("sha256")
+    from ..model.cache import content_hash, documents_changed
 
     def work() -> None:
         if documents_changed(corpus) or not cache.intact():

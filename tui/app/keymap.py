@@ -11,7 +11,6 @@ The file is optional; problems in it are reported as warnings, never fatal.
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Callable, Collection
 from pathlib import Path
 
@@ -35,6 +34,8 @@ def load_keymap(known_ids: Callable[[], Collection[str]],
     imports them all, which a start without a keymap need not pay for.
     """
     path = path or keymap_path()
+    import tomllib  # only when there is a keymap to read
+
     try:
         with path.open("rb") as handle:
             data = tomllib.load(handle)

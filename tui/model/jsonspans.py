@@ -9,7 +9,6 @@ span of each item.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Collection
 
@@ -27,6 +26,8 @@ def top_level_spans(text: str, arrays: Collection[str]) -> Spans:
     Where the structure goes wrong (the very problem being reported, often),
     the scan stops quietly and keeps what it found before.
     """
+    import json  # only when a problem needs a line
+
     spans: Spans = {}
     decoder = json.JSONDecoder()
     ws = _WS

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import difflib
 import gc
-import json
 from collections import Counter, defaultdict
 from collections.abc import Callable
 import os
@@ -232,6 +231,8 @@ class _LazyLine:
 
 
 def _ascii_json(text: str) -> str:
+    import json  # the standard library's encoder writes \uXXXX escapes as a hand-written file may have them
+
     return json.dumps(text, ensure_ascii=True)
 
 
