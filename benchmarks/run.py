@@ -221,20 +221,15 @@ def first_title(csv_file: Path) -> str:
 
 
 def screen_time(argv: list[str], expect: str, env: dict[str, str], timeout: float = 900) -> float:
-    """ms from process start until ``expect`` is on the screen (polling the pane, both programs alike)."""
+    """ms from process start until ``expect`` reaches the terminal (read from the program's
+    output as tmux receives it, both programs alike)."""
     with tempfile.TemporaryDirectory() as tmp:
         t0_file = Path(tmp) / "t0"
+        shown = Path(tmp) / "shown"
         term = Terminal(160, 50)
         try:
-            term.start(argv, {"TERM": "xterm-256color", "HOME": tmp, **env}, t0_file)
-            deadline = time.monotonic() + timeout
-            while time.monotonic() < deadline:
-                if expect in term.screen():
-                    seen = time.time_ns()
-                    break
-                time.sleep(0.01)
-            else:
-                raise TimeoutError(f"{expect!r} never showed")
+            term.start(argv, {"TERM": "xterm-256color", "HOME": tmp, **env}, t0_file, watch=(expect, shown))
+            seen = int(wait_for_file(shown, timeout)[0])
             started = int(wait_for_file(t0_file, 5)[0])
         finally:
             term.close()
