@@ -60,4 +60,3 @@ async def test_keys_that_do_not_fit_are_left_out_whole():
         shown = left.rstrip()
         assert everything.startswith(shown)
         assert everything[len(shown):].startswith("  ")  # the next key begins there: nothing cut
-

@@ -7,7 +7,8 @@ Coalitions show their members under their name.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import bisect
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 from rich.cells import cell_len
@@ -39,10 +40,56 @@ KIND_TITLES = {
 }
 
 
-class _Line(NamedTuple):  # a tuple: a list of 26,000 actors is built in a few milliseconds
+class _Line(NamedTuple):
     kind: str  # "heading" | "actor" | "members"
     text: str = ""
     actor: str = ""
+
+
+class _Block(NamedTuple):
+    """One kind's part of the list: its heading, then its actors (and coalitions' members)."""
+
+    row: int  # the heading's line
+    title: str
+    actors: list[Actor]
+    offsets: list[int] | None  # each actor's line after the heading, when members add lines; None: one line each
+    members: dict[int, list[str]]  # member lines under the actor at that index
+    rows: int  # lines in all, heading included
+
+
+class _Lines(Sequence):
+    """The list's lines, each worked out when it is drawn.
+
+    Only the lines of coalitions' members need work up front (wrapping their
+    names); an actor's line is found by arithmetic, or by bisection in a kind
+    with coalitions, so that listing 26,000 actors costs milliseconds.
+    """
+
+    def __init__(self, blocks: list[_Block]) -> None:
+        self._blocks = blocks
+        self._starts = [b.row for b in blocks]
+        self._len = blocks[-1].row + blocks[-1].rows if blocks else 0
+
+    def __len__(self) -> int:
+        return self._len
+
+    def __getitem__(self, row):
+        if isinstance(row, slice):
+            return [self[k] for k in range(*row.indices(self._len))]
+        if row < 0:
+            row += self._len
+        if not 0 <= row < self._len:
+            raise IndexError(row)
+        block = self._blocks[bisect.bisect_right(self._starts, row) - 1]
+        if row == block.row:
+            return _Line("heading", block.title)
+        below = row - block.row - 1
+        if block.offsets is None:
+            return _Line("actor", actor=block.actors[below].id)
+        i = bisect.bisect_right(block.offsets, below) - 1
+        if below == block.offsets[i]:
+            return _Line("actor", actor=block.actors[i].id)
+        return _Line("members", block.members[i][below - block.offsets[i] - 1], block.actors[i].id)
 
 
 class ActorList(ScrollView, can_focus=True):
@@ -81,7 +128,7 @@ class ActorList(ScrollView, can_focus=True):
         self.count: Callable[[str], int] = lambda actor_id: 0
         self.selected: frozenset[str] = frozenset()
         self.narrow = ""
-        self._lines: list[_Line] = []
+        self._lines: Sequence[_Line] = ()
         self._actor_lines: list[int] = []
         self._layout_width = 0
         self._keys: dict[str, str] | None = None  # folded spellings, for narrowing (made on first use)
@@ -136,23 +183,34 @@ class ActorList(ScrollView, can_focus=True):
         if wanted:
             keys = self._narrow_keys()
             ordered = {kind: [a for a in actors if wanted in keys[a.id]] for kind, actors in ordered.items()}
-        lines: list[_Line] = []
+        blocks: list[_Block] = []
         actor_lines: list[int] = []
+        row = 0
         for kind, title in KIND_TITLES.items():
             actors = ordered.get(kind, [])
             if not actors:
                 continue
-            lines.append(_Line("heading", f"{title} ({len(actors)})"))
-            for actor in actors:
-                actor_lines.append(len(lines))
-                lines.append(_Line("actor", actor=actor.id))
-                if actor.members:
-                    names = [self.corpus.actors[m].name for m in actor.members if m in self.corpus.actors]
-                    for text in _wrap_names(names, width - 6, max_lines=3):
-                        lines.append(_Line("members", text, actor.id))
-        self._lines = lines
+            offsets: list[int] | None = None
+            members: dict[int, list[str]] = {}
+            if any(a.members for a in actors):
+                offsets, below = [], 0
+                for i, actor in enumerate(actors):
+                    offsets.append(below)
+                    below += 1
+                    if actor.members:
+                        names = [self.corpus.actors[m].name for m in actor.members if m in self.corpus.actors]
+                        members[i] = _wrap_names(names, width - 6, max_lines=3)
+                        below += len(members[i])
+                actor_lines.extend(row + 1 + o for o in offsets)
+                rows = 1 + below
+            else:
+                rows = 1 + len(actors)
+                actor_lines.extend(range(row + 1, row + rows))
+            blocks.append(_Block(row, f"{title} ({len(actors)})", actors, offsets, members, rows))
+            row += rows
+        self._lines = _Lines(blocks)
         self._actor_lines = actor_lines
-        self.virtual_size = Size(0, len(lines))
+        self.virtual_size = Size(0, len(self._lines))
 
     def _select(self, actor_id: str | None) -> None:
         for i in self._actor_lines:
@@ -172,8 +230,6 @@ class ActorList(ScrollView, can_focus=True):
     def _step(self, delta: int) -> None:
         if not self._actor_lines:
             return
-        import bisect
-
         i = bisect.bisect_left(self._actor_lines, self.cursor)
         i = max(0, min(len(self._actor_lines) - 1, i + delta))
         self._move(self._actor_lines[i])
