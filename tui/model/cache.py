@@ -139,21 +139,34 @@ def _instant_column(values: Sequence[int | float]) -> bytes:
     return column.tobytes()
 
 
-class _Instants(Sequence):
-    """An instant column read in place: int64s, the two extremes standing for ±inf."""
+class _Column(Sequence):
+    """A column of ``len(column)`` items read one at a time, each made by ``_item`` from
+    the mapped ``column`` (slices give lists)."""
 
-    __slots__ = ("_view",)
+    __slots__ = ("column",)
 
-    def __init__(self, view: memoryview) -> None:
-        self._view = view
+    def __init__(self, column: memoryview) -> None:
+        self.column = column
 
     def __len__(self) -> int:
-        return len(self._view)
+        return len(self.column)
 
     def __getitem__(self, i):
         if isinstance(i, slice):
-            return [self[k] for k in range(*i.indices(len(self)))]
-        v = self._view[i]
+            return [self._item(k) for k in range(*i.indices(len(self)))]
+        return self._item(i)
+
+    def _item(self, i: int):
+        raise NotImplementedError
+
+
+class _Instants(_Column):
+    """An instant column read in place: int64s, the two extremes standing for ±inf."""
+
+    __slots__ = ()
+
+    def _item(self, i: int):
+        v = self.column[i]
         if v == _OPEN[0]:
             return float("-inf")
         if v == _OPEN[1]:
@@ -422,29 +435,23 @@ class _Slices(Mapping):
         return actor in self._table
 
 
-class _LazyDates(Sequence):
-    """Each position's date, parsed (once per distinct date) when asked for."""
+class _LazyDates(_Column):
+    """Each position's date, parsed (once per distinct date) when asked for; ``column`` holds
+    each position's rank among the distinct date ``texts``."""
+
+    __slots__ = ("_texts", "_parsed")
 
     def __init__(self, texts: list[str], ranks: memoryview) -> None:
+        super().__init__(ranks)
         self._texts = texts
-        self._ranks = ranks
         self._parsed: list[EDTFDate | None] = [None] * len(texts)
 
-    def __len__(self) -> int:
-        return len(self._ranks)
-
-    def __getitem__(self, i):
-        if isinstance(i, slice):
-            return [self[k] for k in range(*i.indices(len(self)))]
-        r = self._ranks[i]
+    def _item(self, i: int) -> EDTFDate:
+        r = self.column[i]
         date = self._parsed[r]
         if date is None:
             date = self._parsed[r] = parse_edtf(self._texts[r])
         return date
-
-    def __iter__(self):
-        for i in range(len(self)):
-            yield self[i]
 
 
 def open_cached(root: Path, file: Path, *, reporter=None, reader=None, thorough: bool = False,
