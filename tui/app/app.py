@@ -159,7 +159,7 @@ class TimelineApp(ResearchActions, App[int]):
         widget is styled, not at the first resize event, after which every
         widget would be styled and laid out again; and the timeline takes the
         focus as it mounts, not the first focusable widget and then the
-        timeline (each change of focus restyles and rebuilds the footer).
+        timeline (each change of focus restyles what it leaves and enters).
         """
         self.screen.AUTO_FOCUS = "#timeline"
         width, height = self.size
