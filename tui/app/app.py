@@ -29,6 +29,7 @@ from ..model.dates import EDTFDate
 from ..model.search import SearchPattern
 from ..model.view import ActorCounter, TimelineRows, periods_by_year
 from .background import Indexer, LoadingScreen, check_cache_content, load_in_thread
+from .focus import focus_now, unless_typing
 from .research import NOTES_POLL_SECONDS, ResearchActions
 from .keymap import load_keymap
 from .text import safe_line
@@ -51,7 +52,11 @@ VERTICAL_BREAKPOINTS = [(0, "-short"), (22, "-tall")]
 class FindInput(Input):
     """The search prompt at the bottom, like less's '/'."""
 
-    BINDINGS = [Binding("escape", "cancel", "Clear search", id="find.cancel")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Clear search", id="find.cancel", priority=True),
+        # Keep the search and go back to the timeline before the next key is read.
+        Binding("enter", "submit", "Keep search", show=False, id="find.submit", priority=True),
+    ]
 
     def on_mount(self) -> None:
         if self.app.is_headless:
@@ -59,6 +64,9 @@ class FindInput(Input):
 
     def action_cancel(self) -> None:
         self.app.action_clear_find()  # type: ignore[attr-defined]
+
+    async def action_submit(self) -> None:
+        self.app.submit_find(self.value)  # type: ignore[attr-defined]
 
 
 class TimelineApp(ResearchActions, App[int]):
@@ -73,10 +81,12 @@ class TimelineApp(ResearchActions, App[int]):
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark,f1", "help", "Help", id="app.help"),
-        Binding("slash", "find", "Search", id="app.find"),
+        # Priority: these move the focus, which must happen before the keys typed right after them
+        # are handed to a widget (see focus.py).
+        Binding("slash", "find", "Search", id="app.find", priority=True),
         Binding("n", "next_match(1)", "Next match", show=False, id="app.next-match"),
         Binding("N", "next_match(-1)", "Previous match", show=False, id="app.previous-match"),
-        Binding("a", "actors", "Actors", id="app.actors"),
+        Binding("a", "actors", "Actors", id="app.actors", priority=True),
         Binding("c", "clear_filters", "Clear filters", id="app.clear-filters"),
         Binding("d", "dates", "Dates", show=False, id="app.dates"),
         Binding("f", "toggle_narrow", "Only matches", show=False, id="app.only-matches"),
@@ -623,11 +633,11 @@ class TimelineApp(ResearchActions, App[int]):
         else:
             self._search()
 
-    @on(Input.Submitted, "#find")
-    def _find_submitted(self, message: Input.Submitted) -> None:
+    def submit_find(self, text: str) -> None:
+        """Enter in the search field: search for ``text`` now and go back to the timeline."""
         if self._find_timer is not None:
             self._find_timer.stop()
-        self._apply_find(message.value)
+        self._apply_find(text)
         self._hide_find()
 
     # -- actions ----------------------------------------------------------------
@@ -660,6 +670,7 @@ class TimelineApp(ResearchActions, App[int]):
         return found.first(FindInput) if found else None
 
     async def action_find(self) -> None:
+        unless_typing(self)
         find = self._find_input()
         if find is None:  # made on first use: most sessions never search
             find = FindInput(placeholder="search titles, summaries and quotes (enter: keep, esc: clear)", id="find")
@@ -668,13 +679,13 @@ class TimelineApp(ResearchActions, App[int]):
         with find.prevent(Input.Changed):
             find.value = self.find_text
         find.cursor_position = len(find.value)
-        find.focus()
+        focus_now(find)
 
     def _hide_find(self) -> None:
         find = self._find_input()
         if find is not None:
             find.remove_class("-visible")
-        self.query_one(TimelineView).focus()
+        focus_now(self.query_one(TimelineView))
 
     def action_clear_find(self) -> None:
         find = self._find_input()
@@ -727,8 +738,9 @@ class TimelineApp(ResearchActions, App[int]):
         self.refresh_view()
 
     def action_actors(self) -> None:
+        unless_typing(self)
         self._main_screen().add_class("-show-sidebar")
-        self.query_one("#actor-filter", ActorFilterInput).focus()
+        focus_now(self.query_one("#actor-filter", ActorFilterInput))
 
     def action_clear_filters(self) -> None:
         self.query_state = Query()
@@ -810,7 +822,7 @@ class TimelineApp(ResearchActions, App[int]):
     def action_escape(self) -> None:
         if self._main_screen().has_class("-show-sidebar"):
             self._main_screen().remove_class("-show-sidebar")
-            self.query_one(TimelineView).focus()
+            focus_now(self.query_one(TimelineView))
             return
         if self.find_text:
             self.action_clear_find()
@@ -834,7 +846,7 @@ class TimelineApp(ResearchActions, App[int]):
                 index = i
                 break
         target = panes[(index + delta) % len(panes)]
-        target.focus()
+        focus_now(target)
 
     # -- command palette and help --------------------------------------------------
 
@@ -869,6 +881,7 @@ _COMMAND_HELP = {
     "app.quit": "Quit",
     "app.help": "Show this help",
     "app.find": "Search titles, summaries and quotes (incremental; alias spellings count as one word)",
+    "find.submit": "Keep the search and go back to the timeline",
     "app.next-match": "Next event matching the search",
     "app.previous-match": "Previous event matching the search",
     "app.actors": "Focus the actor list (type to narrow it)",

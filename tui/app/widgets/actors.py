@@ -28,6 +28,7 @@ from textual.widgets import Input, Static
 
 from ...model.corpus import Actor, Corpus
 from ...model.textfold import fold
+from ..focus import focus_now
 from ..text import safe_line
 
 KIND_TITLES = {
@@ -354,18 +355,16 @@ class ActorFilterInput(Input):
     """The 'type to narrow' field above the actor list."""
 
     BINDINGS = [
-        Binding("down,enter", "to_list", "To the list", show=False, id="actors.to-list"),
+        # Priority: to the list before the next key is read (a quick space then toggles; see focus.py).
+        Binding("down,enter", "to_list", "To the list", show=False, id="actors.to-list", priority=True),
     ]
-
-    class ToList(Message):
-        pass
 
     def on_mount(self) -> None:
         if self.app.is_headless:
             self.cursor_blink = False  # deterministic snapshots
 
     def action_to_list(self) -> None:
-        self.post_message(self.ToList())
+        focus_now(self.parent.query_one(ActorList))
 
 
 class ActorPane(Vertical):
@@ -384,10 +383,6 @@ class ActorPane(Vertical):
         actor_list = ActorList(self.corpus, id="actor-list")
         actor_list.count, actor_list.selected = self._count, self._selected
         yield actor_list
-
-    @on(ActorFilterInput.ToList)
-    def _to_list(self) -> None:
-        self.query_one(ActorList).focus()
 
     @on(Input.Changed, "#actor-filter")
     def _narrow(self, event: Input.Changed) -> None:
