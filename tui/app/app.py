@@ -16,7 +16,7 @@ from pathlib import Path
 from dataclasses import replace
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -29,7 +29,7 @@ from ..model.dates import EDTFDate
 from ..model.search import SearchPattern
 from ..model.view import ActorCounter, TimelineRows, periods_by_year
 from .background import Indexer, LoadingScreen, check_cache_content, load_in_thread
-from .focus import focus_now, unless_typing
+from .focus import bound_action, focus_now, pass_on, unless_typing
 from .research import NOTES_POLL_SECONDS, ResearchActions
 from .keymap import load_keymap
 from .text import safe_line
@@ -53,19 +53,29 @@ class FindInput(Input):
     """The search prompt at the bottom, like less's '/'."""
 
     BINDINGS = [
-        Binding("escape", "cancel", "Clear search", id="find.cancel", priority=True),
-        # Keep the search and go back to the timeline before the next key is read.
-        Binding("enter", "submit", "Keep search", show=False, id="find.submit", priority=True),
+        Binding("escape", "cancel", "Clear search", id="find.cancel"),
+        Binding("enter", "submit", "Keep search", show=False, id="find.submit"),
     ]
 
     def on_mount(self) -> None:
         if self.app.is_headless:
             self.cursor_blink = False
 
+    def on_key(self, event: events.Key) -> None:
+        # Here, in this field's own order: after the characters typed before, and the keys
+        # typed after go on to the timeline (see focus.py).
+        if pass_on(self, event):
+            return
+        action = bound_action(self, event.key)
+        if action in ("submit", "cancel"):
+            event.prevent_default()
+            event.stop()
+            getattr(self, f"action_{action}")()
+
     def action_cancel(self) -> None:
         self.app.action_clear_find()  # type: ignore[attr-defined]
 
-    async def action_submit(self) -> None:
+    def action_submit(self) -> None:
         self.app.submit_find(self.value)  # type: ignore[attr-defined]
 
 

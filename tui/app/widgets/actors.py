@@ -14,7 +14,7 @@ from typing import NamedTuple
 from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -28,7 +28,7 @@ from textual.widgets import Input, Static
 
 from ...model.corpus import Actor, Corpus
 from ...model.textfold import fold
-from ..focus import focus_now
+from ..focus import bound_action, focus_now, pass_on
 from ..text import safe_line
 
 KIND_TITLES = {
@@ -165,6 +165,10 @@ class ActorList(ScrollView, can_focus=True):
             self._build()
             self._select(current)
         self.refresh()
+
+    def narrow_to(self, text: str) -> None:
+        """Show only the actors whose name or an alias contains ``text`` (folded)."""
+        self.show(count=self.count, selected=self.selected, narrow=text)
 
     @property
     def current_actor(self) -> str | None:
@@ -355,16 +359,29 @@ class ActorFilterInput(Input):
     """The 'type to narrow' field above the actor list."""
 
     BINDINGS = [
-        # Priority: to the list before the next key is read (a quick space then toggles; see focus.py).
-        Binding("down,enter", "to_list", "To the list", show=False, id="actors.to-list", priority=True),
+        Binding("down,enter", "to_list", "To the list", show=False, id="actors.to-list"),
     ]
+
+    def on_key(self, event: events.Key) -> None:
+        # Here, in this field's own order: after the characters typed before (the list is
+        # narrowed first), and the keys typed after go on to the list (see focus.py).
+        if pass_on(self, event):
+            return
+        if bound_action(self, event.key) == "to_list":
+            event.prevent_default()
+            event.stop()
+            self.action_to_list()
 
     def on_mount(self) -> None:
         if self.app.is_headless:
             self.cursor_blink = False  # deterministic snapshots
 
     def action_to_list(self) -> None:
-        focus_now(self.parent.query_one(ActorList))
+        actor_list = self.parent.query_one(ActorList)
+        # Narrowed to what is typed now, not when the pane gets to its Changed messages:
+        # a space right after must toggle an actor of the narrowed list.
+        actor_list.narrow_to(self.value)
+        focus_now(actor_list)
 
 
 class ActorPane(Vertical):
@@ -387,5 +404,4 @@ class ActorPane(Vertical):
     @on(Input.Changed, "#actor-filter")
     def _narrow(self, event: Input.Changed) -> None:
         event.stop()
-        actor_list = self.query_one(ActorList)
-        actor_list.show(count=actor_list.count, selected=actor_list.selected, narrow=event.value)
+        self.query_one(ActorList).narrow_to(event.value)
