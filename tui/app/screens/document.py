@@ -18,7 +18,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.geometry import Size
 from textual.screen import Screen
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Static
 
@@ -26,6 +25,7 @@ from ...model.corpus import Document, Event, Quote
 from ...model.search import SearchPattern
 from ..text import safe, safe_line, styled
 from ..widgets.keybar import KeyBar
+from ..widgets.lines import LineView
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +79,7 @@ def wrap_offsets(text: str, width: int) -> list[tuple[int, int]]:
     return rows
 
 
-class DocumentView(ScrollView, can_focus=True):
+class DocumentView(LineView, can_focus=True):
     COMPONENT_CLASSES = {
         "document--quote",
         "document--current",
@@ -164,19 +164,10 @@ class DocumentView(ScrollView, can_focus=True):
     def action_page_up(self) -> None:
         self.scroll_page_up(animate=False)
 
-    _base_style = None
-
-    def render_lines(self, crop):
-        # The widget's base style walks its ancestors: work it out once per pass, not per line.
-        self._base_style = self.rich_style
-        try:
-            return super().render_lines(crop)
-        finally:
-            self._base_style = None
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        base = self._base_style or self.rich_style
+        base = self.base_style
         index = int(self.scroll_offset.y) + y
         if index >= len(self._rows):
             return Strip.blank(width, base)

@@ -23,7 +23,6 @@ from textual.containers import Horizontal, Vertical
 from textual.geometry import Size
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Button, Input, Label, OptionList, RadioButton, RadioSet, Static, TextArea
 from textual.widgets.option_list import Option
@@ -35,6 +34,7 @@ from ...model.search import SearchPattern
 from ...model.view import short_date
 from ..text import safe_line
 from ..widgets.keybar import KeyBar
+from ..widgets.lines import LineView
 from .document import DocumentScreen, QuoteSet
 
 # -- marks ----------------------------------------------------------------------------
@@ -506,7 +506,7 @@ class DisagreementsScreen(Screen[str | None]):
 # -- coverage ------------------------------------------------------------------------------
 
 
-class CoverageMatrix(ScrollView, can_focus=True):
+class CoverageMatrix(LineView, can_focus=True):
     """Events (rows) by documents (columns); ● a document reports the event, · it does not."""
 
     COMPONENT_CLASSES = {"coverage--cell", "coverage--empty", "coverage--cursor", "coverage--title",
@@ -548,7 +548,7 @@ class CoverageMatrix(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self.base_style
         cov = self.coverage
         first = self._first_column()
         columns = range(first, min(len(cov.documents), first + self._columns_shown()))

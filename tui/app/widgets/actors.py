@@ -22,7 +22,6 @@ from textual.events import Click
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Input, Static
 
@@ -30,6 +29,7 @@ from ...model.corpus import Actor, Corpus
 from ...model.textfold import fold
 from ..focus import bound_action, focus_now, pass_on
 from ..text import safe_line
+from .lines import LineView
 
 KIND_TITLES = {
     "state": "States",
@@ -93,7 +93,7 @@ class _Lines(Sequence):
         return _Line("members", block.members[i][below - block.offsets[i] - 1], block.actors[i].id)
 
 
-class ActorList(ScrollView, can_focus=True):
+class ActorList(LineView, can_focus=True):
     """Actors to toggle as filters; posts ``Toggled`` with the actor id."""
 
     COMPONENT_CLASSES = {
@@ -276,24 +276,17 @@ class ActorList(ScrollView, can_focus=True):
             self._build()
             self._select(current)
 
-    _base_style = None
-
     def render_lines(self, crop):
         if not self._layout_width and self.scrollable_content_region.width:
             # The first frame is drawn before the widget hears of its size: list the actors now.
             self._build()
             self.set_reactive(ActorList.cursor, self._actor_lines[0] if self._actor_lines else 0)
-        # The widget's base style walks its ancestors: work it out once per pass, not per line.
-        self._base_style = self.rich_style
-        try:
-            return super().render_lines(crop)
-        finally:
-            self._base_style = None
+        return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         index = int(self.scroll_offset.y) + y
-        base = self._base_style or self.rich_style
+        base = self.base_style
         if not self._lines:
             if y == 0:
                 return self._strip(Text(" No actor matches", style=self.get_component_rich_style("actors--empty")), width, base)

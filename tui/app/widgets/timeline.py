@@ -17,16 +17,16 @@ from textual.events import Click
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ...model.corpus import Corpus, Event
 from ...model.search import SearchPattern
 from ...model.view import Row, TimelineRows, short_date
 from ..text import safe_line
+from .lines import LineView
 
 
-class TimelineView(ScrollView, can_focus=True):
+class TimelineView(LineView, can_focus=True):
     """The chronology; the app gives it rows and matches, it reports the cursor."""
 
     COMPONENT_CLASSES = {
@@ -243,20 +243,11 @@ class TimelineView(ScrollView, can_focus=True):
         if self.rows is not None:
             self.virtual_size = Size(0, len(self.rows))
 
-    _base_style = None
-
-    def render_lines(self, crop):
-        # The widget's base style walks its ancestors: work it out once per pass, not per line.
-        self._base_style = self.rich_style
-        try:
-            return super().render_lines(crop)
-        finally:
-            self._base_style = None
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         row_index = int(self.scroll_offset.y) + y
-        base = self._base_style or self.rich_style
+        base = self.base_style
         if self.rows is None or not len(self.rows):
             lines = self.empty_message.split("\n")
             if self.rows is not None and 1 <= y <= len(lines):

@@ -17,12 +17,12 @@ from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
 from textual.geometry import Size
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ...model.corpus import Claim, Corpus, Event, Quote
 from ...model.search import SearchPattern
 from ..text import safe_line, styled
+from .lines import LineView
 
 
 class _Bar:
@@ -42,7 +42,7 @@ class _Bar:
             yield Segment.line()
 
 
-class QuoteViewer(ScrollView, can_focus=True):
+class QuoteViewer(LineView, can_focus=True):
     """Shows one event; the app tells it which event, quote and search."""
 
     # (marked, the user's note) of an event id: the app's notes store answers.
@@ -126,23 +126,16 @@ class QuoteViewer(ScrollView, can_focus=True):
         self.virtual_size = Size(0, len(lines))
         self.refresh()
 
-    _base_style = None
-
     def render_lines(self, crop):
         if self.scrollable_content_region.width != self._width:
             # The first frame is drawn before the widget hears of its size: lay out now, not a frame later.
             self._lay_out()
-        # The widget's base style walks its ancestors: work it out once per pass, not per line.
-        self._base_style = self.rich_style
-        try:
-            return super().render_lines(crop)
-        finally:
-            self._base_style = None
+        return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         index = int(self.scroll_offset.y) + y
-        base = self._base_style or self.rich_style
+        base = self.base_style
         if 0 <= index < len(self._lines):
             return self._lines[index].adjust_cell_length(width, base).apply_style(base)
         return Strip.blank(width, base)
