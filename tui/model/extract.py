@@ -35,6 +35,7 @@ from dateutil.relativedelta import FR, MO, SA, SU, TH, TU, WE, relativedelta
 
 from .anchoring import make_selector
 from .atomic import atomic_write_bytes
+from .corpuswriter import unique
 from .dates import DateError, Precision, date_from_parts, parse_edtf
 from .errors import Problem
 from .textfold import fold
@@ -896,16 +897,6 @@ def _slug(text: str, limit: int = 40) -> str:
     return slug
 
 
-def _unique(base: str, taken: set[str]) -> str:
-    name = base
-    n = 2
-    while name in taken:
-        name = f"{base}-{n}"
-        n += 1
-    taken.add(name)
-    return name
-
-
 def _title(passage: str) -> str:
     text = " ".join("".join(" " if ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 else c for c in passage).split())
     if len(text) <= TITLE_CHARS:
@@ -960,7 +951,7 @@ def extract(sources: Sequence[Source], reference=None) -> Draft:
         record: dict = {}
         barriers: list[tuple[int, int]] = []
         if known is not None:
-            doc_id = _unique(known.id, taken_ids)
+            doc_id = unique(known.id, taken_ids)
             for key in ("title", "outlet"):
                 if getattr(known, key):
                     record[key] = getattr(known, key)
@@ -974,7 +965,7 @@ def extract(sources: Sequence[Source], reference=None) -> Draft:
                 record["exclude"] = selectors
             barriers = [(ex.start, ex.end) for ex in known.exclusions]
         else:
-            doc_id = _unique(_ID_CHARS.sub("-", Path(source.name).stem).strip("-._:")[:100] or "doc", taken_ids)
+            doc_id = unique(_ID_CHARS.sub("-", Path(source.name).stem).strip("-._:")[:100] or "doc", taken_ids)
             record["published"] = source.published.text
             record["note"] = "Draft document of extract; publication date as given to extract."
         order[doc_id] = len(documents)
@@ -1011,7 +1002,7 @@ def extract(sources: Sequence[Source], reference=None) -> Draft:
         title = _title(texts[best.doc][best.spans[0][0] : best.spans[0][1]])
         notes = list(dict.fromkeys(c.date_note for c in group))
         event: dict = {
-            "id": _unique(f"draft-{n:03d}" + (f"-{_slug(title)}" if _slug(title) else ""), event_ids),
+            "id": unique(f"draft-{n:03d}" + (f"-{_slug(title)}" if _slug(title) else ""), event_ids),
             "date": best.date,
             "title": title,
         }
