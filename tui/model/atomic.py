@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-__all__ = ["atomic_writer", "atomic_write_bytes"]
+__all__ = ["atomic_writer", "atomic_write_bytes", "fsync_path"]
 
 
 @contextlib.contextmanager
@@ -38,7 +38,7 @@ def atomic_writer(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
             mode = 0o666 & ~umask
         os.chmod(tmp, mode)
         os.replace(tmp, target)
-        _fsync_dir(folder)
+        fsync_path(folder)  # the rename itself
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()
@@ -50,10 +50,10 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
         handle.write(data)
 
 
-def _fsync_dir(folder: Path) -> None:
-    # Make the rename itself durable where the platform allows it.
+def fsync_path(path: str | os.PathLike[str]) -> None:
+    """Flush a file or a folder (a rename in it) to disk, where the platform allows it."""
     with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
+        fd = os.open(path, os.O_RDONLY)
         try:
             os.fsync(fd)
         finally:

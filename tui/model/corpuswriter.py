@@ -29,6 +29,7 @@ from typing import BinaryIO
 import orjson
 
 from . import schema
+from .atomic import fsync_path
 
 __all__ = ["CorpusJsonWriter", "FolderBuilder", "OutputError", "dumps", "slugify", "unique"]
 
@@ -162,18 +163,8 @@ class FolderBuilder:
 def _fsync_tree(folder: Path) -> None:
     for root, _, files in os.walk(folder):
         for name in files:
-            with contextlib.suppress(OSError):
-                fd = os.open(os.path.join(root, name), os.O_RDONLY)
-                try:
-                    os.fsync(fd)
-                finally:
-                    os.close(fd)
-        with contextlib.suppress(OSError):
-            fd = os.open(root, os.O_RDONLY)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
+            fsync_path(os.path.join(root, name))
+        fsync_path(root)
 
 
 class CorpusJsonWriter:
