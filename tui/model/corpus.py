@@ -24,6 +24,8 @@ import threading
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from itertools import compress, count
+from operator import attrgetter
 from pathlib import Path
 
 import msgspec
@@ -384,6 +386,7 @@ class Query:
 # A span longer than this (seconds) is a "wide" event: date filters check
 # those one by one, and every other event by two bisections.
 _WIDE = 400 * 86_400
+_ID_OF = attrgetter("id")
 
 
 def heading_key(date: EDTFDate) -> tuple[int, int]:
@@ -428,9 +431,11 @@ class Corpus:
         by_actor: dict[str, Sequence[int]] | None = None,
         groups: list[tuple[tuple[int, int], int, int]] | None = None,
         columns: Columns | None = None,
+        ids: Sequence[str] | None = None,
     ) -> None:
         """``records``: the events' records (schema.Event or schema.LeanEvent) in timeline order,
-        ``dates`` their parsed dates and ``file_index`` their indexes in corpus.json."""
+        ``dates`` their parsed dates and ``file_index`` their indexes in corpus.json; ``ids``, when
+        the caller has them, their ids in the same order."""
         self.title = title
         self.description = description
         self.root = root
@@ -456,6 +461,7 @@ class Corpus:
         self._cache = None  # the mapped compiled cache this corpus reads from, if any
         self._dates = dates
         self._file_index = file_index
+        self._ids = ids
         n = len(records)
         self._made: list[Event | None] = [None] * n
         self._make_lock = threading.Lock()
@@ -487,7 +493,9 @@ class Corpus:
             # Claims name their events by id: find those few positions with one pass,
             # without building the index of every id.
             wanted = {e for c in claims.values() for e in c.events}
-            found = {rec.id: i for i, rec in enumerate(records) if rec.id in wanted}
+            if ids is None:
+                ids = list(map(_ID_OF, records))
+            found = {ids[i]: i for i in compress(range(len(ids)), map(wanted.__contains__, ids))}
             for claim in claims.values():
                 for event_id in claim.events:
                     position = found.get(event_id)
@@ -552,8 +560,13 @@ class Corpus:
 
     def _ids_index(self) -> dict[str, int]:
         if self._events_by_id is None:
-            ids = self._columns.ids() if self._columns is not None else (rec.id for rec in self._records)
-            self._events_by_id = {event_id: i for i, event_id in enumerate(ids)}
+            if self._columns is not None:
+                ids = self._columns.ids()
+            elif self._ids is not None:
+                ids = self._ids
+            else:
+                ids = map(_ID_OF, self._records)
+            self._events_by_id = dict(zip(ids, count()))
         return self._events_by_id
 
     @property
@@ -792,6 +805,7 @@ class Corpus:
         self._by_actor = fresh._by_actor
         self._expanded.clear()
         self._columns = fresh._columns
+        self._ids = None  # the columns have them
         self._cache = fresh._cache
         self._claims_at = fresh._claims_at
         if self._search_index is None:

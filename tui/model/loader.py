@@ -15,9 +15,12 @@ from __future__ import annotations
 import difflib
 import gc
 from collections import Counter, defaultdict
+from itertools import compress
+from operator import attrgetter
 from collections.abc import Callable
 import os
 import re
+import stat
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
@@ -256,6 +259,7 @@ class _Loader:
         self.orphans: list[Quote] = []
         self.orphan_records: list[tuple[int, object]] = []
         self.event_ids: set[str] = set()
+        self.folders: dict[Path, Path] = {}
 
     # -- reporting ----------------------------------------------------------
 
@@ -446,7 +450,7 @@ class _Loader:
             corpus = Corpus(
                 title=f.title, description=f.description, root=self.root, file=self.file,
                 documents=documents, actors=actors, records=built["records"], dates=built["dates"],
-                file_index=built["file_index"], by_actor=built["by_actor"], groups=built["groups"],
+                file_index=built["file_index"], by_actor=built["by_actor"], groups=built["groups"], ids=built["ids"],
                 claims=claims, periods=sorted(periods, key=lambda p: (p.date.sort_key, p.id)),
                 problems=self.problems, reporter=self.report, reader=self.read_text,
                 extra_quotes=self.orphans, orphan_records=self.orphan_records,
@@ -576,11 +580,12 @@ class _Loader:
             self.document_where[rec.id] = where
             self.document_index[rec.id] = i
             line = self.line("documents", i)
-            file = self.document_file(rec.path, self.where_sub(where, ".path"), line)
+            found = self.document_file(rec.path, self.where_sub(where, ".path"), line)
             published = self.parse_date(rec.published, self.where_sub(where, ".published"), line) if rec.published else None
-            if file is None or not self.probe_document(file, self.where_sub(where, ".path"), line):
+            if found is None or not self.probe_document(found[0], self.where_sub(where, ".path"), line):
                 continue
-            key = os.path.normcase(str(file.resolve()))
+            file, resolved = found
+            key = os.path.normcase(str(resolved))
             if key in paths:
                 self.problem(self.where_sub(where, ".path"), f"the same file is also documents {paths[key]}", "list each file once",
                              line=line, severity="warning", code="duplicate")
@@ -592,7 +597,15 @@ class _Loader:
     def doc_shown(self, doc: Document) -> str:
         return str(Path(self.shown).parent / doc.path) if self.shown else doc.path
 
-    def document_file(self, path: str, location: str, line: int | None) -> Path | None:
+    def resolved_folder(self, folder: Path) -> Path:
+        """``folder.resolve()``, worked out once per folder (documents usually share a few)."""
+        resolved = self.folders.get(folder)
+        if resolved is None:
+            resolved = self.folders[folder] = folder.resolve()
+        return resolved
+
+    def document_file(self, path: str, location: str, line: int | None) -> tuple[Path, Path] | None:
+        """The document's file, and where it really is (symlinks followed), if it may be read."""
         if "\\" in path:
             self.problem(location, f"{path!r} uses backslashes", "write paths with '/' separators", line=line, code="path")
             return None
@@ -608,8 +621,10 @@ class _Loader:
             return None
         file = self.root / pure
         try:
-            resolved = file.resolve()
-            root = self.root.resolve()
+            resolved = self.resolved_folder(file.parent) / file.name
+            if os.path.islink(resolved):
+                resolved = resolved.resolve()
+            root = self.resolved_folder(self.root)
         except (OSError, RuntimeError) as exc:  # symlink loops
             self.problem(location, f"{path!r} cannot be resolved: {exc}", "fix or remove the symlink", line=line, code="path")
             return None
@@ -617,22 +632,25 @@ class _Loader:
             self.problem(location, f"{path!r} is a symlink that points outside the corpus folder",
                          "copy the document into the corpus folder instead of linking to it", line=line, code="path")
             return None
-        return file
+        return file, resolved
 
     def probe_document(self, file: Path, location: str, line: object) -> bool:
         """Is the document there and a readable file?  (Its text is read later, by verify.)"""
+        try:
+            mode: int | None = os.stat(file).st_mode
+        except (OSError, ValueError):
+            mode = None
+        if mode is not None and not stat.S_ISDIR(mode) and os.access(file, os.R_OK):
+            return True
         shown = str(Path(self.shown).parent / file.relative_to(self.root))
-        if not file.exists():
+        if mode is None:
             self.problem(location, f"document file {shown} does not exist", self.missing_hint(file), line=line, code="document")
-            return False
-        if file.is_dir():
+        elif stat.S_ISDIR(mode):
             self.problem(location, f"{shown} is a folder, not a document", "point to the text file", line=line, code="document")
-            return False
-        if not os.access(file, os.R_OK):
+        else:
             self.problem(location, f"document {shown} cannot be read: permission denied", "check its permissions",
                          line=line, code="document")
-            return False
-        return True
+        return False
 
     def build_actors(self, records: list[schema.Actor]) -> dict[str, Actor]:
         actors: dict[str, Actor] = {}
@@ -726,69 +744,70 @@ class _Loader:
         per-event object is made here, and the checks run over whole columns
         (distinct dates, the set of referenced actors), so that a million
         events open in seconds.  Only records with something to report take
-        the slow path, one by one.
+        the slow path, one by one.  Columns are made with ``map`` and
+        ``sorted`` over bound methods, which run in C: a loop of ours over a
+        million records costs a tenth of a second per pass.
         """
-        pairs = self.unique("events", records, "event")
-        if len(pairs) != len(records):
-            records = [rec for _, rec in pairs]
-        indices: list[int] = [i for i, _ in pairs]  # indexes in the file (records that failed are gaps)
-        texts = [rec.date for rec in records]
+        indices, records, ids = self.unique_events(records)
+        n = len(records)
+        texts = list(map(_DATE_OF, records))
         parsed = {text: self.parse_date_fast(text) for text in set(texts)}
         # Bad or qualified-without-note dates: the slow path, per record.
         suspicious = {t for t, d in parsed.items() if d is None or d.approximate or d.uncertain}
         drop: set[int] = set()
         if suspicious:
-            for k, t in enumerate(texts):
-                if t not in suspicious:
-                    continue
+            for k in compress(range(n), map(suspicious.__contains__, texts)):
                 rec = records[k]
-                date = parsed[t]
+                date = parsed[texts[k]]
                 if date is not None and rec.date_note:
                     continue  # a qualified date with its note: nothing to say
                 if self.check_event(indices[k], rec, date, actors, check_actors=False) is None:
                     self.orphan_records.append((indices[k], rec))  # its quotes are still checked
                     drop.add(k)
         if drop:
-            keep = [k for k in range(len(records)) if k not in drop]
-            records = [records[k] for k in keep]
-            texts = [texts[k] for k in keep]
-            indices = [indices[k] for k in keep]
-        # Timeline order: sort by the rank of the date (an int: fast), then by id
-        # within runs of one date only.
+            keep = [k for k in range(n) if k not in drop]
+            records = list(map(records.__getitem__, keep))
+            texts = list(map(texts.__getitem__, keep))
+            indices = list(map(indices.__getitem__, keep))
+            ids = list(map(ids.__getitem__, keep))
+            n = len(records)
+        # Timeline order: by the rank of the date (an int), then by id within
+        # runs of one date only.
         distinct = sorted({parsed[t] for t in set(texts)}, key=_date_order)
         rank_of_date = {d.text: r for r, d in enumerate(distinct)}
-        rank = [rank_of_date[t] for t in texts]
+        rank = list(map(rank_of_date.__getitem__, texts))
         del texts
-        order = sorted(range(len(records)), key=rank.__getitem__)
-        counts = Counter(rank)
+        order = sorted(range(n), key=rank.__getitem__)
         start = 0
-        for r in range(len(distinct)):
-            n = counts.get(r, 0)
-            if n > 1:
-                run = order[start:start + n]
-                run.sort(key=lambda k: records[k].id)
-                order[start:start + n] = run
-            start += n
+        by_id = ids.__getitem__
+        for count in _run_lengths(rank, len(distinct)):
+            if count > 1:
+                run = order[start:start + count]
+                run.sort(key=by_id)
+                order[start:start + count] = run
+            start += count
         # The actor index, filled in file order (records lie in memory in that
-        # order, so this walks memory sequentially) at timeline positions.
-        position = [0] * len(order)
+        # order: walking them in timeline order would cost twice as much) at
+        # timeline positions, then each list sorted.
+        position = [0] * n
         for p, k in enumerate(order):
             position[k] = p
         lists: defaultdict[str, list[int]] = defaultdict(list)
-        for p, rec in zip(position, records):
-            for actor in rec.actors:
+        for p, named in zip(position, map(_ACTORS_OF, records)):
+            for actor in named:
                 lists[actor].append(p)
+        del position
         by_actor: dict[str, list[int]] = dict(lists)
         del lists
-        for lst in by_actor.values():
-            lst.sort()
         for actor, lst in by_actor.items():
+            lst.sort()
             if len(lst) > 1 and len(set(lst)) != len(lst):  # an actor named twice in one event
                 by_actor[actor] = sorted(set(lst))
-        records = [records[k] for k in order]
-        indices = [indices[k] for k in order]
-        ranks = [rank[k] for k in order]
-        dates = [distinct[r] for r in ranks]
+        records = list(map(records.__getitem__, order))
+        indices = list(map(indices.__getitem__, order))
+        ranks = list(map(rank.__getitem__, order))
+        dates = list(map(distinct.__getitem__, ranks))
+        ids = list(map(by_id, order))
         # References to unknown actors fall out as a set difference.
         unknown = by_actor.keys() - actors.keys()
         if unknown:
@@ -796,8 +815,20 @@ class _Loader:
             for p in bad_positions:
                 self.check_event(indices[p], records[p], dates[p], actors, check_dates=False)
                 records[p].actors = [a for a in records[p].actors if a in actors]
-        return {"records": records, "dates": dates, "file_index": indices, "by_actor": by_actor,
+        return {"records": records, "dates": dates, "file_index": indices, "by_actor": by_actor, "ids": ids,
                 "groups": _heading_groups(distinct, ranks)}
+
+    def unique_events(self, records: list) -> tuple[list[int], list, list[str]]:
+        """``unique`` for the events, as columns: indexes in the file, records, ids."""
+        ids = list(map(_ID_OF, records))
+        distinct = set(ids)
+        if len(distinct) == len(ids):
+            declared = self.declared.get("events")
+            self.declared["events"] = distinct if declared is None else declared | distinct
+            given = self.indices.get("events")
+            return (given if given is not None else list(range(len(records)))), records, ids
+        pairs = self.unique("events", records, "event")
+        return [i for i, _ in pairs], [rec for _, rec in pairs], [rec.id for _, rec in pairs]
 
     def parse_date_fast(self, value: str) -> EDTFDate | None:
         try:
@@ -870,6 +901,19 @@ class _Orphan:
 
 def _date_order(date: EDTFDate) -> tuple:
     return date.sort_key
+
+
+_ID_OF = attrgetter("id")
+_DATE_OF = attrgetter("date")
+_ACTORS_OF = attrgetter("actors")
+
+
+def _run_lengths(values: list[int], n: int) -> list[int]:
+    """How many times each of 0..n-1 occurs in ``values``."""
+    counts = [0] * n
+    for value, count in Counter(values).items():
+        counts[value] = count
+    return counts
 
 
 def _heading_groups(distinct: list[EDTFDate], ranks: list[int]) -> list[tuple[tuple[int, int], int, int]]:
