@@ -432,10 +432,11 @@ class Corpus:
         groups: list[tuple[tuple[int, int], int, int]] | None = None,
         columns: Columns | None = None,
         ids: Sequence[str] | None = None,
+        types: Sequence[str] | None = None,
     ) -> None:
         """``records``: the events' records (schema.Event or schema.LeanEvent) in timeline order,
         ``dates`` their parsed dates and ``file_index`` their indexes in corpus.json; ``ids``, when
-        the caller has them, their ids in the same order."""
+        the caller has them, their ids (and ``types`` their types) in the same order."""
         self.title = title
         self.description = description
         self.root = root
@@ -462,6 +463,7 @@ class Corpus:
         self._dates = dates
         self._file_index = file_index
         self._ids = ids
+        self._types = types
         n = len(records)
         self._made: list[Event | None] = [None] * n
         self._make_lock = threading.Lock()
@@ -536,7 +538,7 @@ class Corpus:
         if self._type_columns is None and self._columns is not None:
             self._type_columns = self._columns.types()
         if self._type_columns is None:
-            types = [rec.type for rec in self._records]
+            types = self._types if self._types is not None else [rec.type for rec in self._records]
             type_ids = {t: k for k, t in enumerate(dict.fromkeys(types))}
             by_type: dict[str, list[int]] = {t: [] for t in type_ids}
             for i, t in enumerate(types):

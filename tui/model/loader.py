@@ -12,16 +12,16 @@ on its own, so that one bad record does not hide the problems of the others.
 
 from __future__ import annotations
 
+import codecs
 import difflib
 import gc
-from collections import Counter, defaultdict
-from itertools import compress
-from operator import attrgetter
-from collections.abc import Callable
 import os
 import re
 import stat
-from collections.abc import Iterable
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import compress
+from operator import attrgetter
 from pathlib import Path, PurePosixPath
 
 import msgspec
@@ -299,6 +299,11 @@ class _Loader:
             self.problem("", f"cannot be read: {exc.strerror or exc}", "check that the file exists and is readable", code="io")
             raise self.fail() from None
         self.progress("decoding", None)
+        fast = _Loader(self.root, self.file, self.progress)
+        corpus = fast.load_raw(data, allow_unanchored, verify)
+        if corpus is not None:
+            return corpus
+        # Something is wrong with the corpus: find and locate every problem.
         parsed = self.decode(data)
         del data
         if parsed is None:
@@ -312,6 +317,43 @@ class _Loader:
             raise self.fail()
         if self.locator is not None:
             self.locator.release()
+        return corpus
+
+    def load_raw(self, data: bytes, allow_unanchored: bool, verify: bool) -> Corpus | None:
+        """The corpus, its event records kept as raw JSON; None if anything about it is wrong.
+
+        This is how a well-formed corpus opens: every event record stays a
+        slice of the file (decoded when the event is shown), and only the
+        fields that order and index the timeline are decoded for every event
+        (``schema.EventKeys``).  The records are checked in full all the
+        same, on the second core when there are many (see
+        ``_check_events``).  At the first error the caller loads the corpus
+        again the usual way, which finds and locates every problem; warnings
+        and problems of anchoring are found here as there.
+        """
+        if data.startswith(b"\xef\xbb\xbf"):
+            data = data[3:]
+        try:
+            f = msgspec.json.decode(data, type=schema.RawEventsCorpusFile)
+        except (msgspec.DecodeError, UnicodeDecodeError, RecursionError):
+            return None
+        verdict = _check_events(data, f.events)
+        try:
+            keys = msgspec.json.decode(data, type=schema.KeysCorpusFile).events
+        except (msgspec.DecodeError, UnicodeDecodeError, RecursionError):
+            verdict()
+            return None
+        self.locator = _Locator(None, self.file)
+        self.progress("indexing", None)
+        corpus = self.build(f, keys, f.events)
+        del keys
+        if not verdict() or corpus is None or any(p.severity == "error" for p in self.problems):
+            return None
+        if verify:
+            corpus.verify()
+        if self.blocking(allow_unanchored):
+            raise self.fail()
+        self.locator.release()
         return corpus
 
     def read(self, chunk: int = 16 << 20) -> bytes:
@@ -439,17 +481,23 @@ class _Loader:
 
     # -- building -----------------------------------------------------------
 
-    def build(self, f: schema.CorpusFile | schema.LeanCorpusFile) -> Corpus | None:
+    def build(self, f, events: list | None = None, raws: list[msgspec.Raw] | None = None) -> Corpus | None:
+        """The corpus of a decoded file: ``f.events`` are its event records, or, when the
+        file was decoded raw, ``events`` are their keys and ``raws`` their JSON."""
         documents = self.build_documents(f.documents)
         actors = self.build_actors(f.actors)
-        built = self.build_events(f.events, actors)
+        built = self.build_events(f.events if events is None else events, actors)
+        records, types = built["records"], None
+        if raws is not None:
+            types = list(map(_TYPE_OF, records))
+            records = RawRecords(list(map(raws.__getitem__, built["file_index"])))
         self.event_ids = self.declared.get("events", set())
         claims = self.build_claims(f.claims, documents)
         periods = self.build_periods(f.periods)
         try:
             corpus = Corpus(
                 title=f.title, description=f.description, root=self.root, file=self.file,
-                documents=documents, actors=actors, records=built["records"], dates=built["dates"],
+                documents=documents, actors=actors, records=records, dates=built["dates"], types=types,
                 file_index=built["file_index"], by_actor=built["by_actor"], groups=built["groups"], ids=built["ids"],
                 claims=claims, periods=sorted(periods, key=lambda p: (p.date.sort_key, p.id)),
                 problems=self.problems, reporter=self.report, reader=self.read_text,
@@ -906,6 +954,97 @@ def _date_order(date: EDTFDate) -> tuple:
 _ID_OF = attrgetter("id")
 _DATE_OF = attrgetter("date")
 _ACTORS_OF = attrgetter("actors")
+_TYPE_OF = attrgetter("type")
+
+# From this many events, the records are checked by a child process, in parallel
+# with the indexing.
+PARALLEL_CHECK_EVENTS = 50_000
+_CHUNK = 4096  # records decoded at once
+
+
+def _decode_records(raws: list[msgspec.Raw]) -> list:
+    return _RECORDS_DECODER.decode(b"[" + b",".join(raws) + b"]")
+
+
+_RECORDS_DECODER = msgspec.json.Decoder(list[schema.LeanEvent])
+
+
+class RawRecords(Sequence):
+    """Event records kept as their raw JSON, each decoded when asked for.
+
+    The records were checked, all of them, when the corpus was loaded; a
+    record decoded here is dropped again (the corpus keeps the events it
+    makes).  Iterating decodes them by chunks, in C.
+    """
+
+    __slots__ = ("_raws", "_decode")
+
+    def __init__(self, raws: list[msgspec.Raw]) -> None:
+        self._raws = raws
+        self._decode = msgspec.json.Decoder(schema.LeanEvent).decode
+
+    def __len__(self) -> int:
+        return len(self._raws)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return _decode_records(self._raws[i])
+        return self._decode(self._raws[i])
+
+    def __iter__(self) -> Iterator:
+        raws = self._raws
+        for start in range(0, len(raws), _CHUNK):
+            yield from _decode_records(raws[start:start + _CHUNK])
+
+
+def _events_valid(data: bytes, raws: list[msgspec.Raw]) -> bool:
+    """Is the file UTF-8 throughout, and is each event record a valid ``LeanEvent``?"""
+    utf8 = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(data)
+    try:
+        for start in range(0, len(view), 1 << 22):
+            utf8.decode(view[start:start + (1 << 22)])
+        utf8.decode(b"", final=True)
+        for start in range(0, len(raws), _CHUNK):
+            _decode_records(raws[start:start + _CHUNK])
+    except (UnicodeDecodeError, msgspec.DecodeError, msgspec.ValidationError, RecursionError):
+        return False
+    finally:
+        view.release()
+    return True
+
+
+def _check_events(data: bytes, raws: list[msgspec.Raw]) -> Callable[[], bool]:
+    """Start checking the event records (``_events_valid``); returns the wait for the verdict.
+
+    With many records and where processes can fork, a child process checks
+    them on another core while this one indexes the corpus: it shares the
+    file's bytes with this one (copy on write), holds one chunk of decoded
+    records at a time, and answers with its exit status.  A child that dies
+    for any other reason answers "not valid": the corpus is then loaded the
+    usual way, which finds what is wrong, if anything.
+    """
+    if len(raws) >= PARALLEL_CHECK_EVENTS and hasattr(os, "fork"):
+        try:
+            pid = os.fork()
+        except OSError:
+            pid = -1
+        if pid == 0:  # the child: check, answer, and leave without running any cleanup of the parent's
+            try:
+                code = 0 if _events_valid(data, raws) else 1
+            except BaseException:
+                code = 2
+            os._exit(code)
+        if pid > 0:
+            def verdict() -> bool:
+                try:
+                    _, status = os.waitpid(pid, 0)
+                except ChildProcessError:
+                    return False
+                return os.waitstatus_to_exitcode(status) == 0
+            return verdict
+    valid = _events_valid(data, raws)
+    return lambda: valid
 
 
 def _run_lengths(values: list[int], n: int) -> list[int]:

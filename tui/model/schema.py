@@ -247,3 +247,45 @@ class LeanCorpusFile(msgspec.Struct, forbid_unknown_fields=True):
     claims: list[Claim] = []
     periods: list[Period] = []
     extra: Extra = {}
+
+
+# -- the raw decoding of a corpus ------------------------------------------------
+#
+# The fastest open keeps every event record as its raw JSON (a slice of the
+# file, decoded as a ``LeanEvent`` when the event is shown) and decodes, for
+# the indexes, only the fields below.  The records are still checked in full
+# (as ``LeanEvent``s, chunk by chunk, the decoded chunks dropped): an open
+# never shows a corpus whose records have not all passed.
+
+
+class EventKeys(msgspec.Struct):
+    """The fields of an event that order and index the timeline; the others are skipped here."""
+
+    id: str
+    date: str
+    actors: list[str] = []
+    type: str = ""
+    date_note: str = ""
+
+
+class KeysCorpusFile(msgspec.Struct):
+    """``corpus.json`` read for its events' keys only."""
+
+    events: list[EventKeys] = []
+
+
+def _raw_events_file() -> type[msgspec.Struct]:
+    fields = []
+    for f in msgspec.structs.fields(LeanCorpusFile):
+        if f.name == "events":
+            fields.append(("events", list[msgspec.Raw], msgspec.field(default_factory=list)))
+        elif f.required:
+            fields.append((f.name, f.type))
+        else:
+            default = f.default if f.default is not msgspec.NODEFAULT else msgspec.field(default_factory=f.default_factory)
+            fields.append((f.name, f.type, default))
+    return msgspec.defstruct("RawEventsCorpusFile", fields, forbid_unknown_fields=True)
+
+
+# ``corpus.json`` with each event kept as its raw JSON; everything else decoded and checked.
+RawEventsCorpusFile = _raw_events_file()

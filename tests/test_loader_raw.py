@@ -1,0 +1,142 @@
+"""The raw load: event records kept as their JSON, checked in full all the same.
+
+A well-formed corpus opens with its event records kept raw (decoded when an
+event is shown) and only their keys decoded for the indexes; the records are
+checked by a child process when there are many.  Whatever goes wrong sends
+the load down the usual path.  These tests hold the two paths to the same
+results: the same events, the same problems, the same located errors.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from pathlib import Path
+
+import pytest
+from model_support import SEEDS, base_corpus, load_problems
+
+from tui.model import loader
+from tui.model.errors import CorpusError
+from tui.model.loader import RawRecords, load_corpus
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(params=["in-process", "child"])
+def check_mode(request, monkeypatch):
+    """Run each test with the records checked here and by a forked child."""
+    if request.param == "child":
+        if not hasattr(os, "fork"):
+            pytest.skip("no fork on this platform: the records are always checked in-process")
+        monkeypatch.setattr(loader, "PARALLEL_CHECK_EVENTS", 0)
+    else:
+        monkeypatch.setattr(loader, "PARALLEL_CHECK_EVENTS", 10**12)
+    return request.param
+
+
+def _usual(monkeypatch, folder: Path, **kwargs):
+    """Load ``folder`` the usual way (every record decoded), for comparison."""
+    with monkeypatch.context() as m:
+        m.setattr(loader._Loader, "load_raw", lambda self, data, allow, verify: None)
+        try:
+            return load_corpus(folder, **kwargs)
+        except CorpusError as exc:
+            return exc.problems
+
+
+def _event_view(corpus) -> list[tuple]:
+    return [(e.id, e.date.text, e.title, e.summary, e.type, e.tags, e.actors, e.date_note, e.draft, e.confidence,
+             e.note, e.index, tuple(e.claims), tuple((q.document.id, q.exact, q.start, q.end) for q in e.quotes))
+            for e in corpus.events]
+
+
+def test_seeds_open_raw_with_the_same_events_as_the_usual_load(check_mode, monkeypatch):
+    corpus = load_corpus(SEEDS)
+    assert isinstance(corpus._records, RawRecords)
+    usual = _usual(monkeypatch, SEEDS)
+    assert not isinstance(usual._records, RawRecords)
+    assert _event_view(corpus) == _event_view(usual)
+    assert [(p.location, p.message, p.severity) for p in corpus.problems] == \
+        [(p.location, p.message, p.severity) for p in usual.problems]
+    assert {a: list(v) for a, v in corpus._by_actor.items()} == {a: list(v) for a, v in usual._by_actor.items()}
+    assert corpus.types == usual.types
+
+
+def test_generated_corpus_opens_raw_like_the_usual_load(check_mode, monkeypatch, tmp_path):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "benchmarks" / "generate.py")
+    generate = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generate)
+    folder = tmp_path / "corpus"
+    generate.generate(2_000, folder, seed=11)
+    corpus = load_corpus(folder)
+    usual = _usual(monkeypatch, folder)
+    assert isinstance(corpus._records, RawRecords)
+    assert _event_view(corpus) == _event_view(usual)
+    assert [(p.location, p.message) for p in corpus.problems] == [(p.location, p.message) for p in usual.problems]
+
+
+@pytest.mark.parametrize("change, where", [
+    (lambda e: e.update(title=5), "events[0]"),
+    (lambda e: e.update(titel="typo"), "events[0]"),
+    (lambda e: e.update(confidence=2), "events[0]"),
+    (lambda e: e["quotes"][0].update(exact=7), "events[0]"),
+    (lambda e: e.update(actors=["nobody"]), "events[0].actors[0]"),
+    (lambda e: e.update(date="2019-02-30"), "events[0].date"),
+])
+def test_a_bad_record_gives_the_usual_located_problems(check_mode, monkeypatch, make_corpus, change, where):
+    data = base_corpus()
+    change(data["events"][0])
+    folder = make_corpus(data)
+    problems = load_problems(folder)
+    assert any(where in p.location for p in problems), [p.location for p in problems]
+    usual = _usual(monkeypatch, folder)
+    assert [(p.location, p.line, p.message) for p in problems] == [(p.location, p.line, p.message) for p in usual]
+
+
+def test_invalid_utf8_inside_a_record_is_found(check_mode, make_corpus):
+    # The raw decoding skips the quote's text; the full check does not.
+    text = make_corpus().joinpath("corpus.json").read_bytes().replace(b'"hello world"', b'"hello \xe9world"')
+    problems = load_problems(make_corpus(text))
+    assert [p.code for p in problems] == ["encoding"]
+    assert "not UTF-8" in problems[0].message
+
+
+def test_warnings_alone_keep_the_raw_load(check_mode, monkeypatch, make_corpus):
+    data = base_corpus()
+    data["events"][0]["date"] = "2019-07~"  # qualified, with no date_note: a warning
+    folder = make_corpus(data)
+    corpus = load_corpus(folder)
+    assert isinstance(corpus._records, RawRecords)
+    assert [p.code for p in corpus.problems if p.severity == "warning"] == ["date-note"]
+    usual = _usual(monkeypatch, folder)
+    assert [(p.location, p.message) for p in corpus.problems] == [(p.location, p.message) for p in usual.problems]
+
+
+def test_a_child_that_dies_sends_the_load_the_usual_way(monkeypatch, make_corpus):
+    if not hasattr(os, "fork"):
+        pytest.skip("no fork on this platform")
+    monkeypatch.setattr(loader, "PARALLEL_CHECK_EVENTS", 0)
+    parent = os.getpid()
+
+    def die(data, raws):
+        if os.getpid() != parent:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return True
+
+    monkeypatch.setattr(loader, "_events_valid", die)
+    corpus = load_corpus(make_corpus())
+    assert not isinstance(corpus._records, RawRecords)  # the usual load, every record decoded
+    assert [e.id for e in corpus.events] == ["e1"]
+
+
+def test_raw_records_decode_alike_one_by_one_in_chunks_and_slices(monkeypatch):
+    corpus = load_corpus(SEEDS)
+    records = corpus._records
+    monkeypatch.setattr(loader, "_CHUNK", 3)
+    one_by_one = [records[i] for i in range(len(records))]
+    assert list(records) == one_by_one
+    assert records[2:7] == one_by_one[2:7]
+    assert [r.id for r in one_by_one] == [e.id for e in corpus.events]
