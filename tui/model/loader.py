@@ -793,8 +793,8 @@ class _Loader:
         (distinct dates, the set of referenced actors), so that a million
         events open in seconds.  Only records with something to report take
         the slow path, one by one.  Columns are made with ``map`` and
-        ``sorted`` over bound methods, which run in C: a loop of ours over a
-        million records costs a tenth of a second per pass.
+        ``sorted`` over bound methods, which run in C: on a slow machine, a
+        loop of ours over a million records costs a quarter of a second.
         """
         indices, records, ids = self.unique_events(records)
         n = len(records)
@@ -809,14 +809,15 @@ class _Loader:
                 date = parsed[texts[k]]
                 if date is not None and rec.date_note:
                     continue  # a qualified date with its note: nothing to say
-                if self.check_event(indices[k], rec, date, actors, check_actors=False) is None:
-                    self.orphan_records.append((indices[k], rec))  # its quotes are still checked
+                i = k if indices is None else indices[k]
+                if self.check_event(i, rec, date, actors, check_actors=False) is None:
+                    self.orphan_records.append((i, rec))  # its quotes are still checked
                     drop.add(k)
         if drop:
             keep = [k for k in range(n) if k not in drop]
             records = list(map(records.__getitem__, keep))
             texts = list(map(texts.__getitem__, keep))
-            indices = list(map(indices.__getitem__, keep))
+            indices = keep if indices is None else list(map(indices.__getitem__, keep))
             ids = list(map(ids.__getitem__, keep))
             n = len(records)
         # Timeline order: by the rank of the date (an int), then by id within
@@ -828,7 +829,8 @@ class _Loader:
         order = sorted(range(n), key=rank.__getitem__)
         start = 0
         by_id = ids.__getitem__
-        for count in _run_lengths(rank, len(distinct)):
+        counts = _run_lengths(rank, len(distinct))
+        for count in counts:
             if count > 1:
                 run = order[start:start + count]
                 run.sort(key=by_id)
@@ -852,9 +854,8 @@ class _Loader:
             if len(lst) > 1 and len(set(lst)) != len(lst):  # an actor named twice in one event
                 by_actor[actor] = sorted(set(lst))
         records = list(map(records.__getitem__, order))
-        indices = list(map(indices.__getitem__, order))
-        ranks = list(map(rank.__getitem__, order))
-        dates = list(map(distinct.__getitem__, ranks))
+        indices = order if indices is None else list(map(indices.__getitem__, order))
+        dates = list(map(distinct.__getitem__, map(rank.__getitem__, order)))
         ids = list(map(by_id, order))
         # References to unknown actors fall out as a set difference.
         unknown = by_actor.keys() - actors.keys()
@@ -864,17 +865,17 @@ class _Loader:
                 self.check_event(indices[p], records[p], dates[p], actors, check_dates=False)
                 records[p].actors = [a for a in records[p].actors if a in actors]
         return {"records": records, "dates": dates, "file_index": indices, "by_actor": by_actor, "ids": ids,
-                "groups": _heading_groups(distinct, ranks)}
+                "groups": _heading_groups(distinct, counts)}
 
-    def unique_events(self, records: list) -> tuple[list[int], list, list[str]]:
-        """``unique`` for the events, as columns: indexes in the file, records, ids."""
+    def unique_events(self, records: list) -> tuple[list[int] | None, list, list[str]]:
+        """``unique`` for the events, as columns: indexes in the file (None when each
+        record's is its index in ``records``), records, ids."""
         ids = list(map(_ID_OF, records))
         distinct = set(ids)
         if len(distinct) == len(ids):
             declared = self.declared.get("events")
             self.declared["events"] = distinct if declared is None else declared | distinct
-            given = self.indices.get("events")
-            return (given if given is not None else list(range(len(records)))), records, ids
+            return self.indices.get("events"), records, ids
         pairs = self.unique("events", records, "event")
         return [i for i, _ in pairs], [rec for _, rec in pairs], [rec.id for _, rec in pairs]
 
@@ -1055,17 +1056,16 @@ def _run_lengths(values: list[int], n: int) -> list[int]:
     return counts
 
 
-def _heading_groups(distinct: list[EDTFDate], ranks: list[int]) -> list[tuple[tuple[int, int], int, int]]:
-    """Runs of timeline positions under one (year, month) heading, worked out per distinct date."""
+def _heading_groups(distinct: list[EDTFDate], counts: list[int]) -> list[tuple[tuple[int, int], int, int]]:
+    """Runs of timeline positions under one (year, month) heading, worked out per distinct
+    date (``counts[r]`` events have the date ``distinct[r]``)."""
     from .corpus import heading_key
 
-    counts = Counter(ranks)
     groups: list[tuple[tuple[int, int], int, int]] = []
     position = 0
     last = None
     start = 0
-    for r, date in enumerate(distinct):
-        n = counts.get(r, 0)
+    for date, n in zip(distinct, counts):
         if not n:
             continue
         key = heading_key(date)
