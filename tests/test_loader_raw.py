@@ -140,3 +140,26 @@ def test_raw_records_decode_alike_one_by_one_in_chunks_and_slices(monkeypatch):
     assert list(records) == one_by_one
     assert records[2:7] == one_by_one[2:7]
     assert [r.id for r in one_by_one] == [e.id for e in corpus.events]
+
+
+@pytest.mark.parametrize("told", [None, -5, +5], ids=["same size", "file grew", "file shrank"])
+def test_large_files_are_read_whole_in_place(make_corpus, monkeypatch, told):
+    """A file larger than one chunk is read into one buffer; a size that changes
+    while it is read (an editor still writing it) still gives every byte there is."""
+    folder = make_corpus()
+    file = folder / "corpus.json"
+    expected = file.read_bytes()
+    if told is not None:
+        real = os.fstat
+
+        def fstat(fd):
+            st = real(fd)
+            return os.stat_result((*st[:6], st.st_size + told, *st[7:]))
+
+        monkeypatch.setattr(os, "fstat", fstat)
+    seen = []
+    reader = loader._Loader(folder, file, lambda phase, fraction: seen.append((phase, fraction)))
+    data = reader.read(chunk=64)
+    assert bytes(data) == expected
+    assert seen and all(phase == "reading" for phase, _ in seen)
+    assert [f for _, f in seen] == sorted(f for _, f in seen)

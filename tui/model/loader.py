@@ -332,7 +332,7 @@ class _Loader:
         and problems of anchoring are found here as there.
         """
         if data.startswith(b"\xef\xbb\xbf"):
-            data = data[3:]
+            data = memoryview(data)[3:]  # not a copy of the whole file
         try:
             f = msgspec.json.decode(data, type=schema.RawEventsCorpusFile)
         except (msgspec.DecodeError, UnicodeDecodeError, RecursionError):
@@ -356,18 +356,27 @@ class _Loader:
         self.locator.release()
         return corpus
 
-    def read(self, chunk: int = 16 << 20) -> bytes:
-        size = os.path.getsize(self.file)
-        if size <= chunk:
-            return self.file.read_bytes()
-        parts = []
-        done = 0
-        with open(self.file, "rb") as handle:
-            while block := handle.read(chunk):
-                parts.append(block)
-                done += len(block)
-                self.progress("reading", done / size)
-        return b"".join(parts)
+    def read(self, chunk: int = 16 << 20) -> bytes | bytearray:
+        """The file's bytes: a large file is read in place into one buffer, chunk by chunk
+        (with progress), not read in parts and then joined, which copies it all once more."""
+        with open(self.file, "rb", buffering=0) as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size <= chunk:
+                return handle.readall()
+            data = bytearray(size)
+            done = 0
+            with memoryview(data) as view:
+                while done < size:
+                    got = handle.readinto(view[done:done + chunk])
+                    if not got:
+                        break
+                    done += got
+                    self.progress("reading", done / size)
+            if done < size:  # the file shrank while it was read
+                del data[done:]
+            else:  # ... or grew
+                data += handle.readall()
+        return data
 
     def blocking(self, allow_unanchored: bool) -> list[Problem]:
         return [p for p in self.problems
