@@ -380,3 +380,26 @@ def test_instant_agrees_with_toordinal(d):
     origin = instant(1, 1, 1)
     assert (instant(d.year, d.month, d.day) - origin) // DAY_SECONDS == d.toordinal() - 1
     assert (instant(d.year, d.month, d.day) - origin) % DAY_SECONDS == 0
+
+
+@given(
+    st.integers(0, 9999),
+    st.none() | st.integers(1, 12),
+    st.integers(1, 31),
+    st.sampled_from(["", "~", "?", "%"]),
+)
+def test_plain_points_take_a_shortcut_to_what_the_general_pattern_gives(year, month, day, qualifier):
+    from tui.model.dates import _POINT, _fast_point, _point
+
+    if month is None:
+        text = f"{year:04d}"
+    elif day <= days_in_month(year, month):
+        text = f"{year:04d}-{month:02d}-{day:02d}"
+    else:
+        text = f"{year:04d}-{month:02d}"
+    text += qualifier
+    fast = _fast_point(text, text)
+    general = _point(_POINT.fullmatch(text), text)
+    fields = ("year", "month", "day", "second", "tz", "precision", "approximate", "uncertain", "lower", "upper")
+    assert [getattr(fast, f) for f in fields] == [getattr(general, f) for f in fields]
+    assert fast.human() == general.human()

@@ -124,6 +124,16 @@ class Point:
             m = month or 12
             self.upper = instant(year, m, day or days_in_month(year, m), DAY_SECONDS - 1)
 
+    @classmethod
+    def _known(cls, year: int, month: int | None, day: int | None, lower: int, upper: int, precision: Precision,
+               approximate: bool, uncertain: bool) -> Point:
+        """A date-only point whose bounds are worked out already (by ``_plain_parts``)."""
+        point = cls.__new__(cls)
+        point.year, point.month, point.day, point.second, point.tz = year, month, day, None, ""
+        point.precision, point.approximate, point.uncertain = precision, approximate, uncertain
+        point.lower, point.upper = lower, upper
+        return point
+
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Point) and (self.year, self.month, self.day, self.second, self.tz, self.precision,
                                              self.approximate, self.uncertain) == (
@@ -353,15 +363,14 @@ def _point(match: re.Match[str], source: str) -> Point | None:
     )
 
 
-_DAY = re.compile(r"(\d{4})-(\d\d)-(\d\d)")
-
-
 def _fast_point(text: str, source: str) -> Point | None:
-    m = _DAY.fullmatch(text)
-    if m is not None:  # the commonest form, without the general pattern's cost
-        year, month, day = int(m[1]), int(m[2]), int(m[3])
-        if 1 <= month <= 12 and 1 <= day <= days_in_month(year, month):
-            return Point(year, month, day, None, "", Precision.DAY)
+    # The commonest forms (a plain year, month or day, maybe qualified) without
+    # the general pattern's cost.
+    q = text[-1:]
+    approximate, uncertain = q in ("~", "%"), q in ("?", "%")
+    parts = _plain_parts(text[:-1] if approximate or uncertain else text)
+    if parts is not None:
+        return Point._known(*parts, approximate, uncertain)
     m = _POINT.fullmatch(text)
     if m is None:
         if _BARE_LONG_YEAR.fullmatch(text):
@@ -399,6 +408,12 @@ def parse_edtf(text: str) -> EDTFDate:
 
 def _parse_plain(text: str) -> EDTFDate | None:
     """YYYY, YYYY-MM or YYYY-MM-DD (years 0000-9999), or None for anything else."""
+    parts = _plain_parts(text)
+    return None if parts is None else EDTFDate._plain(text, *parts)
+
+
+def _plain_parts(text: str) -> tuple[int, int | None, int | None, int, int, Precision] | None:
+    """(year, month, day, lower, upper, precision) of a plain date (see ``_parse_plain``)."""
     n = len(text)
     if n not in (4, 7, 10) or not text[:4].isdigit():
         return None
@@ -409,7 +424,7 @@ def _parse_plain(text: str) -> EDTFDate | None:
     if n == 4:
         lower = year_days * DAY_SECONDS
         upper = (year_days + (366 if leap else 365)) * DAY_SECONDS - 1
-        return EDTFDate._plain(text, year, None, None, lower, upper, Precision.YEAR)
+        return year, None, None, lower, upper, Precision.YEAR
     if text[4] != "-" or not text[5:7].isdigit():
         return None
     month = int(text[5:7])
@@ -418,15 +433,14 @@ def _parse_plain(text: str) -> EDTFDate | None:
     first = year_days + (_LEAP_CUM if leap else _CUM_DAYS)[month - 1]
     length = 29 if (month == 2 and leap) else _MONTH_LEN[month - 1]
     if n == 7:
-        return EDTFDate._plain(text, year, month, None, first * DAY_SECONDS,
-                               (first + length) * DAY_SECONDS - 1, Precision.MONTH)
+        return year, month, None, first * DAY_SECONDS, (first + length) * DAY_SECONDS - 1, Precision.MONTH
     if text[7] != "-" or not text[8:].isdigit():
         return None
     day = int(text[8:])
     if not 1 <= day <= length:
         return None  # the full parser explains
     lower = (first + day - 1) * DAY_SECONDS
-    return EDTFDate._plain(text, year, month, day, lower, lower + _DAY_SECONDS_1, Precision.DAY)
+    return year, month, day, lower, lower + _DAY_SECONDS_1, Precision.DAY
 
 
 @lru_cache(maxsize=65_536)
