@@ -163,3 +163,17 @@ def test_large_files_are_read_whole_in_place(make_corpus, monkeypatch, told):
     assert bytes(data) == expected
     assert seen and all(phase == "reading" for phase, _ in seen)
     assert [f for _, f in seen] == sorted(f for _, f in seen)
+
+
+def test_walking_all_events_makes_them_by_chunks_and_keeps_those_made(monkeypatch):
+    from tui.model import corpus as corpus_module
+
+    corpus = load_corpus(SEEDS, verify=False)
+    expected = [r.id for r in (corpus._records[i] for i in range(len(corpus._records)))]
+    monkeypatch.setattr(corpus_module, "_MAKE_CHUNK", 3)
+    early = corpus.events[4]  # made on its own before the walk
+    walked = list(corpus.events)
+    assert [e.id for e in walked] == expected
+    assert walked[4] is early
+    assert [e.position for e in walked] == list(range(len(expected)))
+    assert all(a is b for a, b in zip(walked, corpus.events))  # made once, kept

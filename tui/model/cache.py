@@ -191,7 +191,9 @@ def write_cache(corpus: Corpus, meta: dict, path: Path | None = None,
     # Events, in timeline order: one blob each.
     offsets = array("q", [0]) * (n + 1)
     blobs = bytearray()
+    ids = []
     for i, rec in enumerate(corpus._records):
+        ids.append(rec.id)
         quotes = rec.quotes
         raw = bytes(quotes) if isinstance(quotes, (msgspec.Raw, bytes)) else json_encoder.encode(quotes)
         blobs += encoder.encode(CacheEvent(rec.id, rec.date, rec.title, rec.summary, rec.type, list(rec.tags),
@@ -203,7 +205,8 @@ def write_cache(corpus: Corpus, meta: dict, path: Path | None = None,
     sections["event_blobs"] = bytes(blobs)
     del blobs
     sections["event_offsets"] = offsets.tobytes()
-    sections["ids"] = encoder.encode([rec.id for rec in corpus._records])
+    sections["ids"] = encoder.encode(ids)
+    del ids
     # Dates: the distinct dates in timeline order, and each position's rank among them.
     distinct: dict[str, int] = {}
     ranks = array("i", [0]) * n

@@ -387,6 +387,7 @@ class Query:
 # those one by one, and every other event by two bisections.
 _WIDE = 400 * 86_400
 _ID_OF = attrgetter("id")
+_MAKE_CHUNK = 4096  # events made at once when all are walked
 
 
 def heading_key(date: EDTFDate) -> tuple[int, int]:
@@ -591,14 +592,15 @@ class Corpus:
                 if made is not None and claim.id not in made.claims:
                     made.claims.append(claim.id)
 
-    def _event(self, position: int) -> Event:
+    def _event(self, position: int, record: object = None) -> Event:
+        """The event at ``position``, made (from ``record``, if given: its record) on first use."""
         event = self._made[position]
         if event is not None:
             return event
         with self._make_lock:
             event = self._made[position]
             if event is None:
-                event = self._make_event(position)
+                event = self._make_event(position, record)
                 self._made[position] = event
         return event
 
@@ -610,8 +612,8 @@ class Corpus:
             event = made[p]
             yield event if event is not None else self._make_event(p)
 
-    def _make_event(self, position: int) -> Event:
-        rec = self._records[position]
+    def _make_event(self, position: int, record: object = None) -> Event:
+        rec = self._records[position] if record is None else record
         event = Event(rec.id, self._dates[position], rec.title, rec.summary, rec.type, tuple(rec.tags),
                       tuple(dict.fromkeys(rec.actors)), (), rec.date_note, rec.draft, rec.confidence, rec.note,
                       self._file_index[position])
@@ -1116,9 +1118,17 @@ class EventList(Sequence):
         return self._corpus._event(index)
 
     def __iter__(self):
-        event = self._corpus._event
-        for i in range(len(self._corpus._records)):
-            yield event(i)
+        corpus = self._corpus
+        made, records, event = corpus._made, corpus._records, corpus._event
+        n = len(records)
+        # By chunks: the records of the events not made yet are fetched together
+        # (raw records are then decoded together, in C).
+        for start in range(0, n, _MAKE_CHUNK):
+            stop = min(n, start + _MAKE_CHUNK)
+            if any(made[i] is None for i in range(start, stop)):
+                for i, record in enumerate(records[start:stop], start):
+                    event(i, record)
+            yield from made[start:stop]
 
     def index(self, event, *args) -> int:  # type: ignore[override]
         return event.position
@@ -1181,6 +1191,9 @@ class SearchIndex:
         parts = []
         offsets = array("q")
         pos = 0
+        # Records are read only for the events not made yet (a raw record is decoded to be read).
+        if all(event is not None for event in made):
+            records = made
         for rec, event in zip(records, made):
             if event is not None:
                 exacts = [q.exact for q in event.quotes]
