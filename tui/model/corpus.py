@@ -24,7 +24,7 @@ import threading
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
-from itertools import compress, count
+from itertools import compress, count, islice
 from operator import attrgetter
 from pathlib import Path
 
@@ -607,10 +607,15 @@ class Corpus:
     def iter_events(self, positions: Iterable[int]) -> Iterator[Event]:
         """The events at ``positions``, made one by one and not kept (for exports:
         a million events pass through in the memory of one)."""
-        made = self._made
-        for p in positions:
-            event = made[p]
-            yield event if event is not None else self._make_event(p)
+        made, records = self._made, self._records
+        take = getattr(records, "take", None)  # raw records decode many at once
+        iterator = iter(positions)
+        while chunk := list(islice(iterator, _MAKE_CHUNK)):
+            pending = [p for p in chunk if made[p] is None]
+            fetched = dict(zip(pending, take(pending) if take is not None else map(records.__getitem__, pending)))
+            for p in chunk:
+                event = made[p]
+                yield event if event is not None else self._make_event(p, fetched[p])
 
     def _make_event(self, position: int, record: object = None) -> Event:
         rec = self._records[position] if record is None else record
