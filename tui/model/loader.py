@@ -5,9 +5,13 @@
 located (file, line when known, record path, id) with a way to fix it.  It
 never raises anything else, whatever the input.
 
-A well-formed file is decoded in one pass straight into typed records.  When
-that fails, the file is decoded again generically and each record validated
-on its own, so that one bad record does not hide the problems of the others.
+A well-formed file opens with its event records kept as raw JSON (slices of
+the file, decoded when an event is shown) and only the fields that order and
+index the timeline decoded for every event; the records are checked in full
+all the same, by a child process on the other core when there are many
+(``_Loader.load_raw``).  At the first error the file is decoded again into
+typed records, and if that fails too, generically, each record validated on
+its own, so that one bad record does not hide the problems of the others.
 """
 
 from __future__ import annotations
