@@ -164,34 +164,3 @@ def test_large_files_are_read_whole_in_place(make_corpus, monkeypatch, told):
     assert seen and all(phase == "reading" for phase, _ in seen)
     assert [f for _, f in seen] == sorted(f for _, f in seen)
 
-
-def test_walking_all_events_makes_them_by_chunks_and_keeps_those_made(monkeypatch):
-    from tui.model import corpus as corpus_module
-
-    corpus = load_corpus(SEEDS, verify=False)
-    expected = [r.id for r in (corpus._records[i] for i in range(len(corpus._records)))]
-    monkeypatch.setattr(corpus_module, "_MAKE_CHUNK", 3)
-    early = corpus.events[4]  # made on its own before the walk
-    walked = list(corpus.events)
-    assert [e.id for e in walked] == expected
-    assert walked[4] is early
-    assert [e.position for e in walked] == list(range(len(expected)))
-    assert all(a is b for a, b in zip(walked, corpus.events))  # made once, kept
-
-
-def test_events_passed_through_come_from_records_decoded_together(monkeypatch):
-    from tui.model import corpus as corpus_module
-
-    corpus = load_corpus(SEEDS, verify=False)
-    expected = [corpus._records[p].id for p in range(len(corpus._records))]
-    monkeypatch.setattr(corpus_module, "_MAKE_CHUNK", 4)
-    taken = []
-    take = RawRecords.take
-    monkeypatch.setattr(RawRecords, "take", lambda self, positions: taken.append(list(positions)) or take(self, positions))
-    shown = corpus.events[3]  # made already: passed through as it is
-    positions = [9, 3, 0, 12, 5, 3, 16]
-    events = list(corpus.iter_events(positions))
-    assert [e.id for e in events] == [expected[p] for p in positions]
-    assert events[1] is shown and events[5] is shown
-    assert taken == [[9, 0, 12], [5, 16]]  # by chunks of 4 positions, without the one made
-    assert all(corpus._made[p] is None for p in (9, 0, 12, 5, 16))  # not kept

@@ -24,7 +24,7 @@ import threading
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
-from itertools import compress, count, islice
+from itertools import compress, count
 from operator import attrgetter
 from pathlib import Path
 
@@ -387,7 +387,6 @@ class Query:
 # those one by one, and every other event by two bisections.
 _WIDE = 400 * 86_400
 _ID_OF = attrgetter("id")
-_MAKE_CHUNK = 4096  # events made at once when all are walked
 
 
 def heading_key(date: EDTFDate) -> tuple[int, int]:
@@ -592,33 +591,27 @@ class Corpus:
                 if made is not None and claim.id not in made.claims:
                     made.claims.append(claim.id)
 
-    def _event(self, position: int, record: object = None) -> Event:
-        """The event at ``position``, made (from ``record``, if given: its record) on first use."""
+    def _event(self, position: int) -> Event:
         event = self._made[position]
         if event is not None:
             return event
         with self._make_lock:
             event = self._made[position]
             if event is None:
-                event = self._make_event(position, record)
+                event = self._make_event(position)
                 self._made[position] = event
         return event
 
     def iter_events(self, positions: Iterable[int]) -> Iterator[Event]:
         """The events at ``positions``, made one by one and not kept (for exports:
         a million events pass through in the memory of one)."""
-        made, records = self._made, self._records
-        take = getattr(records, "take", None)  # raw records decode many at once
-        iterator = iter(positions)
-        while chunk := list(islice(iterator, _MAKE_CHUNK)):
-            pending = [p for p in chunk if made[p] is None]
-            fetched = dict(zip(pending, take(pending) if take is not None else map(records.__getitem__, pending)))
-            for p in chunk:
-                event = made[p]
-                yield event if event is not None else self._make_event(p, fetched[p])
+        made = self._made
+        for p in positions:
+            event = made[p]
+            yield event if event is not None else self._make_event(p)
 
-    def _make_event(self, position: int, record: object = None) -> Event:
-        rec = self._records[position] if record is None else record
+    def _make_event(self, position: int) -> Event:
+        rec = self._records[position]
         event = Event(rec.id, self._dates[position], rec.title, rec.summary, rec.type, tuple(rec.tags),
                       tuple(dict.fromkeys(rec.actors)), (), rec.date_note, rec.draft, rec.confidence, rec.note,
                       self._file_index[position])
@@ -1123,17 +1116,9 @@ class EventList(Sequence):
         return self._corpus._event(index)
 
     def __iter__(self):
-        corpus = self._corpus
-        made, records, event = corpus._made, corpus._records, corpus._event
-        n = len(records)
-        # By chunks: the records of the events not made yet are fetched together
-        # (raw records are then decoded together, in C).
-        for start in range(0, n, _MAKE_CHUNK):
-            stop = min(n, start + _MAKE_CHUNK)
-            if any(made[i] is None for i in range(start, stop)):
-                for i, record in enumerate(records[start:stop], start):
-                    event(i, record)
-            yield from made[start:stop]
+        event = self._corpus._event
+        for i in range(len(self._corpus._records)):
+            yield event(i)
 
     def index(self, event, *args) -> int:  # type: ignore[override]
         return event.position

@@ -1010,10 +1010,6 @@ class RawRecords(Sequence):
         for start in range(0, len(raws), _CHUNK):
             yield from _decode_records(raws[start:start + _CHUNK])
 
-    def take(self, positions: list[int]) -> list:
-        """The records at ``positions``, decoded together."""
-        return _decode_records(list(map(self._raws.__getitem__, positions))) if positions else []
-
 
 def _events_valid(data: bytes, raws: list[msgspec.Raw]) -> bool:
     """Is the file UTF-8 throughout, and is each event record a valid ``LeanEvent``?"""
