@@ -349,7 +349,11 @@ class _Loader:
             return None
         self.locator = _Locator(None, self.file)
         self.progress("indexing", None)
-        corpus = self.build(f, keys, f.events)
+        try:
+            corpus = self.build(f, keys, f.events)
+        except BaseException:
+            verdict()  # never leave the child unwaited for
+            raise
         del keys
         if not verdict() or corpus is None or any(p.severity == "error" for p in self.problems):
             return None
