@@ -38,6 +38,7 @@ def run(corpus_file: Path) -> int:
     # Everything made here lives until the process ends, and nothing is left in
     # cycles to collect: the collector would only walk a million events again
     # and again as they are made.
+    was_enabled = gc.isenabled()
     gc.disable()
     try:
         meta = source_meta(corpus_file)  # before loading: the cache describes what was read
@@ -53,6 +54,9 @@ def run(corpus_file: Path) -> int:
     except OSError as exc:
         _say(f"failed cannot write the cache: {exc}")
         return 2
+    finally:
+        if was_enabled:  # as it was: run() is also called in-process
+            gc.enable()
     _say(f"done {path}")
     return 0
 

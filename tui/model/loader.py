@@ -315,9 +315,15 @@ class _Loader:
         self.progress("indexing", None)
         corpus = self.build(parsed)
         del parsed
-        if corpus is not None and verify:
+        if corpus is None:
+            raise self.fail()
+        return self.finish(corpus, allow_unanchored, verify)
+
+    def finish(self, corpus: Corpus, allow_unanchored: bool, verify: bool) -> Corpus:
+        """Anchor the quotes if asked to; the corpus, unless something blocks it."""
+        if verify:
             corpus.verify()
-        if corpus is None or self.blocking(allow_unanchored):
+        if self.blocking(allow_unanchored):
             raise self.fail()
         if self.locator is not None:
             self.locator.release()
@@ -357,12 +363,7 @@ class _Loader:
         del keys
         if not verdict() or corpus is None or any(p.severity == "error" for p in self.problems):
             return None
-        if verify:
-            corpus.verify()
-        if self.blocking(allow_unanchored):
-            raise self.fail()
-        self.locator.release()
-        return corpus
+        return self.finish(corpus, allow_unanchored, verify)
 
     def read(self, chunk: int = 16 << 20) -> bytes | bytearray:
         """The file's bytes: a large file is read in place into one buffer, chunk by chunk
