@@ -34,13 +34,17 @@ def load_keymap(known_ids: Callable[[], Collection[str]],
     imports them all, which a start without a keymap need not pay for.
     """
     path = path or keymap_path()
+    try:
+        handle = path.open("rb")
+    except FileNotFoundError:
+        return {}, []
+    except OSError as exc:
+        return {}, [f"{path}: ignored, cannot be read: {exc}"]
     import tomllib  # only when there is a keymap to read
 
     try:
-        with path.open("rb") as handle:
+        with handle:
             data = tomllib.load(handle)
-    except FileNotFoundError:
-        return {}, []
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         return {}, [f"{path}: ignored, cannot be read: {exc}"]
     keys = data.get("keys", {})

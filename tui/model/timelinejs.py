@@ -56,7 +56,7 @@ from .htmltext import one_line, text_to_html, title_of_text
 
 __all__ = [
     "NAMESPACE", "Conversion", "convert", "import_timelinejs",
-    "is_timelinejs_file", "looks_like_timelinejs", "write_timelinejs",
+    "looks_like_timelinejs", "write_timelinejs",
 ]
 
 NAMESPACE = "timeline_explorer"
@@ -140,30 +140,6 @@ def looks_like_timelinejs(data: object) -> bool:
     if isinstance(data.get("title"), str) or any(k in data for k in ("documents", "actors", "claims", "periods")):
         return False  # a corpus file that lost its "format": let the loader say so
     return True
-
-
-_SNIFF_BYTES = 1 << 16
-_SNIFF_LIMIT = 256 << 20  # a TimelineJS file is a web page's data; beyond this it is a corpus
-
-
-def is_timelinejs_file(path: Path) -> bool:
-    """Is ``path`` a TimelineJS file rather than a ``corpus.json``?  Cheap for corpus files."""
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(_SNIFF_BYTES)
-            size = path.stat().st_size
-    except OSError:
-        return False
-    head = head.removeprefix(b"\xef\xbb\xbf").lstrip()
-    if not head.startswith(b"{") or re.search(rb'"format"\s*:\s*"timeline-corpus/', head):
-        return False
-    if size > _SNIFF_LIMIT:
-        return False
-    try:
-        data = json.loads(path.read_bytes().decode("utf-8-sig"))
-    except (OSError, ValueError, RecursionError):
-        return False  # not JSON: the corpus loader explains what is wrong
-    return looks_like_timelinejs(data)
 
 
 # -- one slide, as its visible fields say ----------------------------------------------------------------
