@@ -75,7 +75,9 @@ class QuoteViewer(LineView, can_focus=True):
         self._blocks: list[RenderableType] = []
         self._quote_block: dict[int, int] = {}  # quote index -> block index
         self._lines: list[Strip] = []
-        self._block_lines: list[tuple[int, int]] = []  # (first line, line count) of each block
+        self._block_lines: list[tuple[int, int]] = []  # (first line, line count) of each block rendered
+        self._laid_out = 0  # how many blocks are rendered into _lines
+        self._layout_generation = 0
         self._width = 0
 
     def on_mount(self) -> None:
@@ -93,7 +95,7 @@ class QuoteViewer(LineView, can_focus=True):
         self.event, self.quote_index, self.pattern = event, quote_index, pattern
         if same or not self.is_mounted:
             return
-        self._refresh_body()
+        self._refresh_body(top=0 if new_event or force else None)
         if new_event or force:
             self.scroll_home(animate=False)
         elif quote_moved:
@@ -101,30 +103,58 @@ class QuoteViewer(LineView, can_focus=True):
 
     # -- building -------------------------------------------------------------
 
-    def _refresh_body(self) -> None:
+    def _refresh_body(self, top: int | None = None) -> None:
         self._blocks = self._build()
-        self._lay_out()
+        self._lay_out(top)
 
-    def _lay_out(self) -> None:
-        """Render every block once, at the current width, into cached lines."""
+    def _lay_out(self, top: int | None = None) -> None:
+        """Render the blocks, at the current width, into cached lines: those on screen (from line
+        ``top``, else where it is scrolled to) now, the rest right after the frame that shows them
+        or as soon as anything needs them."""
         width = self.scrollable_content_region.width
         self._width = width
+        self._lines = []
+        self._block_lines = []
+        self._laid_out = 0
+        self._layout_generation += 1
         if width <= 0:
             return
+        top = int(self.scroll_offset.y) if top is None else top
+        self._render_blocks(top + self.scrollable_content_region.height)
+        if self._laid_out < len(self._blocks):
+            generation = self._layout_generation
+            self.call_after_refresh(self._finish_layout, generation)
+
+    def _render_blocks(self, until_line: int | None = None) -> None:
+        """Render the next blocks until there are ``until_line`` lines (None: all of them)."""
         console = self.app.console
-        options = console.options.update(width=width, height=None)
-        lines: list[Strip] = []
-        spans: list[tuple[int, int]] = []
-        for i, block in enumerate(self._blocks):
-            if i:
-                lines.append(Strip.blank(width))
-            rendered = console.render_lines(block, options, pad=False)
+        options = console.options.update(width=self._width, height=None)
+        lines, spans, blocks = self._lines, self._block_lines, self._blocks
+        while self._laid_out < len(blocks) and (until_line is None or len(lines) < until_line):
+            if self._laid_out:
+                lines.append(Strip.blank(self._width))
+            rendered = console.render_lines(blocks[self._laid_out], options, pad=False)
             spans.append((len(lines), len(rendered)))
             lines.extend(Strip(line) for line in rendered)
-        self._lines = lines
-        self._block_lines = spans
+            self._laid_out += 1
         self.virtual_size = Size(0, len(lines))
         self.refresh()
+
+    def _finish_layout(self, generation: int | None = None) -> None:
+        """Render the blocks not rendered yet (of the layout ``generation``, when given)."""
+        if generation not in (None, self._layout_generation) or self._laid_out >= len(self._blocks):
+            return
+        if self._width > 0:
+            self._render_blocks()
+
+    def validate_scroll_y(self, value: float) -> float:
+        if value + self.scrollable_content_region.height > len(self._lines):
+            self._finish_layout()  # scrolling past the lines rendered: the rest must be known first
+        return super().validate_scroll_y(value)
+
+    def scroll_end(self, **kwargs) -> None:
+        self._finish_layout()  # the end must be where it will stay
+        super().scroll_end(**kwargs)
 
     def render_lines(self, crop):
         if self.scrollable_content_region.width != self._width:
@@ -136,12 +166,15 @@ class QuoteViewer(LineView, can_focus=True):
         width = self.scrollable_content_region.width
         index = int(self.scroll_offset.y) + y
         base = self.base_style
+        if index >= len(self._lines):
+            self._finish_layout()
         if 0 <= index < len(self._lines):
             return self._lines[index].adjust_cell_length(width, base).apply_style(base)
         return Strip.blank(width, base)
 
     def _scroll_to_current(self) -> None:
         block = self._quote_block.get(self.quote_index)
+        self._finish_layout()
         if block is None or block >= len(self._block_lines):
             return
         top, height = self._block_lines[block]
