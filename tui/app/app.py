@@ -13,8 +13,8 @@ import os
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from dataclasses import replace
 
+from msgspec.structs import replace
 from rich.text import Text
 from textual import events, on
 from textual.app import App, ComposeResult, SystemCommand

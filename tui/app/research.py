@@ -9,7 +9,8 @@ the state lives in the model (``model.notes``, ``model.density``,
 from __future__ import annotations
 
 import bisect
-from dataclasses import replace
+
+from msgspec.structs import replace
 
 from ..model.corpus import Corpus
 from ..model.density import coarse_in, density, period_containing, period_dates

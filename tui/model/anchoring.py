@@ -15,7 +15,8 @@ import bisect
 import difflib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+
+import msgspec
 
 from .textfold import fold
 
@@ -289,8 +290,7 @@ def _next_word_boundary_forward(text: str, end: int, current: int) -> int:
     return min(i, len(text)) - end
 
 
-@dataclass(frozen=True, slots=True)
-class Context:
+class Context(msgspec.Struct, frozen=True):
     """The passage around a quote: ``text`` is ``document[start:end]``.
 
     ``quote_start``/``quote_end`` are the quote's offsets inside ``text``;

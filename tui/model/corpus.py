@@ -23,12 +23,12 @@ import re
 import threading
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
 from itertools import compress, count
 from operator import attrgetter
 from pathlib import Path
 
 import msgspec
+from msgspec.structs import replace
 
 from . import schema
 from .anchoring import AnchorError, Context, LineIndex, context, resolve
@@ -54,8 +54,7 @@ __all__ = [
 Selection = range | list[int]
 
 
-@dataclass(slots=True, eq=False)
-class Exclusion:
+class Exclusion(msgspec.Struct, eq=False):
     """A passage of a document that is not citable."""
 
     start: int
@@ -254,8 +253,7 @@ class Statement(Quote):
         self.value = value
 
 
-@dataclass(eq=False)
-class Actor:
+class Actor(msgspec.Struct, eq=False):
     id: str
     name: str
     kind: str = "other"
@@ -325,8 +323,7 @@ class Event:
         return self._haystack
 
 
-@dataclass(eq=False)
-class Claim:
+class Claim(msgspec.Struct, eq=False):
     """A point on which the sources disagree: each statement is one source's version."""
 
     id: str
@@ -337,15 +334,13 @@ class Claim:
     explicit: bool = True  # events given in the file (else derived from shared passages)
 
 
-@dataclass(eq=False)
-class Period:
+class Period(msgspec.Struct, eq=False):
     id: str
     title: str
     date: EDTFDate
 
 
-@dataclass(frozen=True)
-class Query:
+class Query(msgspec.Struct, frozen=True):
     """Which events to show.  Every part narrows; empty parts do not filter.
 
     * ``actors``: events in which any of these actors takes part, directly or

@@ -21,7 +21,8 @@ import math
 from datetime import date as _date
 from datetime import timedelta as _timedelta
 from collections.abc import Sequence
-from dataclasses import dataclass
+
+import msgspec
 
 from .corpus import Corpus, Selection
 from .dates import DAY_SECONDS, EDTFDate, date_from_parts, format_year, instant, parse_edtf
@@ -31,8 +32,7 @@ __all__ = ["Density", "Period", "coarse_in", "density", "period_containing", "pe
 _SHORT = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
-@dataclass(frozen=True, slots=True)
-class Period:
+class Period(msgspec.Struct, frozen=True):
     """One period of the strip: ``[lower, upper)`` in instants, its EDTF date and labels."""
 
     lower: int
@@ -42,8 +42,7 @@ class Period:
     count: int = 0
 
 
-@dataclass(frozen=True)
-class Density:
+class Density(msgspec.Struct, frozen=True):
     unit: str  # 'month', 'year', 'decade', 'century', 'millennium', '10,000 years', ...
     periods: tuple[Period, ...]
     open_start: int  # selected events whose date has no start, not on the strip

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
+
+import msgspec
 
 __all__ = ["CorpusError", "Problem", "UsageError", "printable"]
 
@@ -26,8 +27,7 @@ def printable(text: str) -> str:
     return text.translate(_UNSAFE)
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(msgspec.Struct, frozen=True):
     """One thing wrong with a corpus, located and with a way to fix it.
 
     ``file`` is the file at fault (``corpus.json`` or a document), ``location``

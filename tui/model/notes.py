@@ -39,10 +39,10 @@ import hashlib
 import os
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+import msgspec
 import orjson
 
 from .atomic import atomic_write_bytes
@@ -108,8 +108,7 @@ def _parse(data: bytes) -> dict:
     return out
 
 
-@dataclass(frozen=True)
-class SaveResult:
+class SaveResult(msgspec.Struct, frozen=True):
     """What happened to a change: written, or kept in memory with the reason."""
 
     saved: bool

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
 from .textfold import fold
 
@@ -39,11 +38,19 @@ def split_terms(text: str) -> list[str]:
     return terms
 
 
-@dataclass
 class AliasTable:
     """Groups of spellings that name the same actor, folded."""
 
-    groups: list[tuple[str, ...]] = field(default_factory=list)
+    def __init__(self, groups: Iterable[tuple[str, ...]] = ()) -> None:
+        self.groups: list[tuple[str, ...]] = list(groups)
+        self._group_of: dict[str, int] = {}
+        for i, group in enumerate(self.groups):
+            for spelling in group:
+                self._group_of.setdefault(spelling, i)
+        spellings = sorted(self._group_of, key=lambda s: (-len(s), s))
+        self._finder = (
+            re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, spellings)) + ")") if spellings else None
+        )
 
     @classmethod
     def from_spellings(cls, spellings: Iterable[Iterable[str]]) -> AliasTable:
@@ -53,16 +60,6 @@ class AliasTable:
             if len(folded) > 1:
                 groups.append(tuple(folded))
         return cls(groups)
-
-    def __post_init__(self) -> None:
-        self._group_of: dict[str, int] = {}
-        for i, group in enumerate(self.groups):
-            for spelling in group:
-                self._group_of.setdefault(spelling, i)
-        spellings = sorted(self._group_of, key=lambda s: (-len(s), s))
-        self._finder = (
-            re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, spellings)) + ")") if spellings else None
-        )
 
     def term_regex(self, term: str) -> str:
         """A regex (over folded text) matching ``term`` or its alias spellings."""

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Literal
+
+import msgspec
 
 from .corpus import Corpus, Event, Selection
 from .dates import EDTFDate, format_year
@@ -28,8 +29,7 @@ _OPEN_START = -(2**63)
 RowKind = Literal["year", "month", "event"]
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
+class Row(msgspec.Struct, frozen=True):
     kind: RowKind
     label: str = ""  # headings
     position: int = -1  # events: the event's timeline position
@@ -37,8 +37,7 @@ class Row:
     month: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class _Segment:
+class _Segment(msgspec.Struct, frozen=True):
     row: int  # first row of the segment
     headings: tuple[Row, ...]  # 0, 1 or 2 heading rows before its events
     first: int  # index into the selection of its first event
