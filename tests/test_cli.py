@@ -30,6 +30,28 @@ def test_check_quiet_prints_nothing(capsys):
     assert run(["check", str(SEEDS), "--quiet"], capsys) == (0, "", "")
 
 
+def test_the_command_entry_point_runs_the_command_line_and_leaves_the_collector_as_it_was(capsys):
+    # timeline-explorer and python -m tui go through tui.main, which imports the
+    # command line with the collector paused: it must be running again after.
+    import gc
+
+    import tui
+
+    assert gc.isenabled()
+    assert tui.main(["check", str(SEEDS), "--quiet"]) == 0
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        assert tui.main(["check", str(SEEDS), "--quiet"]) == 0
+        assert not gc.isenabled()  # nor turned on when it was off
+    finally:
+        gc.enable()
+    result = subprocess.run([sys.executable, "-m", "tui", "check", str(SEEDS)], capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "OK: 17 events" in result.stdout
+
+
 def test_check_bad_corpus(make_corpus, capsys):
     data = base_corpus()
     data["events"][0]["actors"] = ["nobody"]
