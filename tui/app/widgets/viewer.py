@@ -75,8 +75,7 @@ class QuoteViewer(LineView, can_focus=True):
         self._blocks: list[RenderableType] = []
         self._quote_block: dict[int, int] = {}  # quote index -> block index
         self._lines: list[Strip] = []
-        self._block_lines: list[tuple[int, int]] = []  # (first line, line count) of each block rendered
-        self._laid_out = 0  # how many blocks are rendered into _lines
+        self._block_lines: list[tuple[int, int]] = []  # (first line, line count) of each block rendered so far
         self._layout_generation = 0
         self._width = 0
 
@@ -115,13 +114,12 @@ class QuoteViewer(LineView, can_focus=True):
         self._width = width
         self._lines = []
         self._block_lines = []
-        self._laid_out = 0
         self._layout_generation += 1
         if width <= 0:
             return
         top = int(self.scroll_offset.y) if top is None else top
         self._render_blocks(top + self.scrollable_content_region.height)
-        if self._laid_out < len(self._blocks):
+        if len(self._block_lines) < len(self._blocks):
             generation = self._layout_generation
             self.call_after_refresh(self._finish_layout, generation)
 
@@ -130,19 +128,18 @@ class QuoteViewer(LineView, can_focus=True):
         console = self.app.console
         options = console.options.update(width=self._width, height=None)
         lines, spans, blocks = self._lines, self._block_lines, self._blocks
-        while self._laid_out < len(blocks) and (until_line is None or len(lines) < until_line):
-            if self._laid_out:
+        while len(spans) < len(blocks) and (until_line is None or len(lines) < until_line):
+            if spans:
                 lines.append(Strip.blank(self._width))
-            rendered = console.render_lines(blocks[self._laid_out], options, pad=False)
+            rendered = console.render_lines(blocks[len(spans)], options, pad=False)
             spans.append((len(lines), len(rendered)))
             lines.extend(Strip(line) for line in rendered)
-            self._laid_out += 1
         self.virtual_size = Size(0, len(lines))
         self.refresh()
 
     def _finish_layout(self, generation: int | None = None) -> None:
         """Render the blocks not rendered yet (of the layout ``generation``, when given)."""
-        if generation not in (None, self._layout_generation) or self._laid_out >= len(self._blocks):
+        if generation not in (None, self._layout_generation) or len(self._block_lines) >= len(self._blocks):
             return
         if self._width > 0:
             self._render_blocks()
