@@ -79,6 +79,21 @@ class FindInput(Input):
         self.app.submit_find(self.value)  # type: ignore[attr-defined]
 
 
+class MainScreen(Screen):
+    """The explorer's screen: Textual's default screen, which shows what the app composes."""
+
+    _shown = False
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Runs before Screen's own handler. The first time the screen is shown, each of its
+        # widgets was styled a moment ago, as it mounted: styling them all again (as a resume
+        # asks for, in case the styles changed while the screen was away) would only delay the
+        # first frame.
+        if not self._shown:
+            self._shown = True
+            event.refresh_styles = False
+
+
 class TimelineApp(ResearchActions, App[int]):
     """Explore a corpus: the chronology, the actors, the quotes behind each event."""
 
@@ -166,6 +181,9 @@ class TimelineApp(ResearchActions, App[int]):
         self.selection = range(0)
 
     # -- layout -------------------------------------------------------------
+
+    def get_default_screen(self) -> Screen:
+        return MainScreen(id="_default")
 
     def compose(self) -> ComposeResult:
         if self.corpus is not None:

@@ -1,0 +1,73 @@
+"""The explorer's screen is styled once as it opens, and styled right.
+
+Textual styles each widget as it mounts, then styles the whole screen again
+when the screen is first shown (a resume asks for that, in case the styles
+changed while a screen was away). On a screen that has just mounted that second
+pass changes nothing and costs a good part of the start-up: the main screen
+skips it the first time it is shown, and only then.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import events
+from textual.widgets import Static
+
+from tui.app.app import MainScreen, TimelineApp
+from tui.model import load_corpus
+
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+
+
+def styles_of(app: TimelineApp) -> dict:
+    """Every node's rules and its component classes' rules, on the explorer's screen."""
+    styles = {}
+    for node in app.screen.walk_children(with_self=True):
+        components = {name: style.get_rules() for name, style in node._component_styles.items()}
+        styles[node] = (node.styles.get_rules(), components)
+    return styles
+
+
+def restyled_nodes(app: TimelineApp) -> list:
+    """The nodes the stylesheet is asked to style again from now on (a list that fills up)."""
+    seen: list = []
+    update_nodes = app.stylesheet.update_nodes
+
+    def recording(nodes, animate=False):
+        nodes = list(nodes)
+        seen.extend(nodes)
+        return update_nodes(nodes, animate=animate)
+
+    app.stylesheet.update_nodes = recording
+    return seen
+
+
+async def test_the_screen_is_not_styled_a_second_time_when_first_shown():
+    app = TimelineApp(load_corpus(SEEDS))
+    seen = restyled_nodes(app)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        header = app.query_one("#header-bar", Static)
+        # The timeline's focus restyles the timeline and what it is in; nothing restyles the header.
+        assert header not in seen
+
+
+async def test_styles_at_start_are_those_a_full_restyle_gives():
+    for size in ((120, 40), (80, 24), (200, 60), (60, 20)):  # each layout class of the screen
+        app = TimelineApp(load_corpus(SEEDS))
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            at_start = styles_of(app)
+            app.update_styles(app.screen)
+            await pilot.pause()
+            assert styles_of(app) == at_start, size
+
+
+def test_only_the_first_showing_skips_the_restyle():
+    screen = MainScreen()
+    first, second = events.ScreenResume(), events.ScreenResume()
+    screen.on_screen_resume(first)
+    screen.on_screen_resume(second)
+    assert (first.refresh_styles, second.refresh_styles) == (False, True)
