@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -46,5 +47,32 @@ def test_check_and_export_do_not_import_textual():
         "print('ok')\n"
     )
     result = _run(code)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"
+
+
+def test_the_app_opening_a_corpus_file_leaves_the_rest_unimported(tmp_path):
+    # Start-up time: a corpus file opens without the converters (TimelineJS, HTML), and with no
+    # notes sidecar or keymap file there is nothing for orjson or tomllib to read.
+    code = (
+        "import sys\n"
+        "from tui.app.app import TimelineApp\n"
+        "from tui.model import load_corpus\n"
+        f"app = TimelineApp(load_corpus({str(SEEDS)!r}))\n"
+        "start = app._start\n"
+        "def start_and_stop():\n"
+        "    start()\n"
+        "    app.exit(0)\n"
+        "app._start = start_and_stop\n"
+        "assert app.run(headless=True, size=(120, 40)) == 0\n"
+        "loaded = sorted(m for m in ('tui.model.timelinejs', 'tui.model.htmltext', 'orjson', 'tomllib')\n"
+        "                if m in sys.modules)\n"
+        "assert not loaded, loaded\n"
+        "print('ok')\n"
+    )
+    env = {**os.environ, "TIMELINE_EXPLORER_DATA": str(tmp_path / "data"),
+           "TIMELINE_EXPLORER_KEYMAP": str(tmp_path / "no-keymap.toml")}
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60,
+                            env=env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "ok"
