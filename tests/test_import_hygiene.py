@@ -52,21 +52,22 @@ def test_check_and_export_do_not_import_textual():
 
 
 def test_the_app_opening_a_corpus_file_leaves_the_rest_unimported(tmp_path):
-    # Start-up time: a corpus file opens without the converters (TimelineJS, HTML), and with no
-    # notes sidecar or keymap file there is nothing for orjson or tomllib to read.
+    # Start-up time: a corpus file opens without the converters (TimelineJS, HTML) or what they
+    # write with, and with no notes sidecar or keymap file there is nothing for orjson or tomllib
+    # to read. The command line loads the corpus by its file, as here.
     code = (
         "import sys\n"
         "from tui.app.app import TimelineApp\n"
         "from tui.model import load_corpus\n"
-        f"app = TimelineApp(load_corpus({str(SEEDS)!r}))\n"
+        f"app = TimelineApp(load_corpus({str(SEEDS / 'corpus.json')!r}))\n"
         "start = app._start\n"
         "def start_and_stop():\n"
         "    start()\n"
         "    app.exit(0)\n"
         "app._start = start_and_stop\n"
         "assert app.run(headless=True, size=(120, 40)) == 0\n"
-        "loaded = sorted(m for m in ('tui.model.timelinejs', 'tui.model.htmltext', 'orjson', 'tomllib')\n"
-        "                if m in sys.modules)\n"
+        "loaded = sorted(m for m in ('tui.model.conversions', 'tui.model.timelinejs', 'tui.model.htmltext',\n"
+        "                            'tui.model.corpuswriter', 'orjson', 'json', 'tomllib') if m in sys.modules)\n"
         "assert not loaded, loaded\n"
         "print('ok')\n"
     )

@@ -9,10 +9,10 @@ file is converted again, and the corpus names the file as its ``origin`` so
 that a reload re-converts it.  The conversion's warnings are kept beside it
 and come back as the corpus's problems, located in the original file.
 
-Which files: a name ending in ``.csv`` or ``.tsv`` is a CSV table (a tab
-delimiter for ``.tsv``), imported with the default mapping (ACLED's column
-names and common ones, see ``csvimport``); a JSON file that is not a
-``timeline-corpus/1`` file but looks like TimelineJS is TimelineJS.  For
+Which files (``filekinds``): a name ending in ``.csv`` or ``.tsv`` is a CSV
+table (a tab delimiter for ``.tsv``), imported with the default mapping
+(ACLED's column names and common ones, see ``csvimport``); a JSON file that
+is not a ``timeline-corpus/1`` file but looks like TimelineJS is TimelineJS.  For
 any other mapping, or to keep the corpus, ``import`` writes it into a
 folder of one's own.
 """
@@ -21,8 +21,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -30,49 +28,13 @@ from typing import Any
 
 from .corpuswriter import FolderBuilder, OutputError, dumps
 from .errors import CorpusError, Problem
+from .filekinds import CSV_SUFFIXES
 
-__all__ = ["WARNINGS_FILE", "adopt_conversion", "converted_corpus", "is_timelinejs_file", "kind_of"]
+__all__ = ["WARNINGS_FILE", "adopt_conversion", "converted_corpus"]
 
 WARNINGS_FILE = "import-warnings.json"
-CSV_SUFFIXES = {".csv": ",", ".tsv": "\t"}
 
 Progress = Callable[[int, int, int], None]  # (bytes read, total bytes, rows): see csvimport
-
-
-_SNIFF_BYTES = 1 << 16
-_SNIFF_LIMIT = 256 << 20  # a TimelineJS file is a web page's data; beyond this it is a corpus
-_DECLARES_CORPUS = re.compile(rb'"format"\s*:\s*"timeline-corpus/')
-
-
-def kind_of(path: Path) -> str | None:
-    """``"csv"``, ``"timelinejs"`` or None (a corpus file, or something the corpus loader will explain)."""
-    if path.suffix.lower() in CSV_SUFFIXES:
-        return "csv"
-    return "timelinejs" if is_timelinejs_file(path) else None
-
-
-def is_timelinejs_file(path: Path) -> bool:
-    """Is ``path`` a TimelineJS file rather than a ``corpus.json``?
-
-    Cheap for a corpus file: its first bytes name its format, and the
-    TimelineJS converter is not even imported.
-    """
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(_SNIFF_BYTES)
-            size = os.fstat(handle.fileno()).st_size
-    except OSError:
-        return False
-    head = head.removeprefix(b"\xef\xbb\xbf").lstrip()
-    if not head.startswith(b"{") or _DECLARES_CORPUS.search(head) or size > _SNIFF_LIMIT:
-        return False
-    try:
-        data = json.loads(path.read_bytes().decode("utf-8-sig"))
-    except (OSError, ValueError, RecursionError):
-        return False  # not JSON: the corpus loader explains what is wrong
-    from .timelinejs import looks_like_timelinejs
-
-    return looks_like_timelinejs(data)
 
 
 def _cache_root(kind: str) -> Path:

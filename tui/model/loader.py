@@ -61,10 +61,12 @@ def resolve_corpus_path(source: str | os.PathLike[str],
     path = Path(source)
     try:
         if path.is_file():
-            from .conversions import converted_corpus, kind_of
+            from .filekinds import kind_of
 
             kind = kind_of(path)
             if kind is not None:
+                from .conversions import converted_corpus
+
                 folder = converted_corpus(path, kind, progress)
                 return folder, folder / CORPUS_FILE
         if path.is_dir():
