@@ -260,7 +260,8 @@ class TimelineApp(ResearchActions, App[int]):
             Static(self._header_text(), id="header-bar"),
             Horizontal(
                 ActorPane(self.corpus, count=view["count"], selected=self.query_state.actors, id="sidebar"),
-                Horizontal(Vertical(DensityStrip(id="density"), timeline, id="timeline-pane"), viewer, id="content"),
+                Vertical(DensityStrip(id="density"), timeline, id="timeline-pane"),
+                viewer,
                 id="main",
             ),
             KeyBar(),
