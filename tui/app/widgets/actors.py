@@ -23,7 +23,7 @@ from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
-from textual.widgets import Input, Static
+from textual.widgets import Input
 
 from ...model.corpus import Actor, Corpus
 from ...model.textfold import fold
@@ -378,7 +378,7 @@ class ActorFilterInput(Input):
 
 
 class ActorPane(Vertical):
-    """Title, narrowing field and list; forwards the list's messages."""
+    """Title (drawn on its top edge), narrowing field and list; forwards the list's messages."""
 
     def __init__(self, corpus: Corpus, *, count: Callable[[str], int], selected: frozenset[str],
                  id: str | None = None) -> None:
@@ -386,9 +386,9 @@ class ActorPane(Vertical):
         self.corpus = corpus
         self._count = count
         self._selected = selected
+        self.border_title = "Actors"
 
     def compose(self) -> ComposeResult:
-        yield Static("Actors", id="actors-title")
         yield ActorFilterInput(placeholder="type to narrow…", id="actor-filter")
         actor_list = ActorList(self.corpus, id="actor-list")
         actor_list.count, actor_list.selected = self._count, self._selected
