@@ -235,6 +235,32 @@ def test_help_mentions_examples(capsys, command):
     assert "timeline-explorer" in out
 
 
+def test_top_level_help_lists_every_command(capsys):
+    from tui.cli import COMMANDS
+
+    status, out, _ = run(["--help"], capsys)
+    assert status == 0
+    listed = re.findall(r"^    (\w+) ", out, re.MULTILINE)
+    assert sorted(listed) == sorted(COMMANDS)
+
+
+@pytest.mark.parametrize("argv", [
+    ["open", str(SEEDS), "--actor", "qatar", "--actor", "germany", "--from", "2019-07", "--event", "x"],
+    ["open"],
+    ["check", str(SEEDS), "--warnings", "-q"],
+    ["export", str(SEEDS), "-f", "csv", "-o", "out.csv", "--force", "--search", "Uyghur", "--type", "letter"],
+    ["schema"],
+    ["extract", "a.txt", "--published", "2019-07-12", "-o", "draft"],
+    ["import", "csv", "events.csv", "-o", "corpus", "--actor-column", "actor1", "--skip-bad-rows"],
+    ["import", "timelinejs", "timeline.json", "-o", "corpus"],
+])
+def test_a_line_parses_alike_with_its_command_alone_declared(argv):
+    # The app declares only the command a line names (start-up time): nothing it parses may change.
+    from tui.cli import build_parser
+
+    assert vars(build_parser(argv[0]).parse_args(argv)) == vars(build_parser().parse_args(argv))
+
+
 def test_version(capsys):
     import tui
 
