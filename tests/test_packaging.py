@@ -28,7 +28,8 @@ def test_the_wheel_carries_the_seed_corpus_byte_for_byte(wheel):
             inside = f"tui/seeds/{source.name}"
             assert inside in names, f"{inside} is missing from the wheel"
             assert archive.read(inside) == source.read_bytes()
-        assert "tui/app/app.tcss" in names  # the app's styles ship too
+        for styles in sorted((ROOT / "tui").rglob("*.tcss")):  # the app's styles ship too
+            assert styles.relative_to(ROOT).as_posix() in names
 
 
 def test_the_installed_package_checks_its_bundled_corpus(wheel, tmp_path):

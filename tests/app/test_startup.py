@@ -8,6 +8,10 @@ changed while a screen was away). On a screen that has just mounted that second
 pass changes nothing and costs a good part of the start-up: the main screen
 skips it the first time it is shown, and only then.
 
+The side screens' styles are read when the first of them opens, not at
+start-up, and added without restyling the explorer's screen, which none of
+them may touch.
+
 While the app runs, threads wait for the interpreter lock at most 1 ms (not
 Python's 5 ms), so that the thread that writes frames to the terminal is not
 held up by a busy interface thread.
@@ -21,7 +25,7 @@ from pathlib import Path
 from textual import events
 from textual.widgets import Static
 
-from tui.app.app import SWITCH_INTERVAL, MainScreen, TimelineApp
+from tui.app.app import SIDE_SCREENS_CSS, SWITCH_INTERVAL, MainScreen, TimelineApp
 from tui.model import load_corpus
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
@@ -96,3 +100,35 @@ def test_threads_switch_sooner_while_the_app_runs_and_as_before_after():
     assert app.run(headless=True, size=(120, 40)) == 0
     assert seen == [SWITCH_INTERVAL]
     assert sys.getswitchinterval() == before
+
+
+def side_styles_read(app: TimelineApp) -> bool:
+    return any(Path(path) == SIDE_SCREENS_CSS for path, _ in app.stylesheet.source)
+
+
+async def test_the_side_screens_styles_are_read_when_the_first_side_screen_opens():
+    app = TimelineApp(load_corpus(SEEDS))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert not side_styles_read(app)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert side_styles_read(app)
+        help_title = app.screen.query_one("#help-title")
+        assert help_title.styles.margin.bottom == 1  # from screens.tcss (#help-title)
+
+
+async def test_no_side_screen_style_touches_the_explorers_screen():
+    for size in ((120, 40), (80, 24)):
+        app = TimelineApp(load_corpus(SEEDS))
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            at_start = styles_of(app)
+            await pilot.press("question_mark")
+            await pilot.pause()
+            await pilot.press("escape")
+            await pilot.pause()
+            assert side_styles_read(app) and isinstance(app.screen, MainScreen)
+            app.update_styles(app.screen)  # what the side screens' styles would make of it
+            await pilot.pause()
+            assert styles_of(app) == at_start, size
