@@ -21,7 +21,6 @@ from .model.errors import CorpusError, Problem, UsageError, printable
 from .resources import bundled_corpus
 
 PROG = "timeline-explorer"
-COMMANDS = ("open", "check", "export", "extract", "import", "schema")
 
 EXAMPLES_TOP = f"""\
 commands:
@@ -680,6 +679,7 @@ _COMMAND_PARSERS = {
     "open": _add_open_parser, "check": _add_check_parser, "export": _add_export_parser,
     "schema": _add_schema_parser, "extract": _add_extract_parser, "import": _add_import_parser,
 }
+COMMANDS = tuple(_COMMAND_PARSERS)  # the words a line may start with to name its command
 
 
 def cmd_import(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:

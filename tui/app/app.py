@@ -185,7 +185,6 @@ class TimelineApp(ResearchActions, App[int]):
         self.verifying: str | None = None  # what the background check or indexer is doing
         self._jump_after_search: bool | None = None
         self.selection = range(0)
-        self._side_styles_read = False
 
     def run(self, *args, **kwargs):
         """Run the app, with a short switch interval between threads while it runs.
@@ -216,9 +215,8 @@ class TimelineApp(ResearchActions, App[int]):
         widget that a screen's own ``CSS_PATH`` sets off (85 ms on the first
         dialog): no rule of theirs matches a widget of the explorer's screen.
         """
-        if not self._side_styles_read:
+        if not self.stylesheet.has_source(str(SIDE_SCREENS_CSS)):
             self.stylesheet.read(SIDE_SCREENS_CSS)
-            self._side_styles_read = True
         return super().push_screen(screen, *args, **kwargs)
 
     # -- layout -------------------------------------------------------------
