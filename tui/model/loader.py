@@ -93,7 +93,8 @@ EAGER_VERIFY_EVENTS = 20_000
 
 
 def load_corpus(source: str | os.PathLike[str], *, allow_unanchored: bool = False, verify: bool = True,
-                progress: Progress | None = None, use_cache: bool = False) -> Corpus:
+                progress: Progress | None = None, use_cache: bool = False,
+                preview: Callable[[Corpus], None] | None = None) -> Corpus:
     """Load and validate a corpus (a folder, or the path of its ``corpus.json``).
 
     With ``allow_unanchored``, quotes that no longer match their documents do
@@ -107,6 +108,14 @@ def load_corpus(source: str | os.PathLike[str], *, allow_unanchored: bool = Fals
     ``progress(phase, fraction)`` is called as the load goes (fraction None
     while a phase cannot tell).  With ``use_cache``, a valid compiled cache
     of the corpus (see ``cache``) is opened instead of parsing the JSON.
+
+    ``preview(corpus)`` is called, from the loading thread, as soon as the
+    first events in timeline order are known, which is long before the whole
+    corpus is indexed: ``corpus`` then holds just those events (at most
+    ``PREVIEW_EVENTS``), so that a caller can show the top of the timeline
+    while the rest loads.  It is called at most once, only for a large
+    well-formed file, and never when what it would show could be wrong
+    (an event naming an unknown actor, a record that does not decode).
     """
     gc_was_enabled = gc.isenabled()
     # Loading creates millions of objects and frees almost none: the cyclic
@@ -125,7 +134,7 @@ def load_corpus(source: str | os.PathLike[str], *, allow_unanchored: bool = Fals
                 if any(not (allow_unanchored and p.is_anchor_problem) for p in corpus.errors):
                     raise CorpusError(corpus.problems)
         if corpus is None:
-            corpus = _Loader(root, file, progress).load(allow_unanchored, verify)
+            corpus = _Loader(root, file, progress, preview).load(allow_unanchored, verify)
         note_origin(corpus, source, root)
     except CorpusError:
         raise
@@ -249,10 +258,12 @@ _SINGULAR = {"documents": "document", "actors": "actor", "events": "event", "cla
 
 
 class _Loader:
-    def __init__(self, root: Path, file: Path, progress: Progress | None = None) -> None:
+    def __init__(self, root: Path, file: Path, progress: Progress | None = None,
+                 preview: Callable[[Corpus], None] | None = None) -> None:
         self.root = root
         self.file = file
         self.progress = progress or (lambda phase, fraction: None)
+        self.preview = preview
         self.shown = str(file)
         self.problems: list[Problem] = []
         self.locator: _Locator | None = None
@@ -305,7 +316,7 @@ class _Loader:
             self.problem("", f"cannot be read: {exc.strerror or exc}", "check that the file exists and is readable", code="io")
             raise self.fail() from None
         self.progress("decoding", None)
-        fast = _Loader(self.root, self.file, self.progress)
+        fast = _Loader(self.root, self.file, self.progress, self.preview)
         corpus = fast.load_raw(data, allow_unanchored, verify)
         if corpus is not None:
             return corpus
@@ -349,7 +360,7 @@ class _Loader:
             f = msgspec.json.decode(data, type=schema.RawEventsCorpusFile)
         except (msgspec.DecodeError, UnicodeDecodeError, RecursionError):
             return None
-        verdict = _check_events(data, f.events)
+        verdict, first_events = _check_events(data, f.events, PREVIEW_EVENTS if self.preview is not None else 0)
         try:
             keys = msgspec.json.decode(data, type=schema.KeysCorpusFile).events
         except (msgspec.DecodeError, UnicodeDecodeError, RecursionError):
@@ -358,7 +369,7 @@ class _Loader:
         self.locator = _Locator(None, self.file)
         self.progress("indexing", None)
         try:
-            corpus = self.build(f, keys, f.events)
+            corpus = self.build(f, keys, f.events, first_events)
         except BaseException:
             verdict()  # never leave the child unwaited for
             raise
@@ -501,12 +512,27 @@ class _Loader:
 
     # -- building -----------------------------------------------------------
 
-    def build(self, f, events: list | None = None, raws: list[msgspec.Raw] | None = None) -> Corpus | None:
+    def build(self, f, events: list | None = None, raws: list[msgspec.Raw] | None = None,
+              first_events: Callable[[], list[int] | None] | None = None) -> Corpus | None:
         """The corpus of a decoded file: ``f.events`` are its event records, or, when the
-        file was decoded raw, ``events`` are their keys and ``raws`` their JSON."""
+        file was decoded raw, ``events`` are their keys and ``raws`` their JSON (and
+        ``first_events()`` may tell the first events in timeline order, for the preview)."""
         documents = self.build_documents(f.documents)
         actors = self.build_actors(f.actors)
-        built = self.build_events(f.events if events is None else events, actors)
+        preview = None
+        if raws is not None and self.preview is not None:
+            def preview(records: list, picks: list[int], dates: list[EDTFDate]) -> None:
+                corpus = self.preview_corpus(f, documents, actors, records, raws, picks, dates)
+                if corpus is not None:
+                    self.preview(corpus)  # type: ignore[misc]
+
+            picks = first_events() if first_events is not None else None
+            if picks is not None and all(0 <= k < len(events) for k in picks):  # type: ignore[arg-type]
+                dates = [self.parse_date_fast(events[k].date) for k in picks]  # type: ignore[index]
+                if None not in dates:
+                    preview(events, picks, dates)  # type: ignore[arg-type]
+                    preview = None  # given: not again
+        built = self.build_events(f.events if events is None else events, actors, preview)
         records, types = built["records"], None
         if raws is not None:
             types = list(map(_TYPE_OF, records))
@@ -805,7 +831,8 @@ class _Loader:
             return None  # a document that failed its checks was reported already
         return cls(doc, q.exact, q.prefix, q.suffix, owner, slot, **extra)
 
-    def build_events(self, records: list, actors: dict[str, Actor]) -> dict:
+    def build_events(self, records: list, actors: dict[str, Actor],
+                     preview: Callable[[list, list[int], list[EDTFDate]], None] | None = None) -> dict:
         """Dated, checked event records in timeline order, with what the corpus indexes need.
 
         The records stay as decoded (their quotes possibly still raw JSON): no
@@ -815,11 +842,26 @@ class _Loader:
         the slow path, one by one.  Columns are made with ``map`` and
         ``sorted`` over bound methods, which run in C: on a slow machine, a
         loop of ours over a million records costs a quarter of a second.
+
+        ``preview(records, picks, dates)`` is given the first events in
+        timeline order (indexes into ``records``, and their dates) as soon as
+        the dates are parsed, before the rest of the work.
         """
-        indices, records, ids = self.unique_events(records)
-        n = len(records)
         texts = list(map(_DATE_OF, records))
-        parsed = {text: self.parse_date_fast(text) for text in set(texts)}
+        tally = Counter(texts)  # the distinct dates, and how many events have each
+        parsed = {text: self.parse_date_fast(text) for text in tally}
+        # Timeline order: by the rank of the date (an int), then by id within
+        # runs of one date only.  Records with a bad date are dropped below.
+        distinct = sorted({d for d in parsed.values() if d is not None}, key=_date_order)
+        if preview is not None:
+            picks = _first_in_order(texts, tally, distinct, PREVIEW_EVENTS, lambda k: records[k].id)
+            preview(records, picks, list(map(parsed.__getitem__, map(texts.__getitem__, picks))))
+        indices, unique, ids = self.unique_events(records)
+        if unique is not records:  # records with a duplicate id were dropped
+            records = unique
+            texts = list(map(_DATE_OF, records))
+            tally = Counter(texts)
+        n = len(records)
         # Bad or qualified-without-note dates: the slow path, per record.
         suspicious = {t for t, d in parsed.items() if d is None or d.approximate or d.uncertain}
         drop: set[int] = set()
@@ -833,23 +875,20 @@ class _Loader:
                 if self.check_event(i, rec, date, actors, check_actors=False) is None:
                     self.orphan_records.append((i, rec))  # its quotes are still checked
                     drop.add(k)
-        if drop:
+        if drop:  # exactly the records whose date does not parse: none of them has a date in ``distinct``
             keep = [k for k in range(n) if k not in drop]
             records = list(map(records.__getitem__, keep))
             texts = list(map(texts.__getitem__, keep))
             indices = keep if indices is None else list(map(indices.__getitem__, keep))
             ids = list(map(ids.__getitem__, keep))
             n = len(records)
-        # Timeline order: by the rank of the date (an int), then by id within
-        # runs of one date only.
-        distinct = sorted({parsed[t] for t in set(texts)}, key=_date_order)
         rank_of_date = {d.text: r for r, d in enumerate(distinct)}
         rank = list(map(rank_of_date.__getitem__, texts))
         del texts
         order = sorted(range(n), key=rank.__getitem__)
         start = 0
         by_id = ids.__getitem__
-        counts = _run_lengths(rank, len(distinct))
+        counts = [tally[d.text] for d in distinct]
         for count in counts:
             if count > 1:
                 run = order[start:start + count]
@@ -886,6 +925,35 @@ class _Loader:
                 records[p].actors = [a for a in records[p].actors if a in actors]
         return {"records": records, "dates": dates, "file_index": indices, "by_actor": by_actor, "ids": ids,
                 "groups": _heading_groups(distinct, counts)}
+
+    def preview_corpus(self, f, documents: dict[str, Document], actors: dict[str, Actor], records: list,
+                       raws: list[msgspec.Raw], picks: list[int], dates: list[EDTFDate]) -> Corpus | None:
+        """A corpus of just the events ``picks`` (the first in timeline order): the top of
+        the timeline, shown while the rest loads.  None when it could show something the
+        loaded corpus will not: the whole file is checked later, these records now."""
+        keys = list(map(records.__getitem__, picks))
+        if any(a not in actors for rec in keys for a in rec.actors):
+            return None  # the load reports it; the timeline would have no name to show
+        try:
+            decoded = [_EVENT_DECODER.decode(raws[k]) for k in picks]
+        except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError, RecursionError):
+            return None
+        claims: dict[str, Claim] = {}
+        for i, rec in enumerate(f.claims):
+            if rec.id not in claims:  # the marks of disagreement need the claims' events only
+                claims[rec.id] = Claim(rec.id, rec.about, (), tuple(dict.fromkeys(rec.events)), i, bool(rec.events))
+        periods = [Period(rec.id, rec.title, date) for rec in f.periods
+                   if (date := self.parse_date_fast(rec.date)) is not None]
+        problems: list[Problem] = []
+        corpus = Corpus(
+            title=f.title, description=f.description, root=self.root, file=self.file,
+            documents=documents, actors=actors, records=decoded, dates=dates, file_index=picks,
+            claims=claims, periods=sorted(periods, key=lambda p: (p.date.sort_key, p.id)), problems=problems,
+            reader=self.read_text,
+        )
+        for _ in corpus.events:  # every event made here, in the loading thread
+            pass
+        return None if problems else corpus
 
     def unique_events(self, records: list) -> tuple[list[int] | None, list, list[str]]:
         """``unique`` for the events, as columns: indexes in the file (None when each
@@ -977,6 +1045,10 @@ _DATE_OF = attrgetter("date")
 _ACTORS_OF = attrgetter("actors")
 _TYPE_OF = attrgetter("type")
 
+# How many of the first events a preview of the timeline holds: more than a
+# screen of the tallest terminal shows.
+PREVIEW_EVENTS = 200
+
 # From this many events, the records are checked by a child process, in parallel
 # with the indexing.
 PARALLEL_CHECK_EVENTS = 50_000
@@ -988,6 +1060,7 @@ def _decode_records(raws: list[msgspec.Raw]) -> list:
 
 
 _RECORDS_DECODER = msgspec.json.Decoder(list[schema.LeanEvent])
+_EVENT_DECODER = msgspec.json.Decoder(schema.LeanEvent)
 
 
 class RawRecords(Sequence):
@@ -1035,45 +1108,116 @@ def _events_valid(data: bytes, raws: list[msgspec.Raw]) -> bool:
     return True
 
 
-def _check_events(data: bytes, raws: list[msgspec.Raw]) -> Callable[[], bool]:
-    """Start checking the event records (``_events_valid``); returns the wait for the verdict.
+def _check_events(data: bytes, raws: list[msgspec.Raw],
+                  first: int = 0) -> tuple[Callable[[], bool], Callable[[], list[int] | None]]:
+    """Start checking the event records (``_events_valid``); returns the wait for the verdict,
+    and the wait for the first ``first`` events in timeline order (None when not found).
 
     With many records and where processes can fork, a child process checks
     them on another core while this one indexes the corpus: it shares the
     file's bytes with this one (copy on write), holds one chunk of decoded
-    records at a time, and answers with its exit status.  A child that dies
-    for any other reason answers "not valid": the corpus is then loaded the
-    usual way, which finds what is wrong, if anything.
+    records at a time, and answers with its exit status.  Before that, when
+    asked, it finds the first events of the timeline from the dates alone
+    (``_first_events``) and sends their indexes through a pipe, long before
+    this process has ordered everything.  A child that dies for any other
+    reason answers "not valid": the corpus is then loaded the usual way,
+    which finds what is wrong, if anything.
     """
     if len(raws) >= PARALLEL_CHECK_EVENTS and hasattr(os, "fork"):
+        pipe = None
+        if first:
+            try:
+                pipe = os.pipe()
+            except OSError:
+                pipe = None
         try:
             pid = os.fork()
         except OSError:
             pid = -1
-        if pid == 0:  # the child: check, answer, and leave without running any cleanup of the parent's
+        if pid == 0:  # the child: answer, and leave without running any cleanup of the parent's
             try:
+                if pipe is not None:
+                    os.close(pipe[0])
+                    try:
+                        picks = _first_events(data, raws, first)
+                    except Exception:
+                        picks = None
+                    message = b"" if picks is None else msgspec.json.encode(picks)
+                    with open(pipe[1], "wb", closefd=True) as out:  # a few kB: never blocks on the pipe
+                        out.write(message)
                 code = 0 if _events_valid(data, raws) else 1
             except BaseException:
                 code = 2
             os._exit(code)
+        if pipe is not None:
+            os.close(pipe[1])
         if pid > 0:
+            reader = open(pipe[0], "rb", closefd=True) if pipe is not None else None
+
+            def first_events() -> list[int] | None:
+                if reader is None or reader.closed:
+                    return None
+                with reader:
+                    message = reader.read()
+                try:
+                    picks = msgspec.json.decode(message, type=list[int]) if message else None
+                except msgspec.DecodeError:
+                    return None
+                return picks
+
             def verdict() -> bool:
+                if reader is not None:
+                    reader.close()
                 try:
                     _, status = os.waitpid(pid, 0)
                 except ChildProcessError:
                     return False
                 return os.waitstatus_to_exitcode(status) == 0
-            return verdict
+            return verdict, first_events
+        if pipe is not None:
+            os.close(pipe[0])
     valid = _events_valid(data, raws)
-    return lambda: valid
+    return (lambda: valid), (lambda: None)
 
 
-def _run_lengths(values: list[int], n: int) -> list[int]:
-    """How many times each of 0..n-1 occurs in ``values``."""
-    counts = [0] * n
-    for value, count in Counter(values).items():
-        counts[value] = count
-    return counts
+def _first_in_order(texts: list[str], tally: Counter, distinct: list[EDTFDate], limit: int,
+                    id_of: Callable[[int], str]) -> list[int]:
+    """Indexes of the first ``limit`` events in timeline order, given each event's date
+    text, how many events have each, the distinct dates in order, and ``id_of(index)``:
+    the earliest dates' events, by id within a date, found with one pass over ``texts``."""
+    wanted: dict[str, int] = {}
+    total = 0
+    for date in distinct:
+        if total >= limit:
+            break
+        wanted[date.text] = len(wanted)
+        total += tally[date.text]
+    picks = list(compress(range(len(texts)), map(wanted.__contains__, texts)))
+    picks.sort(key=lambda k: (wanted[texts[k]], id_of(k)))
+    return picks[:limit]
+
+
+def _first_events(data: bytes, raws: list[msgspec.Raw], limit: int) -> list[int] | None:
+    """The first ``limit`` events in timeline order (see ``_first_in_order``), from the
+    file's dates and a few records' ids alone; None if the dates do not decode."""
+    try:
+        dated = msgspec.json.decode(data, type=schema.DatesCorpusFile).events
+    except (msgspec.DecodeError, UnicodeDecodeError, RecursionError):
+        return None
+    if len(dated) != len(raws):
+        return None
+    texts = list(map(_DATE_OF, dated))
+    del dated
+    tally = Counter(texts)
+    parsed = []
+    for text in tally:
+        try:
+            parsed.append(parse_edtf(text))
+        except DateError:
+            pass
+    distinct = sorted(set(parsed), key=_date_order)
+    id_decoder = msgspec.json.Decoder(schema.EventId)
+    return _first_in_order(texts, tally, distinct, limit, lambda k: id_decoder.decode(raws[k]).id)
 
 
 def _heading_groups(distinct: list[EDTFDate], counts: list[int]) -> list[tuple[tuple[int, int], int, int]]:

@@ -274,6 +274,24 @@ class KeysCorpusFile(msgspec.Struct):
     events: list[EventKeys] = []
 
 
+class EventDate(msgspec.Struct):
+    """An event's date alone: what finds the first events of the timeline (see ``loader``)."""
+
+    date: str
+
+
+class DatesCorpusFile(msgspec.Struct):
+    """``corpus.json`` read for its events' dates only."""
+
+    events: list[EventDate] = []
+
+
+class EventId(msgspec.Struct):
+    """An event's id alone."""
+
+    id: str
+
+
 def _raw_events_file() -> type[msgspec.Struct]:
     fields = []
     for f in msgspec.structs.fields(LeanCorpusFile):

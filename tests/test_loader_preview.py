@@ -1,0 +1,174 @@
+"""The preview of a load: the top of the timeline, known before the rest is indexed.
+
+``load_corpus(..., preview=callback)`` hands the callback a corpus of the
+first events in timeline order as soon as the dates are parsed.  What it
+shows must be what the loaded corpus shows at its top, or nothing at all.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from pathlib import Path
+
+import pytest
+from model_support import SEEDS, base_corpus
+
+from tui.model import loader
+from tui.model.errors import CorpusError
+from tui.model.loader import load_corpus
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(params=["in-process", "child"])
+def check_mode(request, monkeypatch):
+    """Found here, after the dates are parsed, or by the child that checks the records."""
+    if request.param == "child":
+        if not hasattr(os, "fork"):
+            pytest.skip("no fork on this platform: the preview is always found in-process")
+        monkeypatch.setattr(loader, "PARALLEL_CHECK_EVENTS", 0)
+    else:
+        monkeypatch.setattr(loader, "PARALLEL_CHECK_EVENTS", 10**12)
+    return request.param
+
+
+def _row(event) -> tuple:
+    """What a timeline row shows of an event, and what its quote viewer needs."""
+    return (event.id, event.date.text, event.title, event.actors, event.source_count, bool(event.claims),
+            event.draft, event.index, tuple((q.document.id, q.exact) for q in event.quotes))
+
+
+def _load_with_preview(folder: Path, **kwargs):
+    seen = []
+    corpus = load_corpus(folder, allow_unanchored=True, verify=False, preview=seen.append, **kwargs)
+    return corpus, seen
+
+
+def _generate(n: int, folder: Path, seed: int) -> Path:
+    spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "benchmarks" / "generate.py")
+    generate = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generate)
+    generate.generate(n, folder, seed=seed)
+    return folder
+
+
+def test_the_seeds_preview_is_the_top_of_their_timeline(check_mode):
+    corpus, seen = _load_with_preview(SEEDS)
+    assert len(seen) == 1
+    preview = seen[0]
+    assert len(preview.events) == len(corpus.events)  # fewer events than a preview holds: all of them
+    assert [_row(e) for e in preview.events] == [_row(e) for e in corpus.events]
+    assert preview.heading_groups() == corpus.heading_groups()
+    assert preview.title == corpus.title
+    assert any(e.claims for e in preview.events)  # the marks of disagreement are there
+
+
+def test_a_large_corpus_preview_holds_its_first_events_in_order(check_mode, tmp_path, monkeypatch):
+    monkeypatch.setattr(loader, "PREVIEW_EVENTS", 150)
+    folder = _generate(3_000, tmp_path / "c", seed=5)
+    corpus, seen = _load_with_preview(folder)
+    preview = seen[0]
+    assert len(preview.events) == 150
+    top = [corpus.events[i] for i in range(150)]
+    assert [_row(e) for e in preview.events] == [_row(e) for e in top]
+    # Headings over those events: the corpus's own, cut where the preview ends.
+    groups = [(key, start, min(end, 150)) for key, start, end in corpus.heading_groups() if start < 150]
+    assert preview.heading_groups() == groups
+    # Ties on a date are broken by id, as in the timeline.
+    dates = [e.date.text for e in preview.events]
+    assert len(set(dates)) < len(dates)
+
+
+def test_the_preview_cuts_through_the_events_of_one_date(check_mode, make_corpus, monkeypatch):
+    monkeypatch.setattr(loader, "PREVIEW_EVENTS", 3)
+    data = base_corpus()
+    template = data["events"][0]
+    data["events"] = [dict(template, id=f"e{i}", date="2019-07-18" if i % 2 else "2019-07-01") for i in range(8)]
+    corpus, seen = _load_with_preview(make_corpus(data))
+    assert [e.id for e in seen[0].events] == ["e0", "e2", "e4"]
+    assert [e.id for e in corpus.events][:3] == ["e0", "e2", "e4"]
+
+
+@pytest.mark.parametrize("change", [
+    lambda e: e.update(actors=["nobody"]),  # the row would name an actor the corpus lacks
+    lambda e: e.update(title=5),  # the record does not decode
+    lambda e: e["quotes"][0].update(doc="nowhere"),  # a quote of an unknown document
+])
+def test_no_preview_of_a_top_event_that_is_wrong(check_mode, make_corpus, change):
+    data = base_corpus()
+    change(data["events"][0])
+    seen, problems = [], []
+    try:  # an unknown document is found when the event is made or checked, later
+        load_corpus(make_corpus(data), allow_unanchored=True, verify=False, preview=seen.append)
+    except CorpusError as exc:
+        problems = exc.problems
+    assert seen == []
+    assert not [p for p in problems if p.code == "internal"]  # the preview never breaks the load
+
+
+def test_a_wrong_event_further_down_does_not_hold_the_preview_back(check_mode, make_corpus, monkeypatch):
+    # Only what the preview shows is checked for it; the load still fails as it must.
+    monkeypatch.setattr(loader, "PREVIEW_EVENTS", 1)
+    data = base_corpus()
+    late = dict(data["events"][0], id="e2", date="2020-01-01", actors=["nobody"])
+    data["events"].append(late)
+    seen = []
+    with pytest.raises(CorpusError) as caught:
+        load_corpus(make_corpus(data), allow_unanchored=True, verify=False, preview=seen.append)
+    assert [e.id for e in seen[0].events] == ["e1"]
+    assert any("unknown actor" in p.message for p in caught.value.problems)
+
+
+def test_the_usual_load_gives_no_preview(make_corpus, monkeypatch):
+    # A file that the raw load refuses is loaded record by record: no preview then.
+    monkeypatch.setattr(loader._Loader, "load_raw", lambda self, data, allow, verify: None)
+    corpus, seen = _load_with_preview(make_corpus())
+    assert [e.id for e in corpus.events] == ["e1"]
+    assert seen == []
+
+
+def test_the_preview_comes_before_the_indexes_are_built(check_mode, make_corpus, monkeypatch):
+    order = []
+    build = loader._Loader.unique_events
+
+    def unique_events(self, records):
+        order.append("indexing")
+        return build(self, records)
+
+    monkeypatch.setattr(loader._Loader, "unique_events", unique_events)
+    load_corpus(make_corpus(), verify=False, preview=lambda corpus: order.append("preview"))
+    assert order == ["preview", "indexing"]
+
+
+def test_the_child_finds_the_first_events(make_corpus, monkeypatch):
+    # With the records checked by a child, the child finds the preview's events:
+    # the indexes it sends are used, not worked out again here.
+    if not hasattr(os, "fork"):
+        pytest.skip("no fork on this platform")
+    monkeypatch.setattr(loader, "PARALLEL_CHECK_EVENTS", 0)
+    monkeypatch.setattr(loader, "PREVIEW_EVENTS", 2)
+    data = base_corpus()
+    template = data["events"][0]
+    data["events"] = [dict(template, id=f"e{i}", date=f"2019-07-{10 + i}") for i in range(5)]
+    found_here = []
+    first_in_order = loader._first_in_order
+
+    def spy(texts, tally, distinct, limit, id_of):
+        found_here.append(limit)
+        return first_in_order(texts, tally, distinct, limit, id_of)
+
+    monkeypatch.setattr(loader, "_first_in_order", spy)  # the child, a fork, runs the spy too
+    corpus, seen = _load_with_preview(make_corpus(data))
+    assert [e.id for e in seen[0].events] == ["e0", "e1"]
+    assert found_here == []  # not in this process
+
+
+def test_a_child_that_finds_nothing_leaves_the_preview_to_this_process(make_corpus, monkeypatch):
+    if not hasattr(os, "fork"):
+        pytest.skip("no fork on this platform")
+    monkeypatch.setattr(loader, "PARALLEL_CHECK_EVENTS", 0)
+    monkeypatch.setattr(loader, "_first_events", lambda data, raws, limit: 1 / 0)
+    corpus, seen = _load_with_preview(make_corpus())
+    assert [e.id for e in seen[0].events] == ["e1"]
+    assert [e.id for e in corpus.events] == ["e1"]
