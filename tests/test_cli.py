@@ -338,3 +338,39 @@ def test_open_gives_the_collector_back_when_the_app_does_not_start(argv, capsys)
     status, _out, _err = run(argv, capsys)
     assert status in (1, 2)
     assert gc.isenabled()
+
+
+@pytest.mark.parametrize("extra, preview", [
+    ([], True),
+    (["--actor", "qatar"], False),
+    (["--from", "2019-07"], False),
+    (["--to", "2019-07"], False),
+    (["--search", "letter"], False),
+    (["--type", "statement"], False),
+    (["--event", "july-12-letter"], False),
+])
+def test_a_large_corpus_shows_its_first_events_while_loading_only_for_the_plain_view(
+        extra, preview, capsys, monkeypatch, tmp_path):
+    # The first events are those of the plain timeline: with a starting view, the
+    # first screen would be another one, so nothing shows before it.
+    import tui.app.app
+    import tui.cli
+
+    made = []
+
+    class FakeApp:
+        load_problems: list = []
+        return_code = 0
+
+        def __init__(self, corpus, **kwargs):
+            made.append(kwargs)
+
+        def run(self):
+            return 0
+
+    monkeypatch.setattr(tui.cli, "LOAD_IN_APP_BYTES", 0)  # every corpus loads in the app
+    monkeypatch.setattr(tui.app.app, "TimelineApp", FakeApp)
+    monkeypatch.setenv("TIMELINE_EXPLORER_CACHE", str(tmp_path / "cache"))
+    status, _out, _err = run([str(SEEDS), *extra], capsys)
+    assert status == 0
+    assert [kwargs["preview"] for kwargs in made] == [preview]

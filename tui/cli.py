@@ -443,8 +443,11 @@ def _open_loading(file: Path, args: argparse.Namespace) -> int:
     """Open a large corpus that has no compiled cache yet: it loads in the app, behind a progress bar."""
     from .app.app import TimelineApp
 
+    # The first events show while the rest loads, unless the first screen is to be another view.
+    plain = not (args.actor or args.date_from or args.date_to or getattr(args, "type", None) or args.search
+                 or args.event)
     app = TimelineApp(None, source=file, make_query=lambda corpus: _build_query(corpus, args), event_id=args.event,
-                      resume_gc_after_start=True)
+                      resume_gc_after_start=True, preview=plain)
     result = app.run()
     if app.load_problems:
         return _cannot_open(file, app.load_problems)

@@ -11,6 +11,7 @@ import bisect
 import gc
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -53,6 +54,8 @@ SIDE_SCREENS_CSS = Path(__file__).parent / "screens" / "screens.tcss"
 # How long a thread that wants the interpreter lock waits at most for the one holding it
 # while the app runs (Python's default is 5 ms); see TimelineApp.run.
 SWITCH_INTERVAL = 0.001
+# How long the loader waits, at most, for the first events it found to be painted.
+PREVIEW_PAINT_WAIT = 0.5
 
 
 class FindInput(Input):
@@ -145,7 +148,8 @@ class TimelineApp(ResearchActions, App[int]):
 
     def __init__(self, corpus: Corpus | None = None, *, source: Path | None = None,
                  make_query: Callable[[Corpus], Query] | None = None, query: Query | None = None,
-                 find: str = "", event_id: str | None = None, resume_gc_after_start: bool = False) -> None:
+                 find: str = "", event_id: str | None = None, resume_gc_after_start: bool = False,
+                 preview: bool = False) -> None:
         """Explore ``corpus``; or, with ``source`` instead, load it first behind a progress bar.
 
         ``make_query(corpus)`` gives the starting filters once the corpus is
@@ -153,9 +157,12 @@ class TimelineApp(ResearchActions, App[int]):
         With ``resume_gc_after_start`` (the command line pauses the garbage
         collector while the app starts), the objects made until the first
         screen is painted are frozen, out of the collector's sight, and the
-        collector resumes.
+        collector resumes.  With ``preview`` (a load with no starting filters,
+        search or event), the progress screen shows the first events of the
+        timeline as soon as the loader knows them.
         """
         super().__init__()
+        self.preview = preview
         self.resume_gc_after_start = resume_gc_after_start
         self.corpus = corpus  # type: ignore[assignment]
         self.source = source
@@ -335,11 +342,12 @@ class TimelineApp(ResearchActions, App[int]):
             pass
 
     def _begin_loading(self) -> None:
-        self._load(self.source, self._loaded, self._load_failed)
+        self._load(self.source, self._loaded, self._load_failed, preview=self.preview)
 
-    def _load(self, source: Path, on_done, on_error, *, title: str = "Opening") -> None:
+    def _load(self, source: Path, on_done, on_error, *, title: str = "Opening", preview: bool = False) -> None:
         """Load ``source`` in a thread behind a progress screen, then call ``on_done(corpus)``
-        (or ``on_error(CorpusError)``) on the interface's thread."""
+        (or ``on_error(CorpusError)``) on the interface's thread; with ``preview``, the
+        progress screen shows the first events of the timeline meanwhile."""
         screen = LoadingScreen(source, title)
         self.push_screen(screen)
         self._loading = screen
@@ -347,8 +355,23 @@ class TimelineApp(ResearchActions, App[int]):
         def progress(phase: str, fraction: float | None) -> None:
             self._post(screen.show_progress, phase, fraction)
 
+        def show_preview(corpus: Corpus) -> None:
+            # The loader waits (a little) for the rows to be painted: it would otherwise keep
+            # the interpreter busy, and the interface waiting for it, for a good part of a second.
+            painted = threading.Event()
+            self._post(self._show_preview, screen, corpus, painted)
+            painted.wait(PREVIEW_PAINT_WAIT)
+
         load_in_thread(source, progress, lambda corpus: self._post(on_done, corpus),
-                       lambda error: self._post(on_error, error))
+                       lambda error: self._post(on_error, error), show_preview if preview else None)
+
+    def _show_preview(self, screen: LoadingScreen, corpus: Corpus, painted: threading.Event) -> None:
+        if self._loading is not screen:
+            painted.set()
+            return  # loaded (or failed) meanwhile
+        self._open_notes(corpus)  # marks and notes show in the rows as they will in the explorer
+        screen.show_preview(corpus, self._annotation)
+        self.call_after_refresh(painted.set)
 
     async def _end_loading(self) -> None:
         if self._loading is not None:

@@ -1,7 +1,8 @@
 """Work the app does away from the interface: loading, indexing, checking the cache.
 
 * ``LoadingScreen`` shows a progress bar while a large corpus loads in a
-  daemon thread (so ``q`` quits at once, even mid-load);
+  daemon thread (so ``q`` quits at once, even mid-load), and the first events
+  of the timeline as soon as the loader knows them;
 * ``Indexer`` runs ``python -m tui.model.indexer`` in its own process, which
   checks every quote, builds the search text and writes the compiled cache,
   on the other core, and reports its progress line by line;
@@ -60,6 +61,30 @@ class LoadingScreen(Screen[None]):
         if self.app.is_headless:
             self.query_one("#loading-bar").styles.animate = None  # type: ignore[attr-defined]
 
+    def show_preview(self, corpus: Corpus, annotations: Callable[[str], tuple[bool, bool]] | None = None) -> None:
+        """Show the top of the timeline (``corpus`` holds its first events) below the progress.
+
+        The rows are the timeline's own, drawn by the same widget; they are not
+        focusable, as nothing can be done with them until the corpus is loaded.
+        """
+        from ..model.view import TimelineRows, periods_by_year
+        from .widgets.timeline import TimelineView
+
+        if self.query("#loading-preview"):
+            return
+        timeline = TimelineView(corpus, id="loading-preview")
+        timeline.can_focus = False
+        if annotations is not None:
+            timeline.annotations = annotations
+        periods = periods_by_year(corpus)
+        timeline.period_labels = lambda row: periods.get(row.year, "") if row.kind == "year" else ""
+        timeline.prepare(TimelineRows(corpus, range(len(corpus.events))), matches=frozenset(), pattern=None,
+                         select_position=None, empty_message="")
+        self.add_class("-preview")
+        self.mount(Static(Text("The first events, in date order. The explorer opens when every event is indexed.",
+                               style="dim"), id="loading-note"))
+        self.mount(timeline)
+
     def show_progress(self, phase: str, fraction: float | None) -> None:
         self.query_one("#loading-phase", Static).update(_PHASES.get(phase, phase) + "…")
         bar = self.query_one("#loading-bar")
@@ -70,12 +95,15 @@ class LoadingScreen(Screen[None]):
 
 
 def load_in_thread(source: Path, on_progress: Callable[[str, float | None], None],
-                   on_done: Callable[[Corpus], None], on_error: Callable[[CorpusError], None]) -> threading.Thread:
-    """Load ``source`` in a daemon thread (it never keeps the process alive after quitting)."""
+                   on_done: Callable[[Corpus], None], on_error: Callable[[CorpusError], None],
+                   on_preview: Callable[[Corpus], None] | None = None) -> threading.Thread:
+    """Load ``source`` in a daemon thread (it never keeps the process alive after quitting);
+    ``on_preview`` gets the first events of the timeline, if the loader finds them early."""
 
     def work() -> None:
         try:
-            corpus = load_corpus(source, allow_unanchored=True, verify=False, progress=on_progress)
+            corpus = load_corpus(source, allow_unanchored=True, verify=False, progress=on_progress,
+                                 preview=on_preview)
             if len(corpus.events) <= EAGER_VERIFY_EVENTS:
                 on_progress("checking", None)
                 corpus.verify()  # small enough to check every quote before it is shown
