@@ -26,27 +26,27 @@ class Terminal:
         return subprocess.run([self.tmux, "-L", self.socket, *args], capture_output=True, text=True, check=check)
 
     def start(self, argv: list[str], env: dict[str, str], t0_file: Path | None = None,
-              watch: tuple[str, Path] | None = None) -> None:
+              watch: list[tuple[str, Path]] | None = None) -> None:
         """Run ``argv`` in the pane; if ``t0_file``, the shell writes the start time (ns) there first.
 
-        With ``watch=(text, file)``, the program's output is read as the
-        terminal gets it, and the time at which ``text`` first arrives is
-        written to ``file`` (see watch_output.py): the program starts only
-        once that reader is listening.
+        With ``watch=[(text, file), ...]``, the program's output is read as
+        the terminal gets it, and the time at which each ``text`` first
+        arrives is written to its ``file`` (see watch_output.py): the program
+        starts only once that reader is listening.
         """
         assignments = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
         stamp = f"date +%s%N > {shlex.quote(str(t0_file))}; " if t0_file else ""
         go = None
-        if watch is not None:
-            go = watch[1].with_name(watch[1].name + ".go")
+        if watch:
+            go = watch[0][1].with_name(watch[0][1].name + ".go")
             stamp = f"while [ ! -e {shlex.quote(str(go))} ]; do sleep 0.01; done; " + stamp
         command = f"{stamp}exec env -u COLUMNS -u LINES {assignments} {shlex.join(argv)}"
         self.run("-f", "/dev/null", "new-session", "-d", "-x", str(self.width), "-y", str(self.height),
                  "sh", "-c", command)
-        if watch is not None:
-            text, out = watch
-            ready = out.with_name(out.name + ".ready")
-            reader = shlex.join([sys.executable, str(Path(__file__).with_name("watch_output.py")), text, str(out), str(ready)])
+        if watch:
+            ready = go.with_name(go.name + ".ready")
+            pairs = [str(part) for text, out in watch for part in (text, out)]
+            reader = shlex.join([sys.executable, str(Path(__file__).with_name("watch_output.py")), str(ready), *pairs])
             self.run("pipe-pane", "-O", reader)
             wait_for_file(ready, 30, lines=0)
             go.touch()
