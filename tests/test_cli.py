@@ -361,6 +361,7 @@ def test_a_large_corpus_shows_its_first_events_while_loading_only_for_the_plain_
     class FakeApp:
         load_problems: list = []
         return_code = 0
+        corpus = object()  # loaded
 
         def __init__(self, corpus, **kwargs):
             made.append(kwargs)
@@ -374,3 +375,41 @@ def test_a_large_corpus_shows_its_first_events_while_loading_only_for_the_plain_
     status, _out, _err = run([str(SEEDS), *extra], capsys)
     assert status == 0
     assert [kwargs["preview"] for kwargs in made] == [preview]
+
+
+@pytest.mark.parametrize("loaded", [False, True])
+def test_quitting_while_a_large_corpus_loads_ends_the_process_at_once(loaded, capsys, monkeypatch, tmp_path):
+    # Quit mid-load: the process ends without the interpreter's shutdown, which would
+    # wait for the loading thread and walk everything it built. Quit after: the usual way.
+    import tui.app.app
+    import tui.cli
+
+    class FakeApp:
+        load_problems: list = []
+        return_code = 0
+
+        def __init__(self, corpus, **kwargs):
+            self.corpus = object() if loaded else None
+
+        def run(self):
+            return 0
+
+    class Exited(Exception):
+        pass
+
+    def fake_exit(code):
+        exits.append(code)
+        raise Exited
+
+    exits: list[int] = []
+    monkeypatch.setattr(tui.cli, "LOAD_IN_APP_BYTES", 0)
+    monkeypatch.setattr(tui.app.app, "TimelineApp", FakeApp)
+    monkeypatch.setattr(tui.cli.os, "_exit", fake_exit)
+    monkeypatch.setenv("TIMELINE_EXPLORER_CACHE", str(tmp_path / "cache"))
+    if loaded:
+        assert run([str(SEEDS)], capsys)[0] == 0
+        assert exits == []
+    else:
+        with pytest.raises(Exited):
+            run([str(SEEDS)], capsys)
+        assert exits == [0]

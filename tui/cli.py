@@ -449,12 +449,28 @@ def _open_loading(file: Path, args: argparse.Namespace) -> int:
     app = TimelineApp(None, source=file, make_query=lambda corpus: _build_query(corpus, args), event_id=args.event,
                       resume_gc_after_start=True, preview=plain)
     result = app.run()
+    if app.corpus is None and not app.load_problems:
+        _leave_half_loaded(result if isinstance(result, int) else (app.return_code or 0))
     if app.load_problems:
         return _cannot_open(file, app.load_problems)
     if app.return_code == 2:
         sys.stderr.write(f"{PROG}: error: {app.usage_message}\n")
         return 2
     return result if isinstance(result, int) else (app.return_code or 0)
+
+
+def _leave_half_loaded(code: int) -> None:
+    """End the process now: the user quit while the corpus was loading.
+
+    The loading thread still holds what it has built (a million events make
+    tens of millions of objects), and the interpreter's own shutdown would
+    wait for it and then walk all of it: 1-2 s after the screen is gone.
+    The app has restored the terminal and nothing of the user's is unsaved
+    (marks and notes are written as they change), so nothing is lost.
+    """
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 # -- extract ------------------------------------------------------------------------------------------------
