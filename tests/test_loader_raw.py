@@ -85,6 +85,8 @@ def test_generated_corpus_opens_raw_like_the_usual_load(check_mode, monkeypatch,
     (lambda e: e["quotes"][0].update(exact=7), "events[0]"),
     (lambda e: e.update(actors=["nobody"]), "events[0].actors[0]"),
     (lambda e: e.update(date="2019-02-30"), "events[0].date"),
+    (lambda e: e.update(date=20190718), "events[0].date"),  # the keys themselves do not decode
+    (lambda e: e.update(actors="x"), "events[0].actors"),
 ])
 def test_a_bad_record_gives_the_usual_located_problems(check_mode, monkeypatch, make_corpus, change, where):
     data = base_corpus()
@@ -164,3 +166,23 @@ def test_large_files_are_read_whole_in_place(make_corpus, monkeypatch, told):
     assert seen and all(phase == "reading" for phase, _ in seen)
     assert [f for _, f in seen] == sorted(f for _, f in seen)
 
+
+
+def test_keys_decoded_chunk_by_chunk_give_the_same_corpus(monkeypatch, tmp_path):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "benchmarks" / "generate.py")
+    generate = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generate)
+    folder = tmp_path / "corpus"
+    generate.generate(1_000, folder, seed=3)
+    whole = load_corpus(folder)
+    monkeypatch.setattr(loader, "_KEYS_CHUNK", 7)  # 143 chunks, the last one short
+    monkeypatch.setattr(loader, "_KEYS_PROGRESS", 70)
+    told = []
+    chunked = load_corpus(folder, progress=lambda phase, fraction: told.append((phase, fraction)))
+    assert isinstance(chunked._records, RawRecords)
+    assert _event_view(chunked) == _event_view(whole)
+    assert {a: list(v) for a, v in chunked._by_actor.items()} == {a: list(v) for a, v in whole._by_actor.items()}
+    fractions = [f for phase, f in told if phase == "decoding" and f is not None]
+    assert fractions and fractions == sorted(fractions) and fractions[-1] < 1

@@ -268,12 +268,6 @@ class EventKeys(msgspec.Struct):
     date_note: str = ""
 
 
-class KeysCorpusFile(msgspec.Struct):
-    """``corpus.json`` read for its events' keys only."""
-
-    events: list[EventKeys] = []
-
-
 class EventDate(msgspec.Struct):
     """An event's date alone: what finds the first events of the timeline (see ``loader``)."""
 
