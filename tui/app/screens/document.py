@@ -110,7 +110,20 @@ class DocumentView(LineView, can_focus=True):
         self._matches = pattern.spans(text) if pattern else []
 
     def on_resize(self) -> None:
+        self._ensure_layout()
+
+    def render_lines(self, crop):
+        # The first frame is drawn before the widget hears of its size: lay out now, not a frame later.
+        self._ensure_layout()
+        return super().render_lines(crop)
+
+    def _ensure_layout(self) -> None:
+        if self.scrollable_content_region.width == self._width and self._rows:
+            return
+        first = not self._rows
         self._layout()
+        if first:  # laid out for the first time: open at the quote, never at the top and then there
+            self.scroll_to_quote(self.current)
 
     def _layout(self) -> None:
         width = self.scrollable_content_region.width
@@ -251,7 +264,6 @@ class DocumentScreen(Screen):
         self._refresh_header()
         view = self.query_one(DocumentView)
         view.focus()
-        self.call_after_refresh(view.scroll_to_quote, view.current)
 
     def _refresh_header(self) -> None:
         doc = self.quote.document
@@ -286,7 +298,6 @@ class DocumentScreen(Screen):
             await view.remove()
             await self.mount(new_view, after="#document-header")
             new_view.focus()
-            self.call_after_refresh(new_view.scroll_to_quote, new_view.current)
         else:
             view.scroll_to_quote(view.quotes.index(self.quote))
         self._refresh_header()
