@@ -186,6 +186,7 @@ def test_first_events_while_loading(snap_compare, monkeypatch):
             if isinstance(pilot.app.screen, LoadingScreen) and pilot.app.screen.query("#loading-preview"):
                 break
             await pilot.pause(0.05)
+        pilot.app.animation_level = "none"  # the bar that cannot tell how far, drawn still
         pilot.app.screen.show_progress("indexing", None)
         await pilot.pause()
 
