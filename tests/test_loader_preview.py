@@ -172,3 +172,20 @@ def test_a_child_that_finds_nothing_leaves_the_preview_to_this_process(make_corp
     corpus, seen = _load_with_preview(make_corpus())
     assert [e.id for e in seen[0].events] == ["e1"]
     assert [e.id for e in corpus.events] == ["e1"]
+
+
+def test_the_child_s_first_events_show_before_the_events_are_ordered(make_corpus, monkeypatch):
+    # Found by the child from the dates alone: shown as soon as it answers, at the
+    # latest when the keys are decoded, before this process orders anything.
+    if not hasattr(os, "fork"):
+        pytest.skip("no fork on this platform")
+    monkeypatch.setattr(loader, "PARALLEL_CHECK_EVENTS", 0)
+    monkeypatch.setattr(loader, "_KEYS_CHUNK", 1)
+    data = base_corpus()
+    template = data["events"][0]
+    data["events"] = [dict(template, id=f"e{i}", date=f"2019-07-{10 + i % 9}") for i in range(40)]
+    told = []
+    load_corpus(make_corpus(data), verify=False, progress=lambda phase, fraction: told.append(phase),
+                preview=lambda corpus: told.append("preview"))
+    assert "preview" in told
+    assert told.index("preview") < told.index("indexing")

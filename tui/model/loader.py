@@ -19,8 +19,10 @@ from __future__ import annotations
 import codecs
 import difflib
 import gc
+import heapq
 import os
 import re
+import select
 import stat
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -113,9 +115,12 @@ def load_corpus(source: str | os.PathLike[str], *, allow_unanchored: bool = Fals
     first events in timeline order are known, which is long before the whole
     corpus is indexed: ``corpus`` then holds just those events (at most
     ``PREVIEW_EVENTS``), so that a caller can show the top of the timeline
-    while the rest loads.  It is called at most once, only for a large
-    well-formed file, and never when what it would show could be wrong
-    (an event naming an unknown actor, a record that does not decode).
+    while the rest loads.  It is called at most once, only when the file is
+    well-formed JSON of the corpus's shape (the raw load), and never when
+    what it would show could be wrong: one of those events naming an
+    unknown actor or document, or a record of theirs that does not decode.
+    The rest of the file is checked after, as always: a corpus that showed
+    its first events can still fail to load.
     """
     gc_was_enabled = gc.isenabled()
     # Loading creates millions of objects and frees almost none: the cyclic
@@ -264,6 +269,7 @@ class _Loader:
         self.file = file
         self.progress = progress or (lambda phase, fraction: None)
         self.preview = preview
+        self.previewed = False  # given (or found wrong): at most once
         self.shown = str(file)
         self.problems: list[Problem] = []
         self.locator: _Locator | None = None
@@ -350,7 +356,7 @@ class _Loader:
         fields that order and index the timeline are decoded for every event
         (``schema.EventKeys``).  The records are checked in full all the
         same, on the second core when there are many (see
-        ``_check_events``).  At the first error the caller loads the corpus
+        ``_Checker``).  At the first error the caller loads the corpus
         again the usual way, which finds and locates every problem; warnings
         and problems of anchoring are found here as there.
         """
@@ -360,36 +366,54 @@ class _Loader:
             f = msgspec.json.decode(data, type=schema.RawEventsCorpusFile)
         except (msgspec.DecodeError, UnicodeDecodeError, RecursionError):
             return None
-        verdict, first_events = _check_events(data, f.events, PREVIEW_EVENTS if self.preview is not None else 0)
+        checker = _Checker(data, f.events, PREVIEW_EVENTS if self.preview is not None else 0)
         try:
-            keys = self.decode_keys(f.events)
+            self.locator = _Locator(None, self.file)
+            documents = self.build_documents(f.documents)
+            actors = self.build_actors(f.actors)
+            # The first events can be shown as soon as the child has found them.
+            keys = self.decode_keys(f.events, lambda: self.preview_found(checker, f, documents, actors, f.events, False))
+            if not self.previewed:
+                self.preview_found(checker, f, documents, actors, f.events, True)
+            self.progress("indexing", None)
+            corpus = self.build(f, keys, f.events, documents, actors)
         except (msgspec.DecodeError, UnicodeDecodeError, RecursionError):
-            verdict()
+            checker.verdict()
             return None
-        self.locator = _Locator(None, self.file)
-        self.progress("indexing", None)
-        try:
-            corpus = self.build(f, keys, f.events, first_events)
         except BaseException:
-            verdict()  # never leave the child unwaited for
+            checker.verdict()  # never leave the child unwaited for
             raise
         del keys
-        if not verdict() or corpus is None or any(p.severity == "error" for p in self.problems):
+        if not checker.verdict() or corpus is None or any(p.severity == "error" for p in self.problems):
             return None
         return self.finish(corpus, allow_unanchored, verify)
 
-    def decode_keys(self, raws: list[msgspec.Raw]) -> list:
+    def decode_keys(self, raws: list[msgspec.Raw], between: Callable[[], bool] | None = None) -> list:
         """The events' keys (``schema.EventKeys``), decoded from their raw records a chunk
         at a time: each chunk holds the interpreter for ~5 ms, where decoding them from
         the whole file at once held it for 0.7 s at a million events, during which the
-        interface could not answer a key. It costs ~0.1 s more there; the bar moves."""
+        interface could not answer a key. It costs ~0.1 s more there; the bar moves.
+        ``between()`` is called after each chunk until it returns True."""
         n = len(raws)
         keys: list = []
         for start in range(0, n, _KEYS_CHUNK):
             keys += _KEYS_DECODER.decode(b"[" + b",".join(raws[start:start + _KEYS_CHUNK]) + b"]")
             if n > _KEYS_PROGRESS and start % _KEYS_PROGRESS == 0:
                 self.progress("decoding", start / n)
+            if between is not None and between():
+                between = None
         return keys
+
+    def preview_found(self, checker: _Checker, f, documents: dict[str, Document], actors: dict[str, Actor],
+                      raws: list[msgspec.Raw], wait: bool) -> bool:
+        """Give the preview of the first events the checking child found, once it has
+        answered (without ``wait``, False while it has not)."""
+        if self.previewed:
+            return True
+        answered, picks = checker.first_events(wait)
+        if answered and picks is not None and all(0 <= k < len(raws) for k in picks):
+            self.give_preview(f, documents, actors, raws, picks)
+        return answered
 
     def read(self, chunk: int = 16 << 20) -> bytes | bytearray:
         """The file's bytes: a large file is read in place into one buffer, chunk by chunk
@@ -526,25 +550,18 @@ class _Loader:
     # -- building -----------------------------------------------------------
 
     def build(self, f, events: list | None = None, raws: list[msgspec.Raw] | None = None,
-              first_events: Callable[[], list[int] | None] | None = None) -> Corpus | None:
+              documents: dict[str, Document] | None = None, actors: dict[str, Actor] | None = None) -> Corpus | None:
         """The corpus of a decoded file: ``f.events`` are its event records, or, when the
-        file was decoded raw, ``events`` are their keys and ``raws`` their JSON (and
-        ``first_events()`` may tell the first events in timeline order, for the preview)."""
-        documents = self.build_documents(f.documents)
-        actors = self.build_actors(f.actors)
+        file was decoded raw, ``events`` are their keys and ``raws`` their JSON (and the
+        documents and actors may be built already)."""
+        if documents is None:
+            documents = self.build_documents(f.documents)
+        if actors is None:
+            actors = self.build_actors(f.actors)
         preview = None
-        if raws is not None and self.preview is not None:
-            def preview(records: list, picks: list[int], dates: list[EDTFDate]) -> None:
-                corpus = self.preview_corpus(f, documents, actors, records, raws, picks, dates)
-                if corpus is not None:
-                    self.preview(corpus)  # type: ignore[misc]
-
-            picks = first_events() if first_events is not None else None
-            if picks is not None and all(0 <= k < len(events) for k in picks):  # type: ignore[arg-type]
-                dates = [self.parse_date_fast(events[k].date) for k in picks]  # type: ignore[index]
-                if None not in dates:
-                    preview(events, picks, dates)  # type: ignore[arg-type]
-                    preview = None  # given: not again
+        if raws is not None and self.preview is not None and not self.previewed:
+            def preview(picks: list[int]) -> None:
+                self.give_preview(f, documents, actors, raws, picks)
         built = self.build_events(f.events if events is None else events, actors, preview)
         records, types = built["records"], None
         if raws is not None:
@@ -845,7 +862,7 @@ class _Loader:
         return cls(doc, q.exact, q.prefix, q.suffix, owner, slot, **extra)
 
     def build_events(self, records: list, actors: dict[str, Actor],
-                     preview: Callable[[list, list[int], list[EDTFDate]], None] | None = None) -> dict:
+                     preview: Callable[[list[int]], None] | None = None) -> dict:
         """Dated, checked event records in timeline order, with what the corpus indexes need.
 
         The records stay as decoded (their quotes possibly still raw JSON): no
@@ -856,9 +873,9 @@ class _Loader:
         ``sorted`` over bound methods, which run in C: on a slow machine, a
         loop of ours over a million records costs a quarter of a second.
 
-        ``preview(records, picks, dates)`` is given the first events in
-        timeline order (indexes into ``records``, and their dates) as soon as
-        the dates are parsed, before the rest of the work.
+        ``preview(picks)`` is given the first events in timeline order
+        (indexes into ``records``) as soon as the dates are parsed, before
+        the rest of the work.
         """
         texts = list(map(_DATE_OF, records))
         tally = Counter(texts)  # the distinct dates, and how many events have each
@@ -867,8 +884,7 @@ class _Loader:
         # runs of one date only.  Records with a bad date are dropped below.
         distinct = sorted({d for d in parsed.values() if d is not None}, key=_date_order)
         if preview is not None:
-            picks = _first_in_order(texts, tally, distinct, PREVIEW_EVENTS, lambda k: records[k].id)
-            preview(records, picks, list(map(parsed.__getitem__, map(texts.__getitem__, picks))))
+            preview(_first_in_order(texts, tally, distinct, PREVIEW_EVENTS, lambda k: records[k].id))
         indices, unique, ids = self.unique_events(records)
         if unique is not records:  # records with a duplicate id were dropped
             records = unique
@@ -939,17 +955,27 @@ class _Loader:
         return {"records": records, "dates": dates, "file_index": indices, "by_actor": by_actor, "ids": ids,
                 "groups": _heading_groups(distinct, counts)}
 
-    def preview_corpus(self, f, documents: dict[str, Document], actors: dict[str, Actor], records: list,
-                       raws: list[msgspec.Raw], picks: list[int], dates: list[EDTFDate]) -> Corpus | None:
+    def give_preview(self, f, documents: dict[str, Document], actors: dict[str, Actor], raws: list[msgspec.Raw],
+                     picks: list[int]) -> None:
+        """Hand the preview of the events ``picks`` over (once), unless it could be wrong."""
+        self.previewed = True
+        corpus = self.preview_corpus(f, documents, actors, raws, picks)
+        if corpus is not None:
+            self.preview(corpus)  # type: ignore[misc]
+
+    def preview_corpus(self, f, documents: dict[str, Document], actors: dict[str, Actor],
+                       raws: list[msgspec.Raw], picks: list[int]) -> Corpus | None:
         """A corpus of just the events ``picks`` (the first in timeline order): the top of
         the timeline, shown while the rest loads.  None when it could show something the
         loaded corpus will not: the whole file is checked later, these records now."""
-        keys = list(map(records.__getitem__, picks))
-        if any(a not in actors for rec in keys for a in rec.actors):
-            return None  # the load reports it; the timeline would have no name to show
         try:
             decoded = [_EVENT_DECODER.decode(raws[k]) for k in picks]
         except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError, RecursionError):
+            return None
+        if any(a not in actors for rec in decoded for a in rec.actors):
+            return None  # the load reports it; the timeline would have no name to show
+        dates = [self.parse_date_fast(rec.date) for rec in decoded]
+        if None in dates:
             return None
         claims: dict[str, Claim] = {}
         for i, rec in enumerate(f.claims):
@@ -960,7 +986,7 @@ class _Loader:
         problems: list[Problem] = []
         corpus = Corpus(
             title=f.title, description=f.description, root=self.root, file=self.file,
-            documents=documents, actors=actors, records=decoded, dates=dates, file_index=picks,
+            documents=documents, actors=actors, records=decoded, dates=dates, file_index=picks,  # type: ignore[arg-type]
             claims=claims, periods=sorted(periods, key=lambda p: (p.date.sort_key, p.id)), problems=problems,
             reader=self.read_text,
         )
@@ -1124,22 +1150,34 @@ def _events_valid(data: bytes, raws: list[msgspec.Raw]) -> bool:
     return True
 
 
-def _check_events(data: bytes, raws: list[msgspec.Raw],
-                  first: int = 0) -> tuple[Callable[[], bool], Callable[[], list[int] | None]]:
-    """Start checking the event records (``_events_valid``); returns the wait for the verdict,
-    and the wait for the first ``first`` events in timeline order (None when not found).
+class _Checker:
+    """The check of the event records (``_events_valid``) and, when asked, the search
+    for the first ``first`` events in timeline order (``_first_events``).
 
-    With many records and where processes can fork, a child process checks
-    them on another core while this one indexes the corpus: it shares the
-    file's bytes with this one (copy on write), holds one chunk of decoded
-    records at a time, and answers with its exit status.  Before that, when
-    asked, it finds the first events of the timeline from the dates alone
-    (``_first_events``) and sends their indexes through a pipe, long before
-    this process has ordered everything.  A child that dies for any other
-    reason answers "not valid": the corpus is then loaded the usual way,
-    which finds what is wrong, if anything.
+    With many records and where processes can fork, a child process does
+    both on another core while this one indexes the corpus: it shares the
+    file's bytes with this one (copy on write), finds the first events from
+    the dates alone and sends their indexes through a pipe, long before this
+    process has ordered everything, then checks the records, holding one
+    chunk of decoded records at a time, and answers with its exit status.
+    A child that dies for any other reason answers "not valid": the corpus
+    is then loaded the usual way, which finds what is wrong, if anything.
+    Otherwise the records are checked here, at once, and no first events
+    are found here (the caller finds them as it orders the events).
     """
-    if len(raws) >= PARALLEL_CHECK_EVENTS and hasattr(os, "fork"):
+
+    def __init__(self, data: bytes, raws: list[msgspec.Raw], first: int = 0) -> None:
+        self._pid = -1
+        self._reader = None
+        self._answered = True  # about the first events
+        self._first: list[int] | None = None
+        self._valid: bool | None = None
+        if len(raws) >= PARALLEL_CHECK_EVENTS and hasattr(os, "fork"):
+            self._fork(data, raws, first)
+        if self._pid <= 0:
+            self._valid = _events_valid(data, raws)
+
+    def _fork(self, data: bytes, raws: list[msgspec.Raw], first: int) -> None:
         pipe = None
         if first:
             try:
@@ -1167,33 +1205,41 @@ def _check_events(data: bytes, raws: list[msgspec.Raw],
             os._exit(code)
         if pipe is not None:
             os.close(pipe[1])
-        if pid > 0:
-            reader = open(pipe[0], "rb", closefd=True) if pipe is not None else None
+            if pid > 0:
+                self._reader = open(pipe[0], "rb", closefd=True)
+                self._answered = False
+            else:
+                os.close(pipe[0])
+        self._pid = pid
 
-            def first_events() -> list[int] | None:
-                if reader is None or reader.closed:
-                    return None
-                with reader:
-                    message = reader.read()
-                try:
-                    picks = msgspec.json.decode(message, type=list[int]) if message else None
-                except msgspec.DecodeError:
-                    return None
-                return picks
+    def first_events(self, wait: bool = True) -> tuple[bool, list[int] | None]:
+        """(answered, the indexes found or None): without ``wait``, (False, None) while
+        the child is still looking."""
+        if not self._answered:
+            reader = self._reader
+            if not wait and not select.select([reader], [], [], 0)[0]:
+                return False, None
+            with reader:
+                message = reader.read()
+            self._answered, self._reader = True, None
+            try:
+                self._first = msgspec.json.decode(message, type=list[int]) if message else None
+            except msgspec.DecodeError:
+                self._first = None
+        return True, self._first
 
-            def verdict() -> bool:
-                if reader is not None:
-                    reader.close()
-                try:
-                    _, status = os.waitpid(pid, 0)
-                except ChildProcessError:
-                    return False
-                return os.waitstatus_to_exitcode(status) == 0
-            return verdict, first_events
-        if pipe is not None:
-            os.close(pipe[0])
-    valid = _events_valid(data, raws)
-    return (lambda: valid), (lambda: None)
+    def verdict(self) -> bool:
+        """Are the file's text and every event record valid? (Waits for the child.)"""
+        if self._valid is None:
+            if self._reader is not None:
+                self._reader.close()
+                self._reader, self._answered = None, True
+            try:
+                _, status = os.waitpid(self._pid, 0)
+                self._valid = os.waitstatus_to_exitcode(status) == 0
+            except ChildProcessError:
+                self._valid = False
+        return self._valid
 
 
 def _first_in_order(texts: list[str], tally: Counter, distinct: list[EDTFDate], limit: int,
@@ -1231,7 +1277,9 @@ def _first_events(data: bytes, raws: list[msgspec.Raw], limit: int) -> list[int]
             parsed.append(parse_edtf(text))
         except DateError:
             pass
-    distinct = sorted(set(parsed), key=_date_order)
+    # Each date has an event at least: the first ``limit`` events have at most ``limit``
+    # dates (the texts are distinct, and so are their dates).
+    distinct = heapq.nsmallest(limit, parsed, key=_date_order)
     id_decoder = msgspec.json.Decoder(schema.EventId)
     return _first_in_order(texts, tally, distinct, limit, lambda k: id_decoder.decode(raws[k]).id)
 
