@@ -34,6 +34,17 @@ def run(argv, capsys):
     return status, out.out, out.err
 SEEDS = REPO / "seeds"
 
+
+def generate_corpus(n: int, folder: Path, seed: int) -> dict:
+    """Write a synthetic corpus of ``n`` events into ``folder`` with the benchmarks'
+    generator (benchmarks/generate.py); its statistics."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_generate", REPO / "benchmarks" / "generate.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.generate(n, folder, seed=seed)
+
 # The document the small test corpora cite.  Its last paragraph is marked as
 # not citable in BASE_CORPUS.
 BASE_DOC = (

@@ -7,30 +7,16 @@ shows must be what the loaded corpus shows at its top, or nothing at all.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 from pathlib import Path
 
 import pytest
-from model_support import SEEDS, base_corpus
+from model_support import SEEDS, base_corpus, generate_corpus
 
 from tui.model import loader
 from tui.model.errors import CorpusError
 from tui.model.loader import load_corpus
 
-ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture(params=["in-process", "child"])
-def check_mode(request, monkeypatch):
-    """Found here, after the dates are parsed, or by the child that checks the records."""
-    if request.param == "child":
-        if not hasattr(os, "fork"):
-            pytest.skip("no fork on this platform: the preview is always found in-process")
-        monkeypatch.setattr(loader, "PARALLEL_CHECK_EVENTS", 0)
-    else:
-        monkeypatch.setattr(loader, "PARALLEL_CHECK_EVENTS", 10**12)
-    return request.param
 
 
 def _row(event) -> tuple:
@@ -45,12 +31,20 @@ def _load_with_preview(folder: Path, **kwargs):
     return corpus, seen
 
 
-def _generate(n: int, folder: Path, seed: int) -> Path:
-    spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "benchmarks" / "generate.py")
-    generate = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(generate)
-    generate.generate(n, folder, seed=seed)
-    return folder
+@pytest.fixture
+def child(monkeypatch):
+    """The records checked, and the first events found, by a forked child."""
+    if not hasattr(os, "fork"):
+        pytest.skip("no fork on this platform")
+    monkeypatch.setattr(loader, "PARALLEL_CHECK_EVENTS", 0)
+
+
+def _dated(make_corpus, dates: list[str]) -> Path:
+    """A corpus of events e0, e1, ... on ``dates``, in that order in the file."""
+    data = base_corpus()
+    template = data["events"][0]
+    data["events"] = [dict(template, id=f"e{i}", date=date) for i, date in enumerate(dates)]
+    return make_corpus(data)
 
 
 def test_the_seeds_preview_is_the_top_of_their_timeline(check_mode):
@@ -66,7 +60,8 @@ def test_the_seeds_preview_is_the_top_of_their_timeline(check_mode):
 
 def test_a_large_corpus_preview_holds_its_first_events_in_order(check_mode, tmp_path, monkeypatch):
     monkeypatch.setattr(loader, "PREVIEW_EVENTS", 150)
-    folder = _generate(3_000, tmp_path / "c", seed=5)
+    folder = tmp_path / "c"
+    generate_corpus(3_000, folder, seed=5)
     corpus, seen = _load_with_preview(folder)
     preview = seen[0]
     assert len(preview.events) == 150
@@ -82,10 +77,7 @@ def test_a_large_corpus_preview_holds_its_first_events_in_order(check_mode, tmp_
 
 def test_the_preview_cuts_through_the_events_of_one_date(check_mode, make_corpus, monkeypatch):
     monkeypatch.setattr(loader, "PREVIEW_EVENTS", 3)
-    data = base_corpus()
-    template = data["events"][0]
-    data["events"] = [dict(template, id=f"e{i}", date="2019-07-18" if i % 2 else "2019-07-01") for i in range(8)]
-    corpus, seen = _load_with_preview(make_corpus(data))
+    corpus, seen = _load_with_preview(_dated(make_corpus, ["2019-07-18" if i % 2 else "2019-07-01" for i in range(8)]))
     assert [e.id for e in seen[0].events] == ["e0", "e2", "e4"]
     assert [e.id for e in corpus.events][:3] == ["e0", "e2", "e4"]
 
@@ -141,16 +133,11 @@ def test_the_preview_comes_before_the_indexes_are_built(check_mode, make_corpus,
     assert order == ["preview", "indexing"]
 
 
-def test_the_child_finds_the_first_events(make_corpus, monkeypatch):
+def test_the_child_finds_the_first_events(child, make_corpus, monkeypatch):
     # With the records checked by a child, the child finds the preview's events:
     # the indexes it sends are used, not worked out again here.
-    if not hasattr(os, "fork"):
-        pytest.skip("no fork on this platform")
-    monkeypatch.setattr(loader, "PARALLEL_CHECK_EVENTS", 0)
     monkeypatch.setattr(loader, "PREVIEW_EVENTS", 2)
-    data = base_corpus()
-    template = data["events"][0]
-    data["events"] = [dict(template, id=f"e{i}", date=f"2019-07-{10 + i}") for i in range(5)]
+    folder = _dated(make_corpus, [f"2019-07-{10 + i}" for i in range(5)])
     found_here = []
     first_in_order = loader._first_in_order
 
@@ -159,33 +146,24 @@ def test_the_child_finds_the_first_events(make_corpus, monkeypatch):
         return first_in_order(texts, tally, distinct, limit, id_of)
 
     monkeypatch.setattr(loader, "_first_in_order", spy)  # the child, a fork, runs the spy too
-    corpus, seen = _load_with_preview(make_corpus(data))
+    corpus, seen = _load_with_preview(folder)
     assert [e.id for e in seen[0].events] == ["e0", "e1"]
     assert found_here == []  # not in this process
 
 
-def test_a_child_that_finds_nothing_leaves_the_preview_to_this_process(make_corpus, monkeypatch):
-    if not hasattr(os, "fork"):
-        pytest.skip("no fork on this platform")
-    monkeypatch.setattr(loader, "PARALLEL_CHECK_EVENTS", 0)
+def test_a_child_that_finds_nothing_leaves_the_preview_to_this_process(child, make_corpus, monkeypatch):
     monkeypatch.setattr(loader, "_first_events", lambda data, raws, limit: 1 / 0)
     corpus, seen = _load_with_preview(make_corpus())
     assert [e.id for e in seen[0].events] == ["e1"]
     assert [e.id for e in corpus.events] == ["e1"]
 
 
-def test_the_child_s_first_events_show_before_the_events_are_ordered(make_corpus, monkeypatch):
+def test_the_child_s_first_events_show_before_the_events_are_ordered(child, make_corpus, monkeypatch):
     # Found by the child from the dates alone: shown as soon as it answers, at the
     # latest when the keys are decoded, before this process orders anything.
-    if not hasattr(os, "fork"):
-        pytest.skip("no fork on this platform")
-    monkeypatch.setattr(loader, "PARALLEL_CHECK_EVENTS", 0)
     monkeypatch.setattr(loader, "_KEYS_CHUNK", 1)
-    data = base_corpus()
-    template = data["events"][0]
-    data["events"] = [dict(template, id=f"e{i}", date=f"2019-07-{10 + i % 9}") for i in range(40)]
     told = []
-    load_corpus(make_corpus(data), verify=False, progress=lambda phase, fraction: told.append(phase),
+    load_corpus(_dated(make_corpus, [f"2019-07-{10 + i % 9}" for i in range(40)]), verify=False, progress=lambda phase, fraction: told.append(phase),
                 preview=lambda corpus: told.append("preview"))
     assert "preview" in told
     assert told.index("preview") < told.index("indexing")

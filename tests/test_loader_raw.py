@@ -14,25 +14,12 @@ import signal
 from pathlib import Path
 
 import pytest
-from model_support import SEEDS, base_corpus, load_problems
+from model_support import SEEDS, base_corpus, generate_corpus, load_problems
 
 from tui.model import loader
 from tui.model.errors import CorpusError
 from tui.model.loader import RawRecords, load_corpus
 
-ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture(params=["in-process", "child"])
-def check_mode(request, monkeypatch):
-    """Run each test with the records checked here and by a forked child."""
-    if request.param == "child":
-        if not hasattr(os, "fork"):
-            pytest.skip("no fork on this platform: the records are always checked in-process")
-        monkeypatch.setattr(loader, "PARALLEL_CHECK_EVENTS", 0)
-    else:
-        monkeypatch.setattr(loader, "PARALLEL_CHECK_EVENTS", 10**12)
-    return request.param
 
 
 def _usual(monkeypatch, folder: Path, **kwargs):
@@ -64,13 +51,8 @@ def test_seeds_open_raw_with_the_same_events_as_the_usual_load(check_mode, monke
 
 
 def test_generated_corpus_opens_raw_like_the_usual_load(check_mode, monkeypatch, tmp_path):
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "benchmarks" / "generate.py")
-    generate = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(generate)
     folder = tmp_path / "corpus"
-    generate.generate(2_000, folder, seed=11)
+    generate_corpus(2_000, folder, seed=11)
     corpus = load_corpus(folder)
     usual = _usual(monkeypatch, folder)
     assert isinstance(corpus._records, RawRecords)
@@ -169,13 +151,8 @@ def test_large_files_are_read_whole_in_place(make_corpus, monkeypatch, told):
 
 
 def test_keys_decoded_chunk_by_chunk_give_the_same_corpus(monkeypatch, tmp_path):
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "benchmarks" / "generate.py")
-    generate = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(generate)
     folder = tmp_path / "corpus"
-    generate.generate(1_000, folder, seed=3)
+    generate_corpus(1_000, folder, seed=3)
     whole = load_corpus(folder)
     monkeypatch.setattr(loader, "_KEYS_CHUNK", 7)  # 143 chunks, the last one short
     monkeypatch.setattr(loader, "_KEYS_PROGRESS", 70)

@@ -9,14 +9,13 @@ check that the indexes give the same answers as a linear scan would.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import random
 import shutil
-from pathlib import Path
 
 import orjson
 import pytest
+from model_support import generate_corpus
 
 from tui.model import cache as cache_module
 from tui.model import corpus as corpus_module
@@ -25,21 +24,13 @@ from tui.model.corpus import Query
 from tui.model.dates import parse_edtf
 from tui.model.loader import load_corpus
 
-ROOT = Path(__file__).resolve().parents[1]
 N = 10_000
-
-
-def _generator():
-    spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "benchmarks" / "generate.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")
 def big(tmp_path_factory):
     folder = tmp_path_factory.mktemp("scale") / "corpus"
-    stats = _generator().generate(N, folder, seed=7)
+    stats = generate_corpus(N, folder, seed=7)
     raw = orjson.loads((folder / "corpus.json").read_bytes())
     corpus = load_corpus(folder)
     return folder, stats, raw, corpus
