@@ -323,3 +323,23 @@ async def test_a_corpus_that_fails_after_its_first_events_showed_exits_with_its_
     assert shown  # the first events were on screen for a moment...
     assert app.return_code == 1  # ...and the corpus still does not open
     assert any("unknown actor 'atlantis'" in p.message for p in app.load_problems)
+
+
+async def test_clicks_in_the_first_events_open_nothing_before_the_corpus_is_loaded(monkeypatch, seeds_copy):
+    release = gated_load(monkeypatch)
+    app = TimelineApp(None, source=seeds_copy / "corpus.json", preview=True)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_for(pilot, lambda: bool(app.screen.query("#loading-preview")))
+            view = app.screen.query_one("#loading-preview", TimelineView)
+            row = view.region.y + 5  # an event row, below the year and month headings
+            await pilot.click("#loading-preview", offset=(10, 5))
+            await pilot.click("#loading-preview", offset=(10, 5), times=2)
+            await pilot.pause()
+            assert isinstance(app.screen, LoadingScreen) and app.current_event is None
+            assert view.cursor_row == row - view.region.y  # the click did reach the rows
+            release.set()
+            await wait_for(pilot, lambda: main_shown(app))
+            assert app.current_event.id == load_corpus(seeds_copy).events[0].id
+    finally:
+        release.set()

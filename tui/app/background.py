@@ -19,6 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -29,6 +30,7 @@ from ..model.corpus import Corpus
 from ..model.errors import CorpusError
 from ..model.loader import EAGER_VERIFY_EVENTS, load_corpus
 from .text import safe_line
+from .widgets.timeline import TimelineView
 
 _PHASES = {
     "reading": "Reading the corpus file",
@@ -68,7 +70,6 @@ class LoadingScreen(Screen[None]):
         focusable, as nothing can be done with them until the corpus is loaded.
         """
         from ..model.view import TimelineRows, periods_by_year
-        from .widgets.timeline import TimelineView
 
         if self.query("#loading-preview"):
             return
@@ -84,6 +85,13 @@ class LoadingScreen(Screen[None]):
         self.mount(Static(Text("The first events, in date order. The explorer opens when every event is indexed.",
                                style="dim"), id="loading-note"))
         self.mount(timeline)
+
+    @on(TimelineView.Highlighted)
+    @on(TimelineView.Opened)
+    def _keep_to_the_preview(self, message: TimelineView.Highlighted | TimelineView.Opened) -> None:
+        # A click in the first events moves their cursor, and nothing else: the
+        # explorer, its viewer and the document view come with the loaded corpus.
+        message.stop()
 
     def show_progress(self, phase: str, fraction: float | None) -> None:
         self.query_one("#loading-phase", Static).update(_PHASES.get(phase, phase) + "…")
