@@ -12,7 +12,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from app_support import wait_for
+from app_support import first_events_shown, wait_for
 from textual.app import App
 from textual.widgets import ProgressBar, Static
 
@@ -237,72 +237,41 @@ async def test_the_collector_paused_for_start_up_resumes_after_the_first_screen(
         gc.enable()
 
 
-def gated_load(monkeypatch):
-    """Loads go as usual, except that the loader stops right after handing over the
-    first events (if asked for them) until the test sets the returned event."""
-    release = threading.Event()
-    real = background.load_corpus
-
-    def load(source, **kwargs):
-        preview = kwargs.get("preview")
-
-        def hand_over(corpus):
-            preview(corpus)
-            release.wait(30)
-
-        if preview is not None:
-            kwargs["preview"] = hand_over
-        corpus = real(source, **kwargs)
-        release.wait(30)
-        return corpus
-
-    monkeypatch.setattr(background, "load_corpus", load)
-    return release
-
-
 def preview_rows(app: TimelineApp) -> list[str]:
     view = app.screen.query_one("#loading-preview", TimelineView)
     return [view.render_line(y).text for y in range(view.size.height)]
 
 
-async def test_the_first_events_show_while_the_rest_loads(monkeypatch, seeds_copy):
-    release = gated_load(monkeypatch)
+async def test_the_first_events_show_while_the_rest_loads(held_loads, seeds_copy):
     app = TimelineApp(None, source=seeds_copy / "corpus.json", preview=True)
-    try:
-        async with app.run_test(size=(120, 40)) as pilot:
-            await wait_for(pilot, lambda: bool(app.screen.query("#loading-preview")))
-            assert isinstance(app.screen, LoadingScreen) and app.corpus is None  # still loading
-            rows = preview_rows(app)
-            first = load_corpus(seeds_copy).events
-            # The timeline's own rows: the year and month headings, then the first events in order.
-            assert rows[0].strip() == "2017"
-            titles = [e.title for e in first]
-            shown = [next(t for t in titles if t[:30] in row) for row in rows if any(t[:30] in row for t in titles)]
-            assert shown == titles[:len(shown)] and len(shown) >= 10
-            assert app.focused is None or not isinstance(app.focused, TimelineView)  # nothing to do with them yet
-            await pilot.press("j", "enter", "o")  # keys meant for the timeline do nothing here
-            assert isinstance(app.screen, LoadingScreen)
-            release.set()
-            await wait_for(pilot, lambda: main_shown(app))
-            assert app.current_event.id == first[0].id
-            assert not app.screen.query("#loading-preview")
-    finally:
-        release.set()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: first_events_shown(app))
+        assert app.corpus is None  # still loading
+        rows = preview_rows(app)
+        first = load_corpus(seeds_copy).events
+        # The timeline's own rows: the year and month headings, then the first events in order.
+        assert rows[0].strip() == "2017"
+        titles = [e.title for e in first]
+        shown = [next(t for t in titles if t[:30] in row) for row in rows if any(t[:30] in row for t in titles)]
+        assert shown == titles[:len(shown)] and len(shown) >= 10
+        assert app.focused is None or not isinstance(app.focused, TimelineView)  # nothing to do with them yet
+        await pilot.press("j", "enter", "o")  # keys meant for the timeline do nothing here
+        assert isinstance(app.screen, LoadingScreen)
+        held_loads.set()
+        await wait_for(pilot, lambda: main_shown(app))
+        assert app.current_event.id == first[0].id
+        assert not app.screen.query("#loading-preview")
 
 
-async def test_no_first_events_when_the_first_screen_is_another_view(monkeypatch):
-    release = gated_load(monkeypatch)
+async def test_no_first_events_when_the_first_screen_is_another_view(held_loads):
     app = TimelineApp(None, source=SEEDS / "corpus.json", make_query=lambda corpus: Query(frozenset({"qatar"})))
-    try:
-        async with app.run_test(size=(120, 40)) as pilot:
-            await pilot.pause(0.5)
-            assert isinstance(app.screen, LoadingScreen)
-            assert not app.screen.query("#loading-preview")
-            release.set()
-            await wait_for(pilot, lambda: main_shown(app))
-            assert "4 of 17 events" in header(app)
-    finally:
-        release.set()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(0.5)
+        assert isinstance(app.screen, LoadingScreen)
+        assert not app.screen.query("#loading-preview")
+        held_loads.set()
+        await wait_for(pilot, lambda: main_shown(app))
+        assert "4 of 17 events" in header(app)
 
 
 async def test_a_corpus_that_fails_after_its_first_events_showed_exits_with_its_problems(monkeypatch, make_corpus):
@@ -325,21 +294,16 @@ async def test_a_corpus_that_fails_after_its_first_events_showed_exits_with_its_
     assert any("unknown actor 'atlantis'" in p.message for p in app.load_problems)
 
 
-async def test_clicks_in_the_first_events_open_nothing_before_the_corpus_is_loaded(monkeypatch, seeds_copy):
-    release = gated_load(monkeypatch)
+async def test_clicks_in_the_first_events_open_nothing_before_the_corpus_is_loaded(held_loads, seeds_copy):
     app = TimelineApp(None, source=seeds_copy / "corpus.json", preview=True)
-    try:
-        async with app.run_test(size=(120, 40)) as pilot:
-            await wait_for(pilot, lambda: bool(app.screen.query("#loading-preview")))
-            view = app.screen.query_one("#loading-preview", TimelineView)
-            row = view.region.y + 5  # an event row, below the year and month headings
-            await pilot.click("#loading-preview", offset=(10, 5))
-            await pilot.click("#loading-preview", offset=(10, 5), times=2)
-            await pilot.pause()
-            assert isinstance(app.screen, LoadingScreen) and app.current_event is None
-            assert view.cursor_row == row - view.region.y  # the click did reach the rows
-            release.set()
-            await wait_for(pilot, lambda: main_shown(app))
-            assert app.current_event.id == load_corpus(seeds_copy).events[0].id
-    finally:
-        release.set()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: first_events_shown(app))
+        view = app.screen.query_one("#loading-preview", TimelineView)
+        await pilot.click("#loading-preview", offset=(10, 5))  # an event row, below the year and month headings
+        await pilot.click("#loading-preview", offset=(10, 5), times=2)
+        await pilot.pause()
+        assert isinstance(app.screen, LoadingScreen) and app.current_event is None
+        assert view.cursor_row == 5  # the click did reach the rows
+        held_loads.set()
+        await wait_for(pilot, lambda: main_shown(app))
+        assert app.current_event.id == load_corpus(seeds_copy).events[0].id

@@ -158,40 +158,18 @@ def test_density_zoomed_into_a_month(snap_compare):
     assert snap_compare(seeds_app(event_id="july-12-letter"), press=["z"], terminal_size=(120, 36))
 
 
-def test_first_events_while_loading(snap_compare, monkeypatch):
+def test_first_events_while_loading(snap_compare, held_loads):
     # A large corpus shows its first events as soon as the loader knows them; the
     # loader is held there for the picture.
-    import threading
-
-    from tui.app import background
-    from tui.app.background import LoadingScreen
+    from app_support import first_events_shown, wait_for
 
     fixed_seeds_app()  # the seeds at a fixed path, which the screen shows
-    release = threading.Event()
-    real = background.load_corpus
-
-    def load(source, **kwargs):
-        preview = kwargs["preview"]
-
-        def hand_over(corpus):
-            preview(corpus)
-            release.wait(30)
-
-        return real(source, **{**kwargs, "preview": hand_over})
-
-    monkeypatch.setattr(background, "load_corpus", load)
 
     async def preview_shown(pilot):
-        for _ in range(200):
-            if isinstance(pilot.app.screen, LoadingScreen) and pilot.app.screen.query("#loading-preview"):
-                break
-            await pilot.pause(0.05)
+        await wait_for(pilot, lambda: first_events_shown(pilot.app), seconds=10)
         pilot.app.animation_level = "none"  # the bar that cannot tell how far, drawn still
         pilot.app.screen.show_progress("indexing", None)
         await pilot.pause()
 
     app = TimelineApp(None, source=FIXED / "seeds" / "corpus.json", preview=True)
-    try:
-        assert snap_compare(app, run_before=preview_shown, terminal_size=(120, 30))
-    finally:
-        release.set()
+    assert snap_compare(app, run_before=preview_shown, terminal_size=(120, 30))

@@ -1168,8 +1168,7 @@ class _Checker:
 
     def __init__(self, data: bytes, raws: list[msgspec.Raw], first: int = 0) -> None:
         self._pid = -1
-        self._reader = None
-        self._answered = True  # about the first events
+        self._reader = None  # the pipe of the first events, until the child has answered
         self._first: list[int] | None = None
         self._valid: bool | None = None
         if len(raws) >= PARALLEL_CHECK_EVENTS and hasattr(os, "fork"):
@@ -1207,7 +1206,6 @@ class _Checker:
             os.close(pipe[1])
             if pid > 0:
                 self._reader = open(pipe[0], "rb", closefd=True)
-                self._answered = False
             else:
                 os.close(pipe[0])
         self._pid = pid
@@ -1215,13 +1213,13 @@ class _Checker:
     def first_events(self, wait: bool = True) -> tuple[bool, list[int] | None]:
         """(answered, the indexes found or None): without ``wait``, (False, None) while
         the child is still looking."""
-        if not self._answered:
-            reader = self._reader
+        reader = self._reader
+        if reader is not None:
             if not wait and not select.select([reader], [], [], 0)[0]:
                 return False, None
             with reader:
                 message = reader.read()
-            self._answered, self._reader = True, None
+            self._reader = None
             try:
                 self._first = msgspec.json.decode(message, type=list[int]) if message else None
             except msgspec.DecodeError:
@@ -1233,7 +1231,7 @@ class _Checker:
         if self._valid is None:
             if self._reader is not None:
                 self._reader.close()
-                self._reader, self._answered = None, True
+                self._reader = None
             try:
                 _, status = os.waitpid(self._pid, 0)
                 self._valid = os.waitstatus_to_exitcode(status) == 0
