@@ -51,9 +51,9 @@ def check_mode(request, monkeypatch):
     if request.param == "child":
         if not hasattr(os, "fork"):
             pytest.skip("no fork on this platform: the records are always checked in-process")
-        monkeypatch.setattr(loader, "PARALLEL_CHECK_EVENTS", 0)
+        monkeypatch.setattr(loader, "PARALLEL_CHECK_BYTES", 0)
     else:
-        monkeypatch.setattr(loader, "PARALLEL_CHECK_EVENTS", 10**12)
+        monkeypatch.setattr(loader, "PARALLEL_CHECK_BYTES", 10**12)
     return request.param
 
 

@@ -36,7 +36,15 @@ def child(monkeypatch):
     """The records checked, and the first events found, by a forked child."""
     if not hasattr(os, "fork"):
         pytest.skip("no fork on this platform")
-    monkeypatch.setattr(loader, "PARALLEL_CHECK_EVENTS", 0)
+    monkeypatch.setattr(loader, "PARALLEL_CHECK_BYTES", 0)
+
+
+def _spy_on(method, calls: list):
+    """``method`` of the loader, noting the picks of each call in ``calls``."""
+    def spy(self, f, documents, actors, raws, picks):
+        calls.append(list(picks))
+        return method(self, f, documents, actors, raws, picks)
+    return spy
 
 
 def _dated(make_corpus, dates: list[str]) -> Path:
@@ -138,21 +146,24 @@ def test_the_child_finds_the_first_events(child, make_corpus, monkeypatch):
     # the indexes it sends are used, not worked out again here.
     monkeypatch.setattr(loader, "PREVIEW_EVENTS", 2)
     folder = _dated(make_corpus, [f"2019-07-{10 + i}" for i in range(5)])
-    found_here = []
-    first_in_order = loader._first_in_order
+    searched_here = []
+    first_events = loader._first_events
 
-    def spy(texts, tally, distinct, limit, id_of):
-        found_here.append(limit)
-        return first_in_order(texts, tally, distinct, limit, id_of)
+    def spy(data, limit):
+        searched_here.append(limit)
+        return first_events(data, limit)
 
-    monkeypatch.setattr(loader, "_first_in_order", spy)  # the child, a fork, runs the spy too
+    monkeypatch.setattr(loader, "_first_events", spy)  # the child, a fork, runs the spy too
+    built_here = []
+    monkeypatch.setattr(loader._Loader, "give_preview", _spy_on(loader._Loader.give_preview, built_here))
     corpus, seen = _load_with_preview(folder)
     assert [e.id for e in seen[0].events] == ["e0", "e1"]
-    assert found_here == []  # not in this process
+    assert searched_here == []  # not in this process (what the child noted stays in the child)
+    assert built_here == [[0, 1]]  # the child's picks, in the file's indexes
 
 
 def test_a_child_that_finds_nothing_leaves_the_preview_to_this_process(child, make_corpus, monkeypatch):
-    monkeypatch.setattr(loader, "_first_events", lambda data, raws, limit: 1 / 0)
+    monkeypatch.setattr(loader, "_first_events", lambda data, limit: 1 / 0)
     corpus, seen = _load_with_preview(make_corpus())
     assert [e.id for e in seen[0].events] == ["e1"]
     assert [e.id for e in corpus.events] == ["e1"]
@@ -167,3 +178,85 @@ def test_the_child_s_first_events_show_before_the_events_are_ordered(child, make
                 preview=lambda corpus: told.append("preview"))
     assert "preview" in told
     assert told.index("preview") < told.index("indexing")
+
+
+# Date texts of every kind a corpus may hold: plain and qualified points, intervals
+# (closed, open, unknown ends), seasons, times, long and negative years, years with
+# significant digits, unspecified digits, sets, and texts that are not dates at all.
+_FORMS = [
+    "1999", "1999-12", "1999-12-31", "2000", "2000-01", "2000-01-01", "2000-01-01?", "2000~", "2000-01%",
+    "2000-21", "2000-24", "2000-33", "2000-41", "2000-24/2001", "1999-12-31/2000-01-02", "1999/..", "1999-06/",
+    "../1999", "/1999-05", "2000-01-01T10:00:00Z", "1999-12-31T23:30:00-02:00", "-0050", "12000", "1950S2",
+    "199X", "19XX-XX", "[1998, 1999]", "{1999-01, 1999-02}", "Y-17000", "1999?-06", "2000-00", "2000-13",
+    "1999-02-29", "1999-05-01/1999-04-01", "not a date", "", " 1999", "２０００",
+]
+
+
+def _expected_dates(tally, limit):
+    """The dates of the first ``limit`` events, found the slow way: every text parsed."""
+    from tui.model.dates import DateError, parse_edtf
+
+    dates = []
+    for text in tally:
+        try:
+            dates.append(parse_edtf(text))
+        except DateError:
+            pass
+    dates.sort(key=lambda d: d.sort_key)
+    kept, total = [], 0
+    for d in dates:
+        if total >= limit:
+            break
+        kept.append(d.text)
+        total += tally[d.text]
+    return kept
+
+
+def _dates_of_first(tally, limit):
+    kept, total = [], 0
+    for d in loader._earliest_dates(tally, limit):
+        if total >= limit:
+            break
+        kept.append(d.text)
+        total += tally[d.text]
+    return kept
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_earliest_dates_are_those_of_parsing_every_date(seed):
+    import random
+    from collections import Counter
+
+    rng = random.Random(seed)
+    texts = rng.sample(_FORMS, rng.randint(1, len(_FORMS)))
+    tally = Counter({text: rng.choice([1, 1, 2, 5, 40]) for text in texts})
+    for limit in (1, 3, 10, 50, 10_000):
+        assert _dates_of_first(tally, limit) == _expected_dates(tally, limit), (texts, limit)
+
+
+def test_a_year_of_dates_that_do_not_parse_does_not_stop_the_search_for_the_earliest():
+    from collections import Counter
+
+    # 1990 holds many events, all on impossible days: the first events are in 1991.
+    tally = Counter({"1990-02-30": 50, "1990-13": 50, "1991-05-01": 2, "1991-04?": 1, "1992": 7})
+    assert _dates_of_first(tally, 3) == ["1991-04?", "1991-05-01"]
+    assert _dates_of_first(tally, 4) == ["1991-04?", "1991-05-01", "1992"]
+
+
+def test_a_date_written_with_its_year_first_starts_in_that_year():
+    # What lets the search for the earliest dates parse only the earliest years.
+    from tui.model.dates import DateError, _year_month_of_instant, parse_edtf
+
+    checked = 0
+    for text in _FORMS + [f"2000-{n}" for n in range(21, 42)] + ["0000", "0000-01-01/9999", "2000-02-29~/.."]:
+        if not loader._IN_ITS_YEAR(text):
+            continue
+        try:
+            date = parse_edtf(text)
+        except DateError:
+            continue
+        assert _year_month_of_instant(date.lower)[0] == int(text[:4]), text
+        checked += 1
+    assert checked > 30
+    for text in ("1950S2", "12000", "-0050", "1999?-06", "../1999", "2000-01-01T10:00:00Z", "２０００", "199X"):
+        assert not loader._IN_ITS_YEAR(text), text  # left to the full parser

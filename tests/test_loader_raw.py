@@ -102,7 +102,7 @@ def test_warnings_alone_keep_the_raw_load(check_mode, monkeypatch, make_corpus):
 def test_a_child_that_dies_sends_the_load_the_usual_way(monkeypatch, make_corpus):
     if not hasattr(os, "fork"):
         pytest.skip("no fork on this platform")
-    monkeypatch.setattr(loader, "PARALLEL_CHECK_EVENTS", 0)
+    monkeypatch.setattr(loader, "PARALLEL_CHECK_BYTES", 0)
     parent = os.getpid()
 
     def die(data, raws):
@@ -142,11 +142,48 @@ def test_large_files_are_read_whole_in_place(make_corpus, monkeypatch, told):
 
         monkeypatch.setattr(os, "fstat", fstat)
     seen = []
-    reader = loader._Loader(folder, file, lambda phase, fraction: seen.append((phase, fraction)))
-    data = reader.read(chunk=64)
+    data = loader.read_file(file, lambda phase, fraction: seen.append((phase, fraction)), chunk=64)
     assert bytes(data) == expected
     assert seen and all(phase == "reading" for phase, _ in seen)
     assert [f for _, f in seen] == sorted(f for _, f in seen)
+
+
+def test_a_file_read_ahead_is_loaded_from_the_bytes_read(make_corpus, monkeypatch):
+    folder = make_corpus()
+    file = folder / "corpus.json"
+    ahead = loader.ReadAhead(file)
+    ahead._thread.join()
+    file.write_bytes(b"{not json")  # changed after it was read: the load uses what was read
+    read_again = []
+    monkeypatch.setattr(loader, "read_file", lambda *args, **kwargs: read_again.append(args) or b"")
+    corpus = load_corpus(folder, read_ahead=ahead)
+    assert [e.id for e in corpus.events] == ["e1"]
+    assert read_again == []
+    with pytest.raises(OSError):
+        ahead.take()  # taken once: the loader holds the only reference
+
+
+def test_a_file_read_ahead_that_cannot_be_read_is_a_located_problem(make_corpus, monkeypatch):
+    import errno
+
+    def fail(file, progress=None, chunk=0):
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(loader, "read_file", fail)
+    folder = make_corpus()
+    ahead = loader.ReadAhead(folder / "corpus.json")
+    with pytest.raises(CorpusError) as caught:
+        load_corpus(folder, read_ahead=ahead)
+    [problem] = caught.value.problems
+    assert problem.message == "cannot be read: Input/output error" and problem.code == "io"
+
+
+def test_a_read_ahead_of_another_file_is_not_used(make_corpus):
+    one, other = make_corpus(), make_corpus()
+    ahead = loader.ReadAhead(other / "corpus.json")
+    corpus = load_corpus(one, read_ahead=ahead)
+    assert corpus.file == one / "corpus.json"
+    assert bytes(ahead.take()) == (other / "corpus.json").read_bytes()  # still there for its own file
 
 
 
