@@ -412,7 +412,7 @@ def _open(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         # A large corpus opened before reopens from its compiled cache (checked further in the background).
         corpus = open_cached(root, file, check_documents=False)
         if corpus is None and os.path.getsize(file) >= LOAD_IN_APP_BYTES:
-            return _open_loading(source if is_converted(source, root) else file, args)
+            return _open_loading(source if is_converted(source, root) else file, file, args)
         if corpus is None:
             corpus = load_corpus(file, allow_unanchored=True, verify=False)
             if len(corpus.events) <= EAGER_VERIFY_EVENTS:
@@ -439,15 +439,22 @@ def _cannot_open(source: Path, problems: Sequence[Problem]) -> int:
     return 1
 
 
-def _open_loading(file: Path, args: argparse.Namespace) -> int:
-    """Open a large corpus that has no compiled cache yet: it loads in the app, behind a progress bar."""
+def _open_loading(file: Path, corpus_file: Path, args: argparse.Namespace) -> int:
+    """Open a large corpus that has no compiled cache yet: it loads in the app, behind a progress bar.
+
+    Its ``corpus_file`` is read in a thread from now on, while the interface
+    is imported and set up: the two take some 0.3 s each.
+    """
+    from .model.loader import ReadAhead
+
+    read_ahead = ReadAhead(corpus_file)
     from .app.app import TimelineApp
 
     # The first events show while the rest loads, unless the first screen is to be another view.
     plain = not (args.actor or args.date_from or args.date_to or getattr(args, "type", None) or args.search
                  or args.event)
     app = TimelineApp(None, source=file, make_query=lambda corpus: _build_query(corpus, args), event_id=args.event,
-                      resume_gc_after_start=True, preview=plain)
+                      resume_gc_after_start=True, preview=plain, read_ahead=read_ahead)
     result = app.run()
     if app.corpus is None and not app.load_problems:
         _leave_half_loaded(result if isinstance(result, int) else (app.return_code or 0))

@@ -29,6 +29,7 @@ from ..model.corpus import Corpus, Event, Query, Quote
 from ..model.errors import CorpusError, UsageError
 from ..model.dates import EDTFDate
 from ..model.search import SearchPattern
+from ..model.loader import ReadAhead
 from ..model.view import ActorCounter, TimelineRows, periods_by_year
 from .background import Indexer, LoadingScreen, check_cache_content, load_in_thread
 from .focus import bound_action, focus_now, pass_on, unless_typing
@@ -149,7 +150,7 @@ class TimelineApp(ResearchActions, App[int]):
     def __init__(self, corpus: Corpus | None = None, *, source: Path | None = None,
                  make_query: Callable[[Corpus], Query] | None = None, query: Query | None = None,
                  find: str = "", event_id: str | None = None, resume_gc_after_start: bool = False,
-                 preview: bool = False) -> None:
+                 preview: bool = False, read_ahead: ReadAhead | None = None) -> None:
         """Explore ``corpus``; or, with ``source`` instead, load it first behind a progress bar.
 
         ``make_query(corpus)`` gives the starting filters once the corpus is
@@ -159,10 +160,12 @@ class TimelineApp(ResearchActions, App[int]):
         screen is painted are frozen, out of the collector's sight, and the
         collector resumes.  With ``preview`` (a load with no starting filters,
         search or event), the progress screen shows the first events of the
-        timeline as soon as the loader knows them.
+        timeline as soon as the loader knows them.  ``read_ahead`` is the
+        ``source`` file being read already (see ``loader.ReadAhead``).
         """
         super().__init__()
         self.preview = preview
+        self._read_ahead = read_ahead
         self.resume_gc_after_start = resume_gc_after_start
         self.corpus = corpus  # type: ignore[assignment]
         self.source = source
@@ -342,9 +345,11 @@ class TimelineApp(ResearchActions, App[int]):
             pass
 
     def _begin_loading(self) -> None:
-        self._load(self.source, self._loaded, self._load_failed, preview=self.preview)
+        read_ahead, self._read_ahead = self._read_ahead, None
+        self._load(self.source, self._loaded, self._load_failed, preview=self.preview, read_ahead=read_ahead)
 
-    def _load(self, source: Path, on_done, on_error, *, title: str = "Opening", preview: bool = False) -> None:
+    def _load(self, source: Path, on_done, on_error, *, title: str = "Opening", preview: bool = False,
+              read_ahead: ReadAhead | None = None) -> None:
         """Load ``source`` in a thread behind a progress screen, then call ``on_done(corpus)``
         (or ``on_error(CorpusError)``) on the interface's thread; with ``preview``, the
         progress screen shows the first events of the timeline meanwhile."""
@@ -363,7 +368,7 @@ class TimelineApp(ResearchActions, App[int]):
             painted.wait(PREVIEW_PAINT_WAIT)
 
         load_in_thread(source, progress, lambda corpus: self._post(on_done, corpus),
-                       lambda error: self._post(on_error, error), show_preview if preview else None)
+                       lambda error: self._post(on_error, error), show_preview if preview else None, read_ahead)
 
     def _show_preview(self, screen: LoadingScreen, corpus: Corpus, painted: threading.Event) -> None:
         if self._loading is not screen:

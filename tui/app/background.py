@@ -28,7 +28,7 @@ from textual.widgets import Static
 
 from ..model.corpus import Corpus
 from ..model.errors import CorpusError
-from ..model.loader import EAGER_VERIFY_EVENTS, load_corpus
+from ..model.loader import EAGER_VERIFY_EVENTS, ReadAhead, load_corpus
 from .text import safe_line
 from .widgets.timeline import TimelineView
 
@@ -104,14 +104,16 @@ class LoadingScreen(Screen[None]):
 
 def load_in_thread(source: Path, on_progress: Callable[[str, float | None], None],
                    on_done: Callable[[Corpus], None], on_error: Callable[[CorpusError], None],
-                   on_preview: Callable[[Corpus], None] | None = None) -> threading.Thread:
+                   on_preview: Callable[[Corpus], None] | None = None,
+                   read_ahead: ReadAhead | None = None) -> threading.Thread:
     """Load ``source`` in a daemon thread (it never keeps the process alive after quitting);
-    ``on_preview`` gets the first events of the timeline, if the loader finds them early."""
+    ``on_preview`` gets the first events of the timeline, if the loader finds them early;
+    ``read_ahead``, the file being read already."""
 
     def work() -> None:
         try:
             corpus = load_corpus(source, allow_unanchored=True, verify=False, progress=on_progress,
-                                 preview=on_preview)
+                                 preview=on_preview, read_ahead=read_ahead)
             if len(corpus.events) <= EAGER_VERIFY_EVENTS:
                 on_progress("checking", None)
                 corpus.verify()  # small enough to check every quote before it is shown
