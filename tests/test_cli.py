@@ -377,6 +377,37 @@ def test_a_large_corpus_shows_its_first_events_while_loading_only_for_the_plain_
     assert [kwargs["preview"] for kwargs in made] == [preview]
 
 
+def test_a_large_corpus_is_read_while_the_app_starts(capsys, monkeypatch, tmp_path):
+    # The command line starts reading the file the loader will load, before the
+    # app is set up; the app hands the bytes read to the loader.
+    import tui.app.app
+    import tui.cli
+    from tui.model.loader import resolve_corpus_path
+
+    made = []
+
+    class FakeApp:
+        load_problems: list = []
+        return_code = 0
+        corpus = object()
+
+        def __init__(self, corpus, **kwargs):
+            made.append(kwargs)
+
+        def run(self):
+            return 0
+
+    monkeypatch.setattr(tui.cli, "LOAD_IN_APP_BYTES", 0)
+    monkeypatch.setattr(tui.app.app, "TimelineApp", FakeApp)
+    monkeypatch.setenv("TIMELINE_EXPLORER_CACHE", str(tmp_path / "cache"))
+    status, _out, _err = run([str(SEEDS)], capsys)
+    assert status == 0
+    [kwargs] = made
+    ahead = kwargs["read_ahead"]
+    assert ahead.file == resolve_corpus_path(kwargs["source"])[1]  # the file the loader will load
+    assert bytes(ahead.take()) == (SEEDS / "corpus.json").read_bytes()
+
+
 @pytest.mark.parametrize("loaded", [False, True])
 def test_quitting_while_a_large_corpus_loads_ends_the_process_at_once(loaded, capsys, monkeypatch, tmp_path):
     # Quit mid-load: the process ends without the interpreter's shutdown, which would
