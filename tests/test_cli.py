@@ -432,15 +432,20 @@ def test_quitting_while_a_large_corpus_loads_ends_the_process_at_once(loaded, ca
         exits.append(code)
         raise Exited
 
+    import tui.model.loader
+
     exits: list[int] = []
+    stopped: list[bool] = []
     monkeypatch.setattr(tui.cli, "LOAD_IN_APP_BYTES", 0)
     monkeypatch.setattr(tui.app.app, "TimelineApp", FakeApp)
     monkeypatch.setattr(tui.cli.os, "_exit", fake_exit)
+    monkeypatch.setattr(tui.model.loader, "stop_checking", lambda: stopped.append(True))
     monkeypatch.setenv("TIMELINE_EXPLORER_CACHE", str(tmp_path / "cache"))
     if loaded:
         assert run([str(SEEDS)], capsys)[0] == 0
-        assert exits == []
+        assert exits == [] and stopped == []
     else:
         with pytest.raises(Exited):
             run([str(SEEDS)], capsys)
         assert exits == [0]
+        assert stopped == [True]  # the child checking the records goes too

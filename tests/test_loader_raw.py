@@ -116,6 +116,41 @@ def test_a_child_that_dies_sends_the_load_the_usual_way(monkeypatch, make_corpus
     assert [e.id for e in corpus.events] == ["e1"]
 
 
+def test_a_child_still_checking_is_stopped_when_the_process_ends_mid_load(monkeypatch, make_corpus):
+    import time
+
+    if not hasattr(os, "fork"):
+        pytest.skip("no fork on this platform")
+    monkeypatch.setattr(loader, "PARALLEL_CHECK_BYTES", 0)
+    parent = os.getpid()
+
+    def slow(data, raws, wanted=None):
+        if os.getpid() != parent:
+            time.sleep(60)
+        return True
+
+    monkeypatch.setattr(loader, "_events_valid", slow)
+    data = (make_corpus() / "corpus.json").read_bytes()
+    checker = loader._Checker(data)
+    assert loader._CHECKING == {checker._pid}
+    started = time.monotonic()
+    loader.stop_checking()
+    assert checker.verdict([]) is False  # killed: not a valid answer
+    assert time.monotonic() - started < 10
+    assert loader._CHECKING == set()
+
+
+def test_the_check_of_records_stops_once_it_is_no_longer_wanted():
+    data = (SEEDS / "corpus.json").read_bytes()
+    import msgspec
+
+    from tui.model import schema
+
+    raws = msgspec.json.decode(data, type=schema.RawEventsCorpusFile).events
+    assert loader._events_valid(data, raws, lambda: True) is True
+    assert loader._events_valid(data, raws, lambda: False) is False
+
+
 def test_raw_records_decode_alike_one_by_one_in_chunks_and_slices(monkeypatch):
     corpus = load_corpus(SEEDS)
     records = corpus._records

@@ -473,8 +473,12 @@ def _leave_half_loaded(code: int) -> None:
     tens of millions of objects), and the interpreter's own shutdown would
     wait for it and then walk all of it: 1-2 s after the screen is gone.
     The app has restored the terminal and nothing of the user's is unsaved
-    (marks and notes are written as they change), so nothing is lost.
+    (marks and notes are written as they change), so nothing is lost. The
+    child process checking the records, if there is one, is stopped too.
     """
+    from .model.loader import stop_checking
+
+    stop_checking()
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)

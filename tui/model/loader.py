@@ -42,7 +42,7 @@ from .errors import CorpusError, Problem
 from .jsonspans import top_level_spans
 from .textfold import fold
 
-__all__ = ["load_corpus", "resolve_corpus_path", "CORPUS_FILE", "ReadAhead"]
+__all__ = ["load_corpus", "resolve_corpus_path", "CORPUS_FILE", "ReadAhead", "stop_checking"]
 
 CORPUS_FILE = "corpus.json"
 _MEMBER_KINDS = {"coalition", "organisation", "group", "other"}
@@ -1193,8 +1193,9 @@ class RawRecords(Sequence):
             yield from _decode_records(raws[start:start + _CHUNK])
 
 
-def _events_valid(data: bytes, raws: list[msgspec.Raw]) -> bool:
-    """Is the file UTF-8 throughout, and is each event record a valid ``LeanEvent``?"""
+def _events_valid(data: bytes, raws: list[msgspec.Raw], wanted: Callable[[], bool] | None = None) -> bool:
+    """Is the file UTF-8 throughout, and is each event record a valid ``LeanEvent``?
+    ``wanted()`` is asked between chunks: once it says no, the answer is no too."""
     utf8 = codecs.getincrementaldecoder("utf-8")()
     view = memoryview(data)
     try:
@@ -1202,6 +1203,8 @@ def _events_valid(data: bytes, raws: list[msgspec.Raw]) -> bool:
             utf8.decode(view[start:start + (1 << 22)])
         utf8.decode(b"", final=True)
         for start in range(0, len(raws), _CHUNK):
+            if wanted is not None and not wanted():
+                return False
             _decode_records(raws[start:start + _CHUNK])
     except (UnicodeDecodeError, msgspec.DecodeError, msgspec.ValidationError, RecursionError):
         return False
@@ -1248,6 +1251,7 @@ class _Checker:
         except OSError:
             pid = -1
         if pid == 0:  # the child: answer, and leave without running any cleanup of the parent's
+            parent = os.getppid()
             try:
                 if pipe is not None:
                     os.close(pipe[0])
@@ -1262,7 +1266,8 @@ class _Checker:
                     raws = msgspec.json.decode(data, type=schema.RawEventsCorpusFile).events
                 except (msgspec.DecodeError, UnicodeDecodeError, RecursionError):
                     os._exit(1)
-                code = 0 if _events_valid(data, raws) else 1
+                # An orphan stops: its parent ended (or was killed) mid-load.
+                code = 0 if _events_valid(data, raws, lambda: os.getppid() == parent) else 1
             except BaseException:
                 code = 2
             os._exit(code)
@@ -1273,6 +1278,8 @@ class _Checker:
             else:
                 os.close(pipe[0])
         self._pid = pid
+        if pid > 0:
+            _CHECKING.add(pid)
 
     def first_events(self, wait: bool = True) -> tuple[bool, tuple[int, list[list[int]]] | None]:
         """(answered, what the child found or None): without ``wait``, (False, None)
@@ -1319,7 +1326,23 @@ class _Checker:
             _, status = os.waitpid(self._pid, 0)
         except ChildProcessError:
             return False
+        finally:
+            _CHECKING.discard(self._pid)
         return os.waitstatus_to_exitcode(status) == 0
+
+
+# The children checking records now (their process ids).
+_CHECKING: set[int] = set()
+
+
+def stop_checking() -> None:
+    """Stop the children that check records, for a process that ends mid-load: they
+    would go on for a second or two, orphans, in the terminal the user is back in."""
+    for pid in list(_CHECKING):
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
 
 
 def _found_in_order(found: tuple[int, list[list[int]]], raws: list[msgspec.Raw], limit: int) -> list[int] | None:
