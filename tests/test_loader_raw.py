@@ -140,6 +140,26 @@ def test_a_child_still_checking_is_stopped_when_the_process_ends_mid_load(monkey
     assert loader._CHECKING == set()
 
 
+def test_the_verdict_does_not_wait_on_a_child_blocked_on_its_first_events(monkeypatch, make_corpus):
+    # A long answer (every event of a crowded first date) fills the pipe: if it is not
+    # read, the child must not be left blocked on it while this process waits for it.
+    import threading
+
+    if not hasattr(os, "fork"):
+        pytest.skip("no fork on this platform")
+    monkeypatch.setattr(loader, "PARALLEL_CHECK_BYTES", 0)
+    monkeypatch.setattr(loader, "_first_events", lambda data, limit: (1, [list(range(200_000))]))
+    data = (make_corpus() / "corpus.json").read_bytes()
+    checker = loader._Checker(data, first=5)
+    answers = []
+    waiting = threading.Thread(target=lambda: answers.append(checker.verdict([])), daemon=True)
+    waiting.start()
+    waiting.join(20)
+    assert not waiting.is_alive()
+    assert answers == [False]  # the child could not say what it found: no verdict of "valid"
+    checker.close()
+
+
 def test_the_check_of_records_stops_once_it_is_no_longer_wanted():
     data = (SEEDS / "corpus.json").read_bytes()
     import msgspec

@@ -1302,6 +1302,9 @@ class _Checker:
     def verdict(self, raws: list[msgspec.Raw]) -> bool:
         """Are the file's text and every event record (``raws``) valid? (Waits for the child.)"""
         if self._valid is None:
+            if self._reader is not None:  # a child blocked on a pipe nobody reads would never end
+                self._reader.close()
+                self._reader = None
             if self._pid <= 0:
                 self._valid = _events_valid(self._data, raws)
             else:
