@@ -9,6 +9,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from tui.model import dates
 from tui.model.dates import (
     DAY_SECONDS,
     DateError,
@@ -16,6 +17,7 @@ from tui.model.dates import (
     date_from_parts,
     days_in_month,
     instant,
+    parse_dates,
     parse_edtf,
 )
 
@@ -403,3 +405,54 @@ def test_plain_points_take_a_shortcut_to_what_the_general_pattern_gives(year, mo
     fields = ("year", "month", "day", "second", "tz", "precision", "approximate", "uncertain", "lower", "upper")
     assert [getattr(fast, f) for f in fields] == [getattr(general, f) for f in fields]
     assert fast.human() == general.human()
+
+
+# -- a column of dates at once -------------------------------------------------
+
+
+def _shown(d):
+    """Everything a date tells the rest of the app."""
+    start = d.start
+    return (d.text, d.lower, d.upper, d.precision, d.sort_key, d.approximate, d.uncertain, d.interval, d.open_start,
+            d.open_end, d.unknown_start, d.unknown_end, d.is_uncertain, d.human(), d.year_month(),
+            None if start is None else (start.year, start.month, start.day, start.lower, start.upper, start.precision),
+            None if d.end is None else (d.end.year, d.end.month, d.end.day))
+
+
+def _every_day_of(years):
+    day = datetime.date(years[0], 1, 1)
+    while day.year <= years[-1]:
+        yield day.isoformat()
+        day += datetime.timedelta(days=1)
+
+
+def test_a_column_of_dates_parses_as_one_date_at_a_time():
+    months = [f"{year:04d}-{m:02d}" for year in (0, 1, 1899, 1900, 2000, 2019, 2020, 9999) for m in range(0, 14)]
+    years = [f"{year:04d}" for year in (0, 1, 4, 100, 400, 1899, 1900, 2000, 2019, 9999)]
+    texts = [*_every_day_of([1899, 1900]), *_every_day_of([2000, 2001]), *months, *years, "0001-01-01", "9999-12-31",
+             "0000-02-29", "0000-01-01", "2019-21", "2019-24", "201X", "２０１９", "２０１９-07", "2019-7", "-2019",
+             "12345", "2019-07-18?", "2019-07~", "2019-07-18/2019-07-20", "2019-02-29",
+             "2019-02-30", "2019-13-01", "2019-00-10", "2019-W29-4", "20190718", "2019-07-1", "２０１９-07-18",
+             "2019-07-18T10:00:00Z", "1950S2", "not a date", "", "2019-07-18 ", "-0050-01-01", "Y-17000"]
+    parsed = parse_dates(texts)
+    assert list(parsed) == texts
+    for text in texts:
+        try:
+            expected = parse_edtf(text)
+        except DateError:
+            assert parsed[text] is None, text
+            continue
+        assert parsed[text] is not None, text
+        assert _shown(parsed[text]) == _shown(expected), text
+        assert parsed[text] == expected and hash(parsed[text]) == hash(expected)
+        # ... and as the general parser makes it (plain dates are made a shorter way)
+        assert _shown(parsed[text]) == _shown(dates._parse_cached(text)), text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dates(min_value=datetime.date(1, 1, 1), max_value=datetime.date(9999, 12, 31)))
+def test_any_day_parses_alike_in_a_column(day):
+    for text in (day.isoformat(), day.isoformat()[:7], day.isoformat()[:4]):
+        assert _shown(parse_dates([text])[text]) == _shown(parse_edtf(text)) == _shown(dates._parse_cached(text))
+    text = day.isoformat()
+    assert parse_dates([text])[text].lower == day_key(day)

@@ -37,7 +37,7 @@ import msgspec
 from . import schema
 from .anchoring import LineIndex
 from .corpus import Actor, Claim, Corpus, Document, Period, Quote, Statement
-from .dates import DateError, EDTFDate, parse_edtf
+from .dates import DateError, EDTFDate, parse_dates, parse_edtf
 from .errors import CorpusError, Problem
 from .jsonspans import top_level_spans
 from .textfold import fold
@@ -938,7 +938,7 @@ class _Loader:
         """
         texts = list(map(_DATE_OF, records))
         tally = Counter(texts)  # the distinct dates, and how many events have each
-        parsed = {text: self.parse_date_fast(text) for text in tally}
+        parsed = parse_dates(tally)  # None for a text that is not a date: reported below
         # Timeline order: by the rank of the date (an int), then by id within
         # runs of one date only.  Records with a bad date are dropped below.
         distinct = sorted({d for d in parsed.values() if d is not None}, key=_date_order)
