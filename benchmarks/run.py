@@ -223,6 +223,16 @@ def bench_size(label: str, runs: int, peer: bool, first_open_only: bool = False)
     return result
 
 
+def bench_dates(runs: int) -> dict:
+    """Dates parsed a column at once and one at a time (``parse_dates.py``, its own process)."""
+    argv = [PYTHON, str(HERE / "parse_dates.py"), "--runs", str(runs)]
+    biggest = HERE / "data" / "1m"  # its dates too, when the suite has made it
+    if (biggest / "corpus.json").exists():
+        argv.append(str(biggest))
+    out = subprocess.run(argv, capture_output=True, text=True, check=True).stdout
+    return json.loads(out)
+
+
 def first_event_title(folder: Path) -> str:
     """The title of the first event of the timeline (loaded in a process of its own)."""
     code = ("import sys; from tui.model.loader import load_corpus; "
@@ -295,6 +305,11 @@ def print_table(results: dict) -> None:
             s = start[key]
             rows.append((label, s["median"], s["min"], s["max"], "ms"))
         rows.append(("seed / bare, said from inside", start["settled_ratio_of_medians"], None, None, "x"))
+    for name, d in results.get("dates", {}).items():
+        what = (f"the 1M corpus's {d['distinct']:,} distinct dates" if name == "corpus"
+                else f"{d['distinct']:,} distinct {name}")
+        rows.append((f"dates: {what}, a column at once", d["column_m_per_s"], None, None, "M/s"))
+        rows.append(("dates: the same, one at a time (parse_edtf)", d["one_at_a_time_m_per_s"], None, None, "M/s"))
     for label, r in results.get("sizes", {}).items():
         for key, name in (("first_open_first_events_ms", "first open: first events on screen"),
                           ("first_open_ms", "first open: explorer on screen"), ("cached_reopen_ms", "cached reopen: first paint"),
@@ -320,7 +335,7 @@ def print_table(results: dict) -> None:
     width = max(len(r[0]) for r in rows) + 2
     print(f"{'measure':<{width}}{'median':>10}{'min':>10}{'max':>10}")
     for name, med, lo, hi, unit in rows:
-        fmt = (lambda v: f"{v:>10.2f}") if unit in ("x", "s") else (lambda v: f"{v:>10.1f}")
+        fmt = (lambda v: f"{v:>10.2f}") if unit in ("x", "s", "M/s") else (lambda v: f"{v:>10.1f}")
         print(f"{name:<{width}}{fmt(med)}{fmt(lo) if lo is not None else ' ' * 10}"
               f"{fmt(hi) if hi is not None else ' ' * 10}  {unit}")
 
@@ -330,6 +345,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--sizes", default="10k,100k,1m", help="comma-separated: 10k, 100k, 1m (or 'none')")
     parser.add_argument("--skip-startup", action="store_true")
+    parser.add_argument("--skip-dates", action="store_true", help="do not time the date parser")
     parser.add_argument("--peer", default="1m",
                         help="sizes at which to compare with VisiData (comma-separated, or 'none')")
     parser.add_argument("--json", type=Path, help="also write the results here")
@@ -347,6 +363,9 @@ def main(argv: list[str] | None = None) -> int:
     if not args.skip_startup:
         print("startup: seed corpus vs a bare Textual app …", flush=True)
         results["startup"] = bench_startup(args.runs)
+    if not args.skip_dates:
+        print("dates: parsing …", flush=True)
+        results["dates"] = bench_dates(args.runs)
     results["sizes"] = {}
     for label in [s for s in args.sizes.split(",") if s and s != "none"]:
         print(f"{label} events …", flush=True)
