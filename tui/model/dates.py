@@ -443,12 +443,12 @@ def parse_dates(texts: Iterable[str]) -> dict[str, EDTFDate | None]:
     seconds, last = DAY_SECONDS, DAY_SECONDS - 1
     day, month = Precision.DAY, Precision.MONTH
     day_rank = int(day)
-    days_before_one = 365 * DAY_SECONDS  # from 0000-01-01 to 0001-01-01, whose ordinal is 1
+    before_one = 365 * DAY_SECONDS  # seconds from 0000-01-01 to 0001-01-01, whose ordinal is 1
     for text in texts:
         n = len(text)
         if n == 10 and text[7] == "-":
             try:  # YYYY-MM-DD: of the ISO forms the parser takes, the only one of this shape
-                lower = from_iso(text).toordinal() * seconds + days_before_one
+                lower = from_iso(text).toordinal() * seconds + before_one
             except ValueError:  # year 0, or not a real day (parse_edtf says which)
                 pass
             else:
@@ -467,7 +467,7 @@ def parse_dates(texts: Iterable[str]) -> dict[str, EDTFDate | None]:
             except ValueError:  # year 0, a season, or no such month
                 pass
             else:
-                lower = first.toordinal() * seconds + days_before_one
+                lower = first.toordinal() * seconds + before_one
                 parsed[text] = _plain_date(text, lower, lower + days_in_month(first.year, first.month) * seconds - 1,
                                            month)
                 continue
