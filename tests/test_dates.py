@@ -429,7 +429,14 @@ def _every_day_of(years):
 def test_a_column_of_dates_parses_as_one_date_at_a_time():
     months = [f"{year:04d}-{m:02d}" for year in (0, 1, 1899, 1900, 2000, 2019, 2020, 9999) for m in range(0, 14)]
     years = [f"{year:04d}" for year in (0, 1, 4, 100, 400, 1899, 1900, 2000, 2019, 9999)]
-    texts = [*_every_day_of([1899, 1900]), *_every_day_of([2000, 2001]), *months, *years, "0001-01-01", "9999-12-31",
+    plain = [*_every_day_of([2000, 2000]), *months, *years]
+    qualified = [text + q for text in plain[::7] for q in ("?", "~", "%")] + ["2019??", "2019?~", "?2019", "2019-07-18 ?"]
+    ends = ["", "..", "1999", "2000-02", "2000-02-29", "2000-03?", "1999~", "2001-01-01%", "2000-13", "0000", "0000-05",
+            "2000-21", "2000-02-30", "2000-01-01T10:00Z", "X"]
+    intervals = [f"{a}/{b}" for a in ends for b in ends] + ["2019/2020/2021", "[2019/2020]", "{2019/2020}", " 2019/2020",
+                                                            "2019/2020 ", "2019 /2020"]
+    texts = [*_every_day_of([1899, 1900]), *_every_day_of([2001, 2001]), *plain, *qualified, *intervals, "0001-01-01",
+             "9999-12-31",
              "0000-02-29", "0000-01-01", "2019-21", "2019-24", "201X", "２０１９", "２０１９-07", "2019-7", "-2019",
              "12345", "2019-07-18?", "2019-07~", "2019-07-18/2019-07-20", "2019-02-29",
              "2019-02-30", "2019-13-01", "2019-00-10", "2019-W29-4", "20190718", "2019-07-1", "２０１９-07-18",
@@ -452,7 +459,22 @@ def test_a_column_of_dates_parses_as_one_date_at_a_time():
 @settings(max_examples=300, deadline=None)
 @given(st.dates(min_value=datetime.date(1, 1, 1), max_value=datetime.date(9999, 12, 31)))
 def test_any_day_parses_alike_in_a_column(day):
-    for text in (day.isoformat(), day.isoformat()[:7], day.isoformat()[:4]):
+    for text in (day.isoformat(), day.isoformat()[:7], day.isoformat()[:4], day.isoformat() + "?",
+                 day.isoformat()[:7] + "~", day.isoformat()[:4] + "%"):
         assert _shown(parse_dates([text])[text]) == _shown(parse_edtf(text)) == _shown(dates._parse_cached(text))
     text = day.isoformat()
     assert parse_dates([text])[text].lower == day_key(day)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dates(min_value=datetime.date(1, 1, 1), max_value=datetime.date(9999, 12, 31)),
+       st.dates(min_value=datetime.date(1, 1, 1), max_value=datetime.date(9999, 12, 31)),
+       st.sampled_from([10, 7, 4]), st.sampled_from([10, 7, 4]), st.sampled_from(["", "?", "~", "%"]))
+def test_any_interval_of_days_months_and_years_parses_alike_in_a_column(a, b, cut_a, cut_b, qualifier):
+    text = f"{a.isoformat()[:cut_a]}{qualifier}/{b.isoformat()[:cut_b]}"
+    try:
+        expected = parse_edtf(text)
+    except DateError:
+        assert parse_dates([text])[text] is None  # ends before it starts
+        return
+    assert _shown(parse_dates([text])[text]) == _shown(expected) == _shown(dates._parse_cached(text))

@@ -287,28 +287,35 @@ class EDTFDate:
         return p.year, p.month
 
 
-class _PlainDate(EDTFDate):
-    """A plain year, month or day (``2019``, ``2019-07``, ``2019-07-18``): the commonest
-    dates, made with as few steps as can be (what is never set for them is the class's,
-    the start for display is made on first use), as a million of them may be."""
+class _PointDate(EDTFDate):
+    """A year, month or day alone, maybe qualified (``2019``, ``2019-07~``, ``2019-07-18?``):
+    the commonest dates, made with as few steps as can be, as a million of them may be:
+    what is never set for them is the class's, and their start, for display, is made
+    from the text on first use."""
 
     __slots__ = ()
-    approximate = uncertain = interval = False
-    open_start = open_end = unknown_start = unknown_end = False
+    interval = open_start = open_end = unknown_start = unknown_end = False
     end = None
 
     @property
     def start(self) -> Point:
         if self._start is None:
-            text = self.text
+            text = self.text[:-1] if self.approximate or self.uncertain else self.text
             n = len(text)
             self._start = Point._known(int(text[:4]), int(text[5:7]) if n > 4 else None, int(text[8:]) if n > 7 else None,
-                                       self.lower, self.upper, self.precision, False, False)
+                                       self.lower, self.upper, self.precision, self.approximate, self.uncertain)
         return self._start
 
     def year_month(self) -> tuple[int | None, int | None]:
         text = self.text
-        return int(text[:4]), int(text[5:7]) if len(text) > 4 else None
+        return int(text[:4]), int(text[5:7]) if len(text) > 5 and text[4] == "-" else None
+
+
+class _PlainDate(_PointDate):
+    """A year, month or day alone, unqualified."""
+
+    __slots__ = ()
+    approximate = uncertain = False
 
 
 def _plain_date(text: str, lower: int, upper: int, precision: Precision) -> EDTFDate:
@@ -322,7 +329,110 @@ def _plain_date(text: str, lower: int, upper: int, precision: Precision) -> EDTF
     return date
 
 
+def _qualified_date(text: str, lower: int, upper: int, precision: Precision, qualifier: str) -> EDTFDate:
+    date = _new_point(_PointDate)
+    date.text = text
+    date.lower = lower
+    date.upper = upper
+    date.precision = precision
+    date.approximate = qualifier in ("~", "%")
+    date.uncertain = qualifier in ("?", "%")
+    date._start = None
+    date.sort_key = (lower, int(precision), upper, _QUALIFIER_RANK[qualifier], text)
+    return date
+
+
 _new_plain = _PlainDate.__new__
+_new_point = _PointDate.__new__
+
+
+class _IntervalDate(EDTFDate):
+    """An interval whose ends are each a year, month or day (maybe qualified), open
+    (``..``) or unknown (empty): ``1954-10/1956-04``, ``1991-05/..``; its ends, for
+    display, are made from the text on first use."""
+
+    __slots__ = ("_end",)
+    interval = True
+
+    @property
+    def start(self) -> Point | None:
+        if self._start is None:
+            self._start = _text_point(self.text.partition("/")[0])
+        return self._start
+
+    @property
+    def end(self) -> Point | None:
+        if self._end is None:
+            self._end = _text_point(self.text.partition("/")[2])
+        return self._end
+
+
+def _iso_point(text: str) -> tuple[int, int, Precision, bool, bool] | None:
+    """(lower, upper, precision, approximate, uncertain) of a day, month or year, maybe
+    qualified (see ``_iso_span``), or None for anything else."""
+    qualifier = text[-1:]
+    if qualifier in ("?", "~", "%"):
+        span = _iso_span(text[:-1])
+        return None if span is None else (*span, qualifier in ("~", "%"), qualifier in ("?", "%"))
+    span = _iso_span(text)
+    return None if span is None else (*span, False, False)
+
+
+def _text_point(text: str) -> Point | None:
+    """The ``Point`` of an end of an ``_IntervalDate`` (None when open or unknown)."""
+    found = None if text in ("", "..") else _iso_point(text)
+    if found is None:
+        return None
+    core = text.rstrip("?~%")
+    n = len(core)
+    return Point._known(int(core[:4]), int(core[5:7]) if n > 4 else None, int(core[8:]) if n > 7 else None, *found)
+
+
+def _interval_date(text: str) -> EDTFDate | None:
+    """``text`` (one ``/``) as an ``_IntervalDate``, made as ``_fast_interval`` makes it,
+    or None when an end is another form or the interval is wrong (``parse_edtf`` says why)."""
+    left, _, right = text.partition("/")
+    start = end = None
+    if left not in ("", ".."):
+        start = _iso_point(left)
+        if start is None:
+            return None
+    if right not in ("", ".."):
+        end = _iso_point(right)
+        if end is None:
+            return None
+    if start is None:
+        if end is None:
+            return None
+        lower = end[0] if left == "" else -INF
+    else:
+        lower = start[0]
+    if end is None:
+        upper = start[1] if right == "" else INF  # type: ignore[index]
+    else:
+        upper = end[1]
+        if start is not None and start[0] > upper:
+            return None
+    approximate = bool((start and start[3]) or (end and end[3]))
+    uncertain = bool((start and start[4]) or (end and end[4]))
+    date = _new_interval(_IntervalDate)
+    date.text = text
+    date.lower = lower
+    date.upper = upper
+    date.precision = precision = (start or end)[2]  # type: ignore[index]
+    date.approximate = approximate
+    date.uncertain = uncertain
+    date.open_start = left == ".."
+    date.open_end = right == ".."
+    date.unknown_start = left == ""
+    date.unknown_end = right == ""
+    date._start = date._end = None
+    q = 3 if (approximate and uncertain) else 2 if uncertain else 1 if approximate else 0
+    date.sort_key = (lower, int(precision), upper, q, text)
+    return date
+
+
+_new_interval = _IntervalDate.__new__
 
 
 def _year_month_of_instant(key: int) -> tuple[int, int]:
@@ -431,22 +541,21 @@ def parse_dates(texts: Iterable[str]) -> dict[str, EDTFDate | None]:
     """Each of ``texts`` (distinct) parsed, None for one that is not a date: how a whole
     column of dates is parsed (``parse_edtf`` says why one is not).
 
-    Plain days, months and years, the commonest dates, are checked and
-    counted by the standard library's ISO parser (in C) and made with the
-    fewest steps: over a million distinct days a second on a slow machine
-    (``benchmarks/run.py`` measures it), where ``parse_edtf``, one date at a
-    time, makes some 400,000.  Anything else goes through ``parse_edtf``.
+    Days, months and years, maybe qualified, the commonest dates, are
+    checked and counted by the standard library's ISO parser (in C) and
+    made with the fewest steps: over a million distinct plain days a second
+    on a slow machine (``benchmarks/run.py`` measures it), where
+    ``parse_edtf``, one date at a time, makes some 400,000.  Anything else
+    goes through ``parse_edtf``.
     """
     parsed: dict[str, EDTFDate | None] = {}
     from_iso = _date.fromisoformat
     new = _new_plain
-    seconds, last = DAY_SECONDS, DAY_SECONDS - 1
-    day, month = Precision.DAY, Precision.MONTH
+    seconds, before_one, last = DAY_SECONDS, _BEFORE_ONE, DAY_SECONDS - 1
+    day = Precision.DAY
     day_rank = int(day)
-    before_one = 365 * DAY_SECONDS  # seconds from 0000-01-01 to 0001-01-01, whose ordinal is 1
     for text in texts:
-        n = len(text)
-        if n == 10 and text[7] == "-":
+        if len(text) == 10 and text[7] == "-":
             try:  # YYYY-MM-DD: of the ISO forms the parser takes, the only one of this shape
                 lower = from_iso(text).toordinal() * seconds + before_one
             except ValueError:  # year 0, or not a real day (parse_edtf says which)
@@ -461,26 +570,68 @@ def parse_dates(texts: Iterable[str]) -> dict[str, EDTFDate | None]:
                 date.sort_key = (lower, day_rank, upper, 0, text)
                 parsed[text] = date
                 continue
-        elif n == 7 and text[4] == "-":
+        elif len(text) == 7 and text[4] == "-":
             try:
                 first = from_iso(text + "-01")
             except ValueError:  # year 0, a season, or no such month
                 pass
             else:
-                lower = first.toordinal() * seconds + before_one
-                parsed[text] = _plain_date(text, lower, lower + days_in_month(first.year, first.month) * seconds - 1,
-                                           month)
+                lower = first.toordinal() * DAY_SECONDS + _BEFORE_ONE
+                parsed[text] = _plain_date(text, lower, lower + days_in_month(first.year, first.month) * DAY_SECONDS - 1,
+                                           Precision.MONTH)
                 continue
-        elif n == 4 and text.isascii() and text.isdigit():
+        elif len(text) == 4 and text.isascii() and text.isdigit():
             year = int(text)
-            parsed[text] = _plain_date(text, _days_before_year(year) * seconds,
-                                       _days_before_year(year + 1) * seconds - 1, Precision.YEAR)
+            parsed[text] = _plain_date(text, _days_before_year(year) * DAY_SECONDS,
+                                       _days_before_year(year + 1) * DAY_SECONDS - 1, Precision.YEAR)
             continue
+        elif text[-1:] in ("?", "~", "%"):
+            if len(text) == 11 and text[7] == "-":  # a qualified day, the commonest of them
+                try:
+                    lower = from_iso(text[:10]).toordinal() * seconds + before_one
+                except ValueError:
+                    pass
+                else:
+                    parsed[text] = _qualified_date(text, lower, lower + last, day, text[10])
+                    continue
+            else:
+                span = _iso_span(text[:-1])
+                if span is not None:
+                    parsed[text] = _qualified_date(text, *span, text[-1])
+                    continue
+        elif text.count("/") == 1:
+            date = _interval_date(text)
+            if date is not None:
+                parsed[text] = date
+                continue
         try:
             parsed[text] = parse_edtf(text)
         except DateError:
             parsed[text] = None
     return parsed
+
+
+_BEFORE_ONE = 365 * DAY_SECONDS  # seconds from 0000-01-01 to 0001-01-01, whose ordinal is 1
+
+
+def _iso_span(text: str) -> tuple[int, int, Precision] | None:
+    """(lower, upper, precision) of a plain day, month or year of years 0001-9999 (by the
+    standard library's ISO parser), or None for anything else."""
+    n = len(text)
+    try:
+        if n == 10 and text[7] == "-":
+            lower = _date.fromisoformat(text).toordinal() * DAY_SECONDS + _BEFORE_ONE
+            return lower, lower + DAY_SECONDS - 1, Precision.DAY
+        if n == 7 and text[4] == "-":
+            first = _date.fromisoformat(text + "-01")
+            lower = first.toordinal() * DAY_SECONDS + _BEFORE_ONE
+            return lower, lower + days_in_month(first.year, first.month) * DAY_SECONDS - 1, Precision.MONTH
+    except ValueError:  # year 0, a season, or no such month or day: parse_edtf says which
+        return None
+    if n == 4 and text.isascii() and text.isdigit():
+        year = int(text)
+        return _days_before_year(year) * DAY_SECONDS, _days_before_year(year + 1) * DAY_SECONDS - 1, Precision.YEAR
+    return None
 
 
 def _parse_plain(text: str) -> EDTFDate | None:
