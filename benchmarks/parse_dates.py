@@ -25,16 +25,22 @@ from tui.model import dates  # noqa: E402
 
 
 def distinct_sets() -> dict[str, list[str]]:
-    """Every day of 1000-2999 (730,485 days) in a random order, and every month and year
-    of them. Each text is made in the order it is then parsed, as a decoder makes a
-    file's dates: parsing texts scattered in memory would measure the memory."""
+    """Every day of 1000-2999 (730,485 days) in a random order, every month and year of
+    them, 200,000 of the days marked uncertain, and an interval from each month to one
+    of the 30 after it. Each text is made in the order it is then parsed, as a decoder
+    makes a file's dates: parsing texts scattered in memory would measure the memory."""
     first = date(1000, 1, 1)
     offsets = list(range((date(3000, 1, 1) - first).days))
     random.Random(7).shuffle(offsets)
     days = [(first + timedelta(days=k)).isoformat() for k in offsets]
     months = [f"{year:04d}-{month:02d}" for year in range(1000, 3000) for month in range(1, 13)]
     years = [f"{year:04d}" for year in range(1000, 3000)]
-    return {"days": days, "months": months, "years": years}
+    uncertain_days = [(first + timedelta(days=k)).isoformat() + "?" for k in offsets[:200_000]]
+    spans = random.Random(8)
+    month_intervals = list(dict.fromkeys(f"{m}/{months[min(len(months) - 1, i + spans.randint(1, 30))]}"
+                                         for i, m in enumerate(months)))
+    return {"days": days, "months": months, "years": years, "uncertain days": uncertain_days,
+            "intervals of months": month_intervals}
 
 
 def rate(parse, texts: list[str], runs: int) -> float:
