@@ -6,6 +6,9 @@ day, a ``?``/``~``/``%`` qualifier, ``Y``-prefixed long years and intervals of
 those) are parsed here by a fast path; everything else EDTF allows (seasons,
 unspecified digits such as ``201X``, per-component qualifiers, sets) is handed
 to the maintained ``edtf`` parser, imported only when such a date appears.
+A whole column of dates (``parse_dates``, how a corpus's dates are parsed)
+takes days, months, years, qualified or not, and intervals of them through
+the standard library's ISO parser, in C, faster still.
 
 Every date maps to integer *instant keys* (seconds on a proleptic Gregorian
 calendar with astronomical year numbering, stored as plain Python ints so any
