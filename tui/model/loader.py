@@ -1302,9 +1302,7 @@ class _Checker:
     def verdict(self, raws: list[msgspec.Raw]) -> bool:
         """Are the file's text and every event record (``raws``) valid? (Waits for the child.)"""
         if self._valid is None:
-            if self._reader is not None:  # a child blocked on a pipe nobody reads would never end
-                self._reader.close()
-                self._reader = None
+            self._close_reader()  # a child blocked on a pipe nobody reads would never end
             if self._pid <= 0:
                 self._valid = _events_valid(self._data, raws)
             else:
@@ -1313,9 +1311,7 @@ class _Checker:
 
     def close(self) -> None:
         """Stop the child if it has not answered yet (its verdict is no longer wanted), and wait for it."""
-        if self._reader is not None:
-            self._reader.close()
-            self._reader = None
+        self._close_reader()
         if self._pid > 0 and self._valid is None:
             try:
                 os.kill(self._pid, signal.SIGKILL)
@@ -1323,6 +1319,11 @@ class _Checker:
                 pass
             self._valid = self._wait()
         self._data = None
+
+    def _close_reader(self) -> None:
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
 
     def _wait(self) -> bool:
         try:
@@ -1409,26 +1410,21 @@ def _earliest_dates(texts: Iterable[str], limit: int) -> list[EDTFDate]:
     that hold ``limit`` dates; any other form is parsed, whatever it is.
     """
     by_year: dict[str, list[str]] = defaultdict(list)
-    parsed: list[EDTFDate] = []
+    other: list[str] = []
     for text in texts:
         if _IN_ITS_YEAR(text):
             by_year[text[:4]].append(text)
         else:
-            try:
-                parsed.append(parse_edtf(text))
-            except DateError:
-                pass
+            other.append(text)
+    parsed = [date for date in parse_dates(other).values() if date is not None]
     # Any date of a later year comes after the ``limit`` dates of these years.
     found = 0
     for year in sorted(by_year):
         if found >= limit:
             break
-        for text in by_year[year]:
-            try:
-                parsed.append(parse_edtf(text))
-            except DateError:
-                continue
-            found += 1
+        dates = [date for date in parse_dates(by_year[year]).values() if date is not None]
+        parsed += dates
+        found += len(dates)
     return heapq.nsmallest(limit, parsed, key=_date_order)
 
 
