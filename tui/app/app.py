@@ -21,7 +21,7 @@ from rich.text import Text
 from textual import events, on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
@@ -243,7 +243,8 @@ class TimelineApp(ResearchActions, App[int]):
         """Settle now what Textual would otherwise change once the widgets have their styles.
 
         The screen gets its layout classes for the terminal's size before any
-        widget is styled, not at the first resize event, after which every
+        of its widgets is styled (the screen alone is styled again: its layout
+        depends on them), not at the first resize event, after which every
         widget would be styled and laid out again; and the timeline takes the
         focus as it mounts, not the first focusable widget and then the
         timeline (each change of focus restyles what it leaves and enters).
@@ -255,7 +256,7 @@ class TimelineApp(ResearchActions, App[int]):
             reached = [name for threshold, name in sorted(breakpoints) if size >= threshold]
             if reached:
                 classes[reached[-1]] = True
-        self.screen.update_classes(classes, update=False)
+        self.screen.update_classes(classes)
 
     def _main_widgets(self) -> list:
         """The explorer's widgets, made with the first view already worked out.
@@ -285,12 +286,9 @@ class TimelineApp(ResearchActions, App[int]):
         viewer.event, viewer.quote_index, viewer.pattern = self.current_event, 0, self.pattern
         return [
             Static(self._header_text(), id="header-bar"),
-            Horizontal(
-                ActorPane(self.corpus, count=view["count"], selected=self.query_state.actors, id="sidebar"),
-                Vertical(DensityStrip(id="density"), timeline, id="timeline-pane"),
-                viewer,
-                id="main",
-            ),
+            ActorPane(self.corpus, count=view["count"], selected=self.query_state.actors, id="sidebar"),
+            Vertical(DensityStrip(id="density"), timeline, id="timeline-pane"),
+            viewer,
             KeyBar(),
         ]
 
@@ -438,7 +436,7 @@ class TimelineApp(ResearchActions, App[int]):
                                    types=frozenset(t for t in self.query_state.types if t in corpus.types))
         self.verifying = None
         main = self._main_screen()
-        await main.query("#header-bar, #main, KeyBar").remove()
+        await main.query("#header-bar, #sidebar, #timeline-pane, #viewer, KeyBar").remove()
         await main.mount_all(self._main_widgets())
         self._start()
 
