@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from msgspec.structs import replace
 from rich.text import Text
@@ -31,7 +32,6 @@ from ..model.dates import EDTFDate
 from ..model.search import SearchPattern
 from ..model.loader import ReadAhead
 from ..model.view import ActorCounter, TimelineRows, periods_by_year
-from .background import Indexer, LoadingScreen, check_cache_content, load_in_thread
 from .focus import bound_action, focus_now, pass_on, unless_typing
 from .research import NOTES_POLL_SECONDS, ResearchActions
 from .keymap import load_keymap
@@ -41,6 +41,9 @@ from .widgets.density import DensityStrip
 from .widgets.keybar import KeyBar
 from .widgets.timeline import TimelineView
 from .widgets.viewer import QuoteViewer
+
+if TYPE_CHECKING:  # the loading screen and the indexer are imported when a corpus needs them
+    from .background import Indexer, LoadingScreen
 
 FIRST_PAINT_ENV = "TIMELINE_EXPLORER_FIRST_PAINT"
 TRACE_ENV = "TIMELINE_EXPLORER_TRACE"
@@ -321,7 +324,10 @@ class TimelineApp(ResearchActions, App[int]):
             self._announce_problems()
         else:
             self._start_indexer()
-        check_cache_content(self.corpus, lambda: self._post(self._cache_is_stale))
+        if self.corpus.from_cache:
+            from .background import check_cache_content
+
+            check_cache_content(self.corpus, lambda: self._post(self._cache_is_stale))
         if len(self.corpus.events) >= BACKGROUND_SEARCH:
             # After the first paint: the strip needs the date columns, which a first screen does not.
             self.call_after_refresh(self._refresh_density)
@@ -351,6 +357,8 @@ class TimelineApp(ResearchActions, App[int]):
         """Load ``source`` in a thread behind a progress screen, then call ``on_done(corpus)``
         (or ``on_error(CorpusError)``) on the interface's thread; with ``preview``, the
         progress screen shows the first events of the timeline meanwhile."""
+        from .background import LoadingScreen, load_in_thread
+
         screen = LoadingScreen(source, title)
         self.push_screen(screen)
         self._loading = screen
@@ -471,6 +479,8 @@ class TimelineApp(ResearchActions, App[int]):
             self._indexer.stop()
         self.verifying = "indexing"
         self._refresh_header()
+        from .background import Indexer
+
         try:
             self._indexer = Indexer(
                 self.corpus.file,
@@ -745,7 +755,7 @@ class TimelineApp(ResearchActions, App[int]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Actions on the timeline, actors and quotes exist only on the main screen;
         while a corpus loads, quitting is the only one."""
-        if isinstance(self.screen, LoadingScreen) and action != "quit":
+        if self._loading is not None and self.screen is self._loading and action != "quit":
             return False
         if action in self._MAIN_SCREEN_ACTIONS and self.screen is not self._main_screen():
             return False

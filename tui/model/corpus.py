@@ -502,6 +502,11 @@ class Corpus:
                             ids.append(claim.id)
 
     @property
+    def from_cache(self) -> bool:
+        """Whether the corpus reads from its compiled cache (see ``cache.open_cached``)."""
+        return self._cache is not None
+
+    @property
     def aliases(self) -> AliasTable:
         if self._aliases is None:
             self._aliases = AliasTable.from_spellings(a.spellings for a in self.actors.values())

@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import hashlib
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -72,6 +71,8 @@ def notes_path(origin: Path, *, bundled: bool = False) -> Path:
     beside = origin.with_name(origin.stem + ".notes.json")
     if not bundled and os.access(origin.parent, os.W_OK):
         return beside
+    import hashlib  # here: most corpora keep their notes beside them (hashlib loads OpenSSL, ~1.8 ms)
+
     key = hashlib.sha1(str(origin).encode("utf-8")).hexdigest()[:16]
     return data_dir() / "notes" / f"{origin.parent.name or 'corpus'}-{key}.notes.json"
 
