@@ -278,6 +278,9 @@ class TimelineApp(ResearchActions, App[int]):
                 view["select"] = self.match_positions[0]
         self._open_notes(self.corpus)
         timeline = TimelineView(self.corpus, id="timeline")
+        # It is given the focus as soon as it has mounted (AUTO_FOCUS, or ``_start`` after a reload): styled
+        # as focused from the start, it is not styled a second time, with its 16 component classes, for it.
+        timeline.set_reactive(TimelineView.has_focus, True)
         timeline.annotations = self._annotation
         periods = periods_by_year(self.corpus)
         timeline.period_labels = lambda row: periods.get(row.year, "") if row.kind == "year" else ""
