@@ -10,8 +10,6 @@ Checks the schema cannot express (references between records, dates that are
 EDTF, quotes that occur exactly once in their document) live in ``loader``.
 """
 
-from __future__ import annotations
-
 from typing import Annotated, Any, Literal
 
 import msgspec
