@@ -48,7 +48,7 @@ def row_text(app: TimelineApp, event_id: str) -> str:
     timeline = app.query_one(TimelineView)
     position = app.corpus.position_of(event_id)
     event = app.corpus.events[position]
-    return timeline._event_text(event, 100, False).plain
+    return "".join(segment.text for segment in timeline._event_segments(event, 100, False))
 
 
 async def test_m_marks_the_event_in_the_sidecar_beside_the_corpus(corpus_dir):

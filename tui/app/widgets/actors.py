@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 from rich.cells import cell_len
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events, on
@@ -29,7 +30,7 @@ from ...model.corpus import Actor, Corpus
 from ...model.textfold import fold
 from ..focus import bound_action, focus_now, pass_on
 from ..text import safe_line
-from .lines import LineView
+from .lines import LineView, fit_segments
 
 KIND_TITLES = {
     "state": "States",
@@ -303,18 +304,21 @@ class ActorList(LineView, can_focus=True):
         selected = actor.id in self.selected
         mark = "[x] " if selected else "[ ] "
         count_text = f" {count}"
-        name_w = max(1, width - 2 - cell_len(mark) - len(count_text))
-        name = Text(safe_line(actor.name))
-        name.truncate(name_w, overflow="ellipsis", pad=True)
+        name_w = max(1, width - 2 - len(mark) - len(count_text))
         style = self.get_component_rich_style("actors--selected") if selected else (
-            self.get_component_rich_style("actors--zero") if count == 0 else Style())
-        text = Text.assemble(" ", (mark, style), (name.plain, style), (count_text, self.get_component_rich_style("actors--count")))
+            self.get_component_rich_style("actors--zero") if count == 0 else None)
+        console = self.app.console
+        segments = [Segment(" "), Segment(mark, style), *fit_segments([(safe_line(actor.name), style)], name_w, console, style),
+                    Segment(count_text, self.get_component_rich_style("actors--count"))]
         row_style = base
         if index == self.cursor:
             cursor = self.get_component_rich_style("actors--cursor")
-            text.stylize(cursor)
+            segments = [Segment(text, segment_style + cursor if segment_style else cursor)
+                        for text, segment_style, _ in segments]
             row_style = base + cursor
-        return self._strip(text, width, row_style)
+        # The row as the line's text: padded, or cut with an ellipsis when the pane is narrower than it.
+        segments = fit_segments([(segment.text, segment.style) for segment in segments], width, console)
+        return Strip(segments, width).apply_style(row_style)
 
     def _strip(self, text: Text, width: int, style: Style) -> Strip:
         text.end = ""

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
+from rich.segment import Segment
 from rich.style import Style
+from rich.text import Text
 from textual.scroll_view import ScrollView
 
 
@@ -26,3 +29,18 @@ class LineView(ScrollView):
     def base_style(self) -> Style:
         """The widget's base style (worked out once per repaint while one is under way)."""
         return self._pass_style or self.rich_style
+
+
+def fit_segments(parts: list[tuple[str, Style]], width: int, console, pad_style: Style | None = None) -> list[Segment]:
+    """``parts`` (text, style) as segments of exactly ``width`` cells, as ``Text.truncate`` with an
+    ellipsis and padding makes them: cut with an ellipsis in the style of the part it ends in, or
+    padded with spaces in ``pad_style``."""
+    length = cell_len("".join(text for text, _ in parts))
+    if length > width:
+        text = Text.assemble(*parts, style=pad_style or "")
+        text.truncate(width, overflow="ellipsis")
+        return list(text.render(console))
+    segments = [Segment(text, style) for text, style in parts if text]
+    if length < width:
+        segments.append(Segment(" " * (width - length), pad_style))
+    return segments

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from rich.cells import cell_len
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
@@ -23,7 +24,7 @@ from ...model.corpus import Corpus, Event
 from ...model.search import SearchPattern
 from ...model.view import Row, TimelineRows, short_date
 from ..text import safe_line
-from .lines import LineView
+from .lines import LineView, fit_segments
 
 
 class TimelineView(LineView, can_focus=True):
@@ -270,15 +271,16 @@ class TimelineView(LineView, can_focus=True):
         if strip is not None:
             return strip
         event = self.corpus.events[row.position]
-        text = self._event_text(event, width, row.position in self.matches)
+        segments = self._event_segments(event, width, row.position in self.matches)
         style = base
         if is_cursor:
             cursor = self.get_component_rich_style("timeline--cursor")
             if not self.has_focus:
                 cursor = cursor + Style(bold=False)
-            text.stylize(cursor)
+            segments = [Segment(text, segment_style + cursor if segment_style else cursor)
+                        for text, segment_style, _ in segments]
             style = base + cursor
-        strip = self._strip(text, width, style)
+        strip = Strip(segments, width).apply_style(style)  # the segments are the row's width exactly
         if len(self._strip_cache) > 2_000:
             self._strip_cache.clear()
         self._strip_cache[key] = strip
@@ -292,60 +294,60 @@ class TimelineView(LineView, can_focus=True):
         segments = list(text.render(self.app.console))
         return Strip(segments).adjust_cell_length(width, style).apply_style(style) if segments else Strip.blank(width, style)
 
-    def _event_text(self, event: Event, width: int, matched: bool) -> Text:
+    def _event_segments(self, event: Event, width: int, matched: bool) -> list[Segment]:
+        """The row of ``event``, exactly ``width`` cells: one segment per part (the parts fitted as
+        strings, not as rich Text: a screen of rows is drawn at every change of it)."""
+        component = self.get_component_rich_style
+        console = self.app.console
         date_w = 14
         marks_w = 5
         actors_w = 0 if width < 70 else min(34, max(16, width // 4))
         title_w = max(8, width - 4 - date_w - marks_w - actors_w - (2 if actors_w else 0))
-        text = Text()
-        if matched:
-            text.append("▌", Style(color=self.get_component_rich_style("timeline--match").color))
-        else:
-            text.append(" ")
+        out = [Segment("▌", Style(color=component("timeline--match").color)) if matched else Segment(" ")]
         marked, noted = self.annotations(event.id)
-        text.append("●" if marked else " ", self.get_component_rich_style("timeline--mark"))
-        text.append("¶" if noted else " ", self.get_component_rich_style("timeline--note"))
-        text.append(" ")
+        out.append(Segment("●" if marked else " ", component("timeline--mark")))
+        out.append(Segment("¶" if noted else " ", component("timeline--note")))
+        out.append(Segment(" "))
         # Date: as precise as known; approximate/uncertain marked where the eye falls.
         date = event.date
-        label = short_date(date)
+        label = safe_line(short_date(date))
         prefix = "c." if date.approximate else ""
         suffix = "?" if (date.uncertain or date.unknown_end or date.unknown_start) else ""
-        qualifier = self.get_component_rich_style("timeline--qualifier")
-        date_text = Text()
-        if prefix:
-            date_text.append(prefix, qualifier)
-        date_text.append(safe_line(label), qualifier if (prefix or suffix) else self.get_component_rich_style("timeline--date"))
-        if suffix:
-            date_text.append(suffix, qualifier)
-        date_text.truncate(date_w - 1, overflow="ellipsis", pad=True)
-        text.append_text(date_text)
-        text.append(" ")
+        qualifier = component("timeline--qualifier")
+        parts = [(prefix, qualifier), (label, qualifier if (prefix or suffix) else component("timeline--date")),
+                 (suffix, qualifier)]
+        out.extend(fit_segments(parts, date_w - 1, console))
+        out.append(Segment(" "))
         # Title, with search matches marked.
         title = safe_line(event.title)
-        title_text = Text(title, style=self.get_component_rich_style("timeline--draft" if event.draft else "timeline--title"))
-        if self.pattern and matched:
-            match_style = self.get_component_rich_style("timeline--match")
-            for s, e in self.pattern.spans(title):
-                title_text.stylize(match_style, s, e)
-        if event.draft:
-            title_text = Text.assemble(("draft ", self.get_component_rich_style("timeline--draft")), title_text)
-        title_text.truncate(title_w, overflow="ellipsis", pad=True)
-        text.append_text(title_text)
+        title_style = component("timeline--draft" if event.draft else "timeline--title")
+        if event.draft or (self.pattern and matched):
+            title_text = Text(title, style=title_style)
+            if self.pattern and matched:
+                match_style = component("timeline--match")
+                for s, e in self.pattern.spans(title):
+                    title_text.stylize(match_style, s, e)
+            if event.draft:
+                title_text = Text.assemble(("draft ", component("timeline--draft")), title_text)
+            title_text.truncate(title_w, overflow="ellipsis", pad=True)
+            row = Text()
+            row.append_text(title_text)  # its own style, if any, over it all: rendered alone, it would be lost
+            out.extend(row.render(console))
+        else:
+            out.extend(fit_segments([(title, title_style)], title_w, console, title_style))
         if actors_w:
-            text.append("  ")
+            out.append(Segment("  "))
             names = [self.corpus.actors[a].name for a in event.actors]
-            shown = _join_fitting(names, actors_w)
-            actors_text = Text(safe_line(shown), style=self.get_component_rich_style("timeline--actors"))
-            actors_text.truncate(actors_w, overflow="ellipsis", pad=True)
-            text.append_text(actors_text)
+            actors_style = component("timeline--actors")
+            out.extend(fit_segments([(safe_line(_join_fitting(names, actors_w)), actors_style)], actors_w, console, actors_style))
         # Marks: number of sources, disagreement, quotes that do not anchor.
-        n = event.source_count
-        text.append(f"{n:>2}", self.get_component_rich_style("timeline--sources"))
-        text.append(" ≠" if event.claims else "  ", self.get_component_rich_style("timeline--claim"))
+        out.append(Segment(f"{event.source_count:>2}", component("timeline--sources")))
+        out.append(Segment(" ≠" if event.claims else "  ", component("timeline--claim")))
         unanchored = any(q.problem is not None for q in event.quotes)
-        text.append("!" if unanchored else " ", self.get_component_rich_style("timeline--problem"))
-        return text
+        out.append(Segment("!" if unanchored else " ", component("timeline--problem")))
+        if Segment.get_line_length(out) > width:  # narrower than the columns need: cut at the end, as text is cut
+            out = fit_segments([(segment.text, segment.style) for segment in out], width, console)
+        return out
 
 
 def _join_fitting(names: list[str], width: int) -> str:
