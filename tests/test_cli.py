@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import os
 import re
 import subprocess
@@ -449,3 +450,33 @@ def test_quitting_while_a_large_corpus_loads_ends_the_process_at_once(loaded, ca
             run([str(SEEDS)], capsys)
         assert exits == [0]
         assert stopped == [True]  # the child checking the records goes too
+
+
+def test_only_a_file_that_can_have_a_compiled_cache_is_looked_up(capsys, monkeypatch, tmp_path):
+    # The app caches a corpus of more than EAGER_VERIFY_EVENTS events (or one loaded in the app):
+    # the smallest such file is larger than CACHED_FROM_BYTES, below which the cache is not looked for.
+    import msgspec
+
+    import tui.app
+    import tui.cli
+    from tui.model import schema
+    from tui.model.cache import source_meta, write_cache
+    from tui.model.loader import EAGER_VERIFY_EVENTS, load_corpus
+
+    digits = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    ids = [digits[i] for i in range(62)] + [a + b for a in digits for b in digits]
+    ids += [a + b + c for a in digits for b in digits for c in digits][: EAGER_VERIFY_EVENTS + 1 - len(ids)]
+    records = [{"id": i, "date": "2019", "title": "x"} for i in ids]  # the shortest events there are
+    assert msgspec.convert(records[-1], schema.Event)
+    assert len(msgspec.json.encode(records)) > tui.cli.CACHED_FROM_BYTES <= tui.cli.LOAD_IN_APP_BYTES
+
+    folder = tmp_path / "corpus"
+    shutil.copytree(SEEDS, folder)
+    monkeypatch.setenv("TIMELINE_EXPLORER_CACHE", str(tmp_path / "cache"))
+    write_cache(load_corpus(folder), source_meta(folder / "corpus.json"))
+    opened = []
+    monkeypatch.setattr(tui.app, "run_app", lambda corpus, **kwargs: opened.append(corpus.from_cache) or 0)
+    assert run([str(folder)], capsys)[0] == 0
+    monkeypatch.setattr(tui.cli, "CACHED_FROM_BYTES", 0)
+    assert run([str(folder)], capsys)[0] == 0
+    assert opened == [False, True]  # the seed corpus is too small to look for its cache, unless told

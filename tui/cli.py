@@ -380,6 +380,10 @@ def cmd_schema() -> int:
 
 
 LOAD_IN_APP_BYTES = 16 << 20  # from this size, corpus.json loads behind a progress bar in the app
+# The app caches only a corpus it checks in the background: one of more than EAGER_VERIFY_EVENTS events
+# (at least ~35 bytes of JSON each: over 700 KB) or loaded in the app. A smaller file has no cache to look
+# for (whose name is a hash: hashlib loads OpenSSL, 1.8 ms of the start-up).
+CACHED_FROM_BYTES = 512 << 10
 
 
 def cmd_open(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
@@ -397,7 +401,6 @@ def cmd_open(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
 
 def _open(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from .model.cache import open_cached
     from .model.loader import EAGER_VERIFY_EVENTS, is_converted, load_corpus, note_origin, resolve_corpus_path
 
     source = _corpus_source(args)
@@ -410,8 +413,13 @@ def _open(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             if bar is not None:
                 bar.clear()
         # A large corpus opened before reopens from its compiled cache (checked further in the background).
-        corpus = open_cached(root, file, check_documents=False)
-        if corpus is None and os.path.getsize(file) >= LOAD_IN_APP_BYTES:
+        size = os.path.getsize(file)
+        corpus = None
+        if size >= CACHED_FROM_BYTES:
+            from .model.cache import open_cached
+
+            corpus = open_cached(root, file, check_documents=False)
+        if corpus is None and size >= LOAD_IN_APP_BYTES:
             return _open_loading(source if is_converted(source, root) else file, file, args)
         if corpus is None:
             corpus = load_corpus(file, allow_unanchored=True, verify=False)
