@@ -15,7 +15,7 @@ SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
 def bar_text(app: TimelineApp) -> str:
     bar = app.screen.query_one(KeyBar)
-    return bar.render().plain
+    return bar.text()
 
 
 async def test_the_bar_shows_the_focused_pane_keys_and_follows_the_focus():

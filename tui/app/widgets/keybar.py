@@ -1,16 +1,18 @@
 """The key bar at the bottom: the main keys of whatever has the focus, on one line.
 
 It shows what Textual's ``Footer`` shows (the bindings marked ``show``, the
-command palette's key on the right) but draws them as one line of text
-instead of mounting a widget per key and mounting them all again whenever
+command palette's key on the right) but draws them as one line of segments
+(Textual's Line API) instead of mounting a widget per key and mounting them all again whenever
 the focus moves. That rebuilding cost a fifth of the time to the first
 screen, and the first screen came up with an empty footer.
 """
 
 from __future__ import annotations
 
-from rich.text import Text
+from rich.segment import Segment
+from rich.style import Style
 from textual import events
+from textual.strip import Strip
 from textual.widget import Widget
 
 from ..text import safe_line
@@ -57,43 +59,56 @@ class KeyBar(Widget, can_focus=False):
             palette = (binding.key, app.get_key_display(binding), binding.description, enabled)
         return entries, palette
 
-    def render(self) -> Text:
+    def render_line(self, y: int) -> Strip:
         width = self.size.width
+        base = self.rich_style
+        if y:
+            return Strip.blank(width, base)
+        return Strip(self._line(width)).adjust_cell_length(width, base).apply_style(base)
+
+    def _line(self, width: int) -> list[Segment]:
+        """The keys that fit in ``width`` cells, the palette's key on the right; notes where each key is."""
         key_style = self.get_component_rich_style("keybar--key")
         description_style = self.get_component_rich_style("keybar--description")
         disabled = self.get_component_rich_style("keybar--disabled")
         entries, palette = self._entries()
-        right = Text()
-        hits: list[tuple[int, int, str, bool]] = []
+        right: list[Segment] = []
         if palette is not None:
-            key, shown, description, enabled = palette
-            right.append("▏", self.get_component_rich_style("keybar--separator"))
-            self._append(right, shown, description, key_style, description_style, disabled, enabled)
-            right.append(" ")
-        room = width - right.cell_len
-        line = Text(no_wrap=True, overflow="crop", end="")
+            _key, shown, description, enabled = palette
+            right = [Segment("▏", self.get_component_rich_style("keybar--separator")),
+                     *self._parts(shown, description, key_style, description_style, disabled, enabled), Segment(" ")]
+        room = width - Segment.get_line_length(right)
+        line: list[Segment] = []
+        used = 0
+        hits: list[tuple[int, int, str, bool]] = []
         for key, shown, description, enabled in entries:
-            part = Text()
-            self._append(part, shown, description, key_style, description_style, disabled, enabled)
-            if line.cell_len + part.cell_len > room:
+            part = self._parts(shown, description, key_style, description_style, disabled, enabled)
+            cells = Segment.get_line_length(part)
+            if used + cells > room:
                 break  # keys that do not fit are left out whole, not cut (the help screen lists every key)
-            hits.append((line.cell_len, line.cell_len + part.cell_len, key, enabled))
-            line.append_text(part)
+            hits.append((used, used + cells, key, enabled))
+            line.extend(part)
+            used += cells
         if palette is not None and room >= 0:
-            line.append(" " * (room - line.cell_len))
-            hits.append((line.cell_len, width, palette[0], palette[3]))
-            line.append_text(right)
+            line.append(Segment(" " * (room - used)))
+            hits.append((room, width, palette[0], palette[3]))
+            line.extend(right)
         self._hits = hits
         return line
 
     @staticmethod
-    def _append(text: Text, shown: str, description: str, key_style, description_style, disabled, enabled) -> None:
-        start = len(text)
-        text.append(f" {safe_line(shown)} ", key_style)
-        if description:
-            text.append(f"{safe_line(description)} ", description_style)
+    def _parts(shown: str, description: str, key_style: Style, description_style: Style, disabled: Style,
+               enabled: bool) -> list[Segment]:
         if not enabled:
-            text.stylize(disabled, start)
+            key_style, description_style = key_style + disabled, description_style + disabled
+        parts = [Segment(f" {safe_line(shown)} ", key_style)]
+        if description:
+            parts.append(Segment(f"{safe_line(description)} ", description_style))
+        return parts
+
+    def text(self) -> str:
+        """The bar as it reads."""
+        return "".join(segment.text for segment in self._line(self.size.width))
 
     def on_click(self, event: events.Click) -> None:
         for start, end, key, enabled in self._hits:
