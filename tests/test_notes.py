@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import signal
 import subprocess
@@ -57,6 +58,9 @@ def test_the_sidecar_sits_beside_the_corpus_or_in_the_data_folder(tmp_path, monk
     assert notes_path(folder / "timeline.json") == folder / "timeline.notes.json"  # an imported file
     bundled = notes_path(folder / "corpus.json", bundled=True)
     assert bundled.parent == tmp_path / "data" / "notes" and bundled.name.endswith(".notes.json")
+    # Named by the SHA-1 of the corpus's path, as every version has named it: notes written before are found.
+    key = hashlib.sha1(str((folder / "corpus.json").resolve()).encode("utf-8")).hexdigest()[:16]
+    assert bundled.name == f"corpus-{key}.notes.json"
     monkeypatch.setattr(os, "access", lambda path, mode: False)  # a read-only folder
     assert notes_path(folder / "corpus.json").parent == tmp_path / "data" / "notes"
 
