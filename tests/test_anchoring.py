@@ -232,3 +232,13 @@ def test_context_offsets_are_consistent_and_never_cut_the_quote(case):
         blank = re.compile(r"\n[ \t]*\n")
         assert not blank.search(ctx.text[: ctx.quote_start])
         assert not blank.search(ctx.text[ctx.quote_end :])
+
+
+def test_a_one_letter_typo_in_a_long_quote_is_not_said_to_be_100_percent_similar():
+    start = THEPRINT.index("Qatar informed")
+    passage = THEPRINT[start:start + 200]
+    typo = passage.replace("informed", "informmed", 1)
+    with pytest.raises(AnchorError) as info:
+        resolve(THEPRINT, typo)
+    similar = re.search(r"\b(\d{1,3})% similar", info.value.message)
+    assert similar and similar.group(1) == "99"

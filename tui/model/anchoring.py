@@ -117,10 +117,10 @@ def resolve(text: str, exact: str, prefix: str = "", suffix: str = "", lines: Li
     line = lines.line_col(start)[0]
     passage = text[start:end]
     if ratio < 0.6:
-        best = f" (the closest, {ratio:.0%} similar, is at line {line}: {_json_str(_short(passage))})" if ratio > 0 else ""
+        best = f" (the closest, {_percent(ratio)} similar, is at line {line}: {_json_str(_short(passage))})" if ratio > 0 else ""
         raise AnchorError("missing", f"the quote is not in the document, and nothing in it is close{best}",
                           "check that the quote comes from this document, and copy it verbatim")
-    message = f"the quote is not in the document; the nearest passage, {ratio:.0%} similar, is at line {line}: {_json_str(_short(passage))}"
+    message = f"the quote is not in the document; the nearest passage, {_percent(ratio)} similar, is at line {line}: {_json_str(_short(passage))}"
     hint = "copy the passage verbatim from the document"
     diff = _first_difference(exact, passage)
     if diff:
@@ -177,6 +177,12 @@ def _first_difference(exact: str, passage: str) -> str:
 
 
 _WORD = r"\w{4,}"
+
+
+def _percent(ratio: float) -> str:
+    """A similarity as a whole percentage, rounded down: a passage that differs
+    from the quote is never said to be 100% similar."""
+    return f"{int(ratio * 100)}%"
 
 
 def nearest_passage(text: str, exact: str) -> tuple[int, int, float]:
