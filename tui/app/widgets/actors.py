@@ -313,8 +313,7 @@ class ActorList(LineView, can_focus=True):
         row_style = base
         if index == self.cursor:
             cursor = self.get_component_rich_style("actors--cursor")
-            segments = [Segment(text, segment_style + cursor if segment_style else cursor)
-                        for text, segment_style, _ in segments]
+            segments = list(Segment.apply_style(segments, post_style=cursor))
             row_style = base + cursor
         # The row as the line's text: padded, or cut with an ellipsis when the pane is narrower than it.
         segments = fit_segments([(segment.text, segment.style) for segment in segments], width, console)

@@ -277,8 +277,7 @@ class TimelineView(LineView, can_focus=True):
             cursor = self.get_component_rich_style("timeline--cursor")
             if not self.has_focus:
                 cursor = cursor + Style(bold=False)
-            segments = [Segment(text, segment_style + cursor if segment_style else cursor)
-                        for text, segment_style, _ in segments]
+            segments = list(Segment.apply_style(segments, post_style=cursor))
             style = base + cursor
         strip = Strip(segments, width).apply_style(style)  # the segments are the row's width exactly
         if len(self._strip_cache) > 2_000:
