@@ -34,12 +34,14 @@ def load_keymap(known_ids: Callable[[], Collection[str]],
     imports them all, which a start without a keymap need not pay for.
     """
     path = path or keymap_path()
+    from ..model.files import SMALL_FILE_LIMIT, open_regular
+
     try:
-        handle = path.open("rb")
+        handle = open_regular(path, limit=SMALL_FILE_LIMIT, what="a keymap")
     except FileNotFoundError:
         return {}, []
     except OSError as exc:
-        return {}, [f"{path}: ignored, cannot be read: {exc}"]
+        return {}, [f"{path}: ignored, cannot be read: {exc.strerror or exc}"]
     import tomllib  # only when there is a keymap to read
 
     try:

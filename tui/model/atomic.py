@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,9 +20,12 @@ def atomic_writer(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
     If the block raises (or the process dies), ``path`` is untouched and the
     temporary file is removed (or, after a crash, left as a dot-file beside it).
     The new file keeps the mode of the file it replaces, or gets the usual
-    mode for new files (0666 minus the umask).
+    mode for new files (0666 minus the umask).  Only a regular file is ever
+    replaced: a device, a pipe, a folder or a symbolic link at ``path``
+    raises ``files.NotARegularFile`` (an ``OSError``) before anything is written.
     """
     target = Path(path)
+    _only_regular(target)
     folder = target.parent if str(target.parent) else Path(".")
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     tmp = Path(tmp_name)
@@ -43,6 +47,17 @@ def atomic_writer(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
+
+
+def _only_regular(target: Path) -> None:
+    try:
+        st = os.lstat(target)
+    except FileNotFoundError:
+        return
+    if not stat.S_ISREG(st.st_mode):
+        from .files import not_regular
+
+        raise not_regular(target, st.st_mode)
 
 
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:

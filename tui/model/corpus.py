@@ -34,6 +34,7 @@ from . import schema
 from .anchoring import AnchorError, Context, LineIndex, context, resolve
 from .dates import EDTFDate, Precision
 from .errors import Problem
+from .files import read_document
 from .search import AliasTable, SearchPattern
 from .textfold import fold
 
@@ -101,7 +102,7 @@ class Document:
         if text is None:
             with self._lock:
                 if self._text is None:
-                    self._text = self.file.read_bytes().decode("utf-8")
+                    self._text = read_document(self.file).decode("utf-8")
                 text = self._text
         self._keep = True
         return text
@@ -110,7 +111,7 @@ class Document:
         """The text for a one-off pass (verification), without keeping it afterwards."""
         if self._text is not None:
             return self._text
-        return self.file.read_bytes().decode("utf-8")
+        return read_document(self.file).decode("utf-8")
 
     @property
     def exclusions(self) -> list[Exclusion]:
@@ -575,6 +576,13 @@ class Corpus:
     def events_by_id(self) -> _EventsById:
         """Events by id (the index is built on first use)."""
         return _EventsById(self, self._ids_index())
+
+    def own_files(self) -> dict[Path, str]:
+        """The files this corpus is made of, each with what it is: never written over by an export."""
+        files = {Path(doc.file): f"a document of the corpus ({doc.id})" for doc in self.documents.values()}
+        files[self.origin] = "the file the corpus was opened from"
+        files[self.file] = "the corpus file"
+        return files
 
     def position_of(self, event_id: str) -> int | None:
         return self._ids_index().get(event_id)

@@ -68,7 +68,12 @@ def unique(base: str, taken: set[str]) -> str:
 
 
 class OutputError(Exception):
-    """The output folder cannot be written (exists, not a corpus, no parent): one clear sentence."""
+    """The output cannot be written (exists, not a corpus, no parent): one clear sentence about
+    ``path`` (None: the output folder itself)."""
+
+    def __init__(self, message: str, path: str | os.PathLike[str] | None = None) -> None:
+        super().__init__(message)
+        self.path = path
 
 
 class FolderBuilder:
@@ -89,6 +94,7 @@ class FolderBuilder:
         except OSError as exc:
             raise OutputError(f"cannot create a folder beside it: {exc.strerror or exc}") from None
         self._done = False
+        self.kept: list[str] = []  # sidecars carried over from the folder replaced (see commit)
 
     def _check_target(self, protect: list[Path]) -> None:
         target = self.target
@@ -127,9 +133,17 @@ class FolderBuilder:
         return file
 
     def commit(self) -> None:
-        """Put the finished folder in place of the target."""
-        _fsync_tree(self.tmp)
+        """Put the finished folder in place of the target.
+
+        A corpus folder replaced (``force``) keeps the researcher's marks and
+        notes: its sidecars (``*.notes.json`` and the copies set aside beside
+        them) are carried into the new folder, where they follow the events
+        by id.  ``kept`` lists them.
+        """
         target = self.target
+        if target.exists():
+            self.kept = _carry_sidecars(target, self.tmp)
+        _fsync_tree(self.tmp)
         if target.exists() and any(target.iterdir()):
             # POSIX cannot rename over a non-empty folder: move the old one aside first.
             old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=self.tmp.parent))
@@ -158,6 +172,20 @@ class FolderBuilder:
             self.abort()
         elif not self._done:
             self.abort()  # left without commit: nothing is kept
+
+
+def _carry_sidecars(old: Path, new: Path) -> list[str]:
+    """Copy the sidecars of marks and notes of the folder ``old`` into ``new`` (names of those copied)."""
+    kept = []
+    for entry in os.scandir(old):
+        name = entry.name
+        if not (name.endswith(".notes.json") or ".notes.json.damaged-" in name):
+            continue
+        if not entry.is_file(follow_symlinks=False) or os.path.lexists(new / name):
+            continue
+        shutil.copy2(entry.path, new / name)
+        kept.append(name)
+    return sorted(kept)
 
 
 def _fsync_tree(folder: Path) -> None:

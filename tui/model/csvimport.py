@@ -40,9 +40,10 @@ from pathlib import Path
 from typing import BinaryIO
 
 from . import schema
-from .corpuswriter import CorpusJsonWriter, FolderBuilder, slugify, unique
+from .corpuswriter import CorpusJsonWriter, FolderBuilder, OutputError, slugify, unique
 from .dates import DateError, date_from_parts, days_in_month, parse_edtf
 from .errors import CorpusError, Problem, UsageError
+from .files import OutputRefused, check_output, open_regular
 from .htmltext import one_line, title_of_text
 
 __all__ = ["BadRowsError", "CsvImport", "Mapping", "import_csv"]
@@ -497,6 +498,13 @@ def import_csv(source: str | os.PathLike[str], target: str | os.PathLike[str], m
     :class:`UsageError` (a column option names no column) or
     ``OutputError`` (the folder cannot be written).
     """
+    if report is not None:
+        # Checked before anything is read: a report never replaces the table itself, a link, a
+        # device or the marks and notes, nor an existing file unless ``force``.
+        try:
+            check_output(report, force=force, protected={Path(source): "the table being imported"})
+        except OutputRefused as exc:
+            raise OutputError(f"{exc.message} ({exc.hint})", path=report) from None
     with FolderBuilder(target, force=force, protect=[Path(source)]) as builder:
         result = write_corpus(source, builder, mapping, skip_bad_rows=skip_bad_rows, progress=progress)
         result.target = Path(target)
@@ -525,11 +533,11 @@ def write_corpus(source: str | os.PathLike[str], builder: FolderBuilder, mapping
     mapping = mapping or Mapping()
     path = Path(source)
     try:
-        handle = open(path, "rb")
+        handle = open_regular(path)  # a table of any size: it is streamed
         total = os.fstat(handle.fileno()).st_size
     except OSError as exc:
-        raise CorpusError([Problem(str(path), "", f"cannot be read: {exc.strerror or exc}", "check the path and its permissions",
-                                   code="io")]) from None
+        raise CorpusError([Problem(str(path), "", f"cannot be read: {exc.strerror or exc}",
+                                   getattr(exc, "hint", "check the path and its permissions"), code="io")]) from None
     result = CsvImport(builder.target)
     with handle:
         _Import(path, handle, total, builder, mapping, result, skip_bad_rows, progress).run()

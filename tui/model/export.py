@@ -13,6 +13,7 @@ import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import BinaryIO
 
 import orjson
@@ -20,7 +21,7 @@ import orjson
 from .corpus import Claim, Corpus, Document, Event, Query, Quote
 from .dates import Precision, format_year
 
-__all__ = ["EXPORT_FORMAT", "FORMATS", "write_export"]
+__all__ = ["EXPORT_FORMAT", "FORMATS", "protected_files", "write_export"]
 
 EXPORT_FORMAT = "timeline-export/1"
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -271,6 +272,13 @@ FORMATS: dict[str, Callable[[Corpus, Iterable[Event], Query, BinaryIO], int]] = 
     "markdown": write_markdown,
     "timelinejs": write_timelinejs,
 }
+
+
+def protected_files(corpus: Corpus) -> dict[Path, str]:
+    """What an export must never write over: the corpus's own files and its marks and notes."""
+    from .notes import sidecar_files
+
+    return {**corpus.own_files(), **sidecar_files(corpus.origin)}
 
 
 def write_export(corpus: Corpus, events: Iterable[Event], query: Query, fmt: str, out: BinaryIO) -> int:

@@ -38,6 +38,7 @@ from .atomic import atomic_write_bytes
 from .corpuswriter import unique
 from .dates import DateError, Precision, date_from_parts, parse_edtf
 from .errors import Problem
+from .files import NotARegularFile, OutputRefused, TooLarge, check_output, read_document
 from .textfold import fold
 
 __all__ = [
@@ -1065,11 +1066,13 @@ def read_source(path: Path, published: Publication) -> Source:
     """A document file as a :class:`Source`; raises :class:`DraftError` with a located problem."""
     shown = str(path)
     try:
-        data = path.read_bytes()
+        data = read_document(path)
     except FileNotFoundError:
         raise DraftError([Problem(shown, "", "no such file", "check the path of the document")]) from None
     except IsADirectoryError:
         raise DraftError([Problem(shown, "", "is a folder, not a document", "give the text files themselves")]) from None
+    except (NotARegularFile, TooLarge) as exc:
+        raise DraftError([Problem(shown, "", f"cannot be read: {exc.strerror}", exc.hint)]) from None
     except OSError as exc:
         raise DraftError([Problem(shown, "", f"cannot be read: {exc.strerror or exc}", "check its permissions")]) from None
     try:
@@ -1113,23 +1116,21 @@ def write_draft(draft: Draft, target: Path, *, force: bool = False, protected: I
     Returns each document's path in the draft.  Raises :class:`DraftError`.
     """
     folder = target.parent
-    guarded = set()
-    for p in protected:
-        with contextlib.suppress(OSError):
-            guarded.add(p.resolve())
+    guarded = {Path(p): "one of the files read (a document or the --corpus)" for p in protected}
     problems: list[Problem] = []
     try:
         folder_real = folder.resolve()
         target_real = target.resolve()
     except OSError as exc:
         raise DraftError([Problem(str(target), "", f"cannot be written: {exc.strerror or exc}", "choose another path")]) from None
-    if target_real in guarded:
-        raise DraftError([Problem(str(target), "", "is one of the files read (a document or the --corpus)",
-                                  "write the draft to a new file")])
-    if target.is_dir():
+    if target.is_dir() and not target.is_symlink():
         raise DraftError([Problem(str(target), "", "is a folder", "give the draft's corpus file, e.g. drafts/corpus.json")])
-    if target.exists() and not force:
-        problems.append(Problem(str(target), "", "already exists; not replaced", "add --force to replace it, or choose another name"))
+    try:
+        check_output(target, force=force, protected=guarded)
+    except OutputRefused as exc:
+        if not exc.replaceable:
+            raise DraftError([Problem(str(target), "", exc.message, "write the draft to a new file")]) from None
+        problems.append(Problem(str(target), "", exc.message, exc.hint))
     paths: dict[str, str] = {}
     taken = {target.name.lower()}
     copies: list[tuple[Path, bytes]] = []
@@ -1155,13 +1156,15 @@ def write_draft(draft: Draft, target: Path, *, force: bool = False, protected: I
                 same = False
             if same:
                 continue  # already there, byte for byte
-            if dest.resolve() in guarded or dest.is_dir():
-                problems.append(Problem(str(dest), "", "is in the way of the copy of a document and cannot be replaced",
-                                        "write the draft to another folder"))
-                continue
-            if not force:
-                problems.append(Problem(str(dest), "", "already exists with other content; not replaced",
-                                        "add --force to replace it, or write the draft to another folder"))
+            try:
+                check_output(dest, force=force, protected=guarded)
+            except OutputRefused as exc:
+                if exc.replaceable:
+                    problems.append(Problem(str(dest), "", "already exists with other content; not replaced",
+                                            "add --force to replace it, or write the draft to another folder"))
+                else:
+                    problems.append(Problem(str(dest), "", f"is in the way of the copy of a document and {exc.message}",
+                                            "write the draft to another folder"))
                 continue
         copies.append((dest, data))
     if problems:

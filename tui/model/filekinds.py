@@ -36,8 +36,10 @@ def is_timelinejs_file(path: Path) -> bool:
     Cheap for a corpus file: its first bytes name its format, and neither
     ``json`` nor the TimelineJS converter is imported.
     """
+    from .files import open_regular
+
     try:
-        with open(path, "rb") as handle:
+        with open_regular(path) as handle:
             head = handle.read(_SNIFF_BYTES)
             size = os.fstat(handle.fileno()).st_size
     except OSError:
@@ -48,7 +50,8 @@ def is_timelinejs_file(path: Path) -> bool:
     import json
 
     try:
-        data = json.loads(path.read_bytes().decode("utf-8-sig"))
+        with open_regular(path, limit=_SNIFF_LIMIT) as handle:
+            data = json.loads(handle.readall().decode("utf-8-sig"))
     except (OSError, ValueError, RecursionError):
         return False  # not JSON: the corpus loader explains what is wrong
     from .timelinejs import looks_like_timelinejs

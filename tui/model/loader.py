@@ -39,6 +39,7 @@ from .anchoring import LineIndex
 from .corpus import Actor, Claim, Corpus, Document, Period, Quote, Statement
 from .dates import DateError, EDTFDate, parse_dates, parse_edtf
 from .errors import CorpusError, Problem
+from .files import CORPUS_FILE_LIMIT, DOCUMENT_LIMIT, NotARegularFile, TooLarge, open_regular, read_document, read_regular
 from .jsonspans import top_level_spans
 from .textfold import fold
 
@@ -171,7 +172,7 @@ FREEZE_THRESHOLD = 50_000
 def read_file(file: Path, progress: Progress | None = None, chunk: int = 16 << 20) -> bytes | bytearray:
     """The file's bytes: a large file is read in place into one buffer, chunk by chunk
     (with progress), not read in parts and then joined, which copies it all once more."""
-    with open(file, "rb", buffering=0) as handle:
+    with open_regular(file, limit=CORPUS_FILE_LIMIT, what="a corpus file") as handle:
         size = os.fstat(handle.fileno()).st_size
         if size <= chunk:
             return handle.readall()
@@ -274,7 +275,7 @@ class _Locator:
     def text(self) -> str:
         if self._text is None:  # released after loading; problems found later re-read it
             try:
-                self._text = self.file.read_bytes().decode("utf-8-sig")
+                self._text = read_regular(self.file, limit=CORPUS_FILE_LIMIT).decode("utf-8-sig")
             except (OSError, UnicodeDecodeError):
                 self._text = ""
         return self._text
@@ -695,12 +696,12 @@ class _Loader:
         line = self.line("documents", self.document_index[doc.id])
         shown = self.doc_shown(doc)
         try:
-            data = doc.file.read_bytes()
+            data = read_document(doc.file)
         except FileNotFoundError:
             self.problem(location, f"document file {shown} does not exist", self.missing_hint(doc.file), line=line, code="document")
             return None
-        except IsADirectoryError:
-            self.problem(location, f"{shown} is a folder, not a document", "point to the text file", line=line, code="document")
+        except (NotARegularFile, TooLarge) as exc:
+            self.problem(location, f"document {shown} cannot be read: {exc.strerror}", exc.hint, line=line, code="document")
             return None
         except OSError as exc:
             self.problem(location, f"document {shown} cannot be read: {exc.strerror or exc}", "check its permissions",
@@ -818,18 +819,26 @@ class _Loader:
         return file, resolved
 
     def probe_document(self, file: Path, location: str, line: object) -> bool:
-        """Is the document there and a readable file?  (Its text is read later, by verify.)"""
+        """Is the document there and a readable regular file, not too large?  (Its text is read later, by verify.)"""
         try:
-            mode: int | None = os.stat(file).st_mode
+            st: os.stat_result | None = os.stat(file)
         except (OSError, ValueError):
-            mode = None
-        if mode is not None and not stat.S_ISDIR(mode) and os.access(file, os.R_OK):
+            st = None
+        if st is not None and stat.S_ISREG(st.st_mode) and st.st_size <= DOCUMENT_LIMIT and os.access(file, os.R_OK):
             return True
         shown = str(Path(self.shown).parent / file.relative_to(self.root))
-        if mode is None:
+        if st is None:
             self.problem(location, f"document file {shown} does not exist", self.missing_hint(file), line=line, code="document")
-        elif stat.S_ISDIR(mode):
+        elif stat.S_ISDIR(st.st_mode):
             self.problem(location, f"{shown} is a folder, not a document", "point to the text file", line=line, code="document")
+        elif not stat.S_ISREG(st.st_mode):
+            error = NotARegularFile(file, st.st_mode)
+            self.problem(location, f"document {shown} cannot be read: {error.strerror}", error.hint, line=line,
+                         code="document")
+        elif st.st_size > DOCUMENT_LIMIT:
+            error = TooLarge(file, st.st_size, DOCUMENT_LIMIT, "a document")
+            self.problem(location, f"document {shown} cannot be read: {error.strerror}", error.hint, line=line,
+                         code="document")
         else:
             self.problem(location, f"document {shown} cannot be read: permission denied", "check its permissions",
                          line=line, code="document")

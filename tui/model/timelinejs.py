@@ -51,6 +51,7 @@ from .jsonspans import Spans, top_level_spans
 from .corpuswriter import CorpusJsonWriter, FolderBuilder, dumps, slugify, unique
 from .dates import DateError, EDTFDate, date_from_parts, days_in_month, parse_edtf
 from .errors import CorpusError, Problem
+from .files import SMALL_FILE_LIMIT, read_regular
 from .htmltext import convert as html_convert
 from .htmltext import one_line, text_to_html, title_of_text
 
@@ -553,9 +554,10 @@ class _Converter:
         raw = self.raw
         if raw is None:
             try:
-                raw = self.file.read_bytes()
+                raw = read_regular(self.file, limit=SMALL_FILE_LIMIT, what="a TimelineJS file")
             except OSError as exc:
-                self.report(None, None, (), f"cannot be read: {exc.strerror or exc}", "check the path and its permissions")
+                self.report(None, None, (), f"cannot be read: {exc.strerror or exc}",
+                            getattr(exc, "hint", "check the path and its permissions"))
                 raise self.fail() from None
         raw = raw.removeprefix(b"\xef\xbb\xbf")
         try:

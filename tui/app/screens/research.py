@@ -29,6 +29,8 @@ from textual.widgets.option_list import Option
 
 from ...model.corpus import Claim, Corpus, Event, Query
 from ...model.coverage import Coverage
+from ...model.export import protected_files
+from ...model.files import OutputRefused, check_output
 from ...model.notes import NotesStore
 from ...model.search import SearchPattern
 from ...model.view import short_date
@@ -370,24 +372,24 @@ class ExportScreen(ModalScreen[None]):
         target = Path(os.path.expanduser(value))
         if not target.is_absolute():
             target = Path.cwd() / target
-        protected = {self.corpus.file.resolve(), self.corpus.origin.resolve(),
-                     *(d.file.resolve() for d in self.corpus.documents.values())}
-        if target.resolve() in protected:
-            self._say("That is a file of the corpus itself: choose another name.", error=True)
-            return
-        if target.is_dir():
-            self._say("That is a folder: give a file name.", error=True)
-            return
-        if target.exists():
-            def answer(yes: bool | None) -> None:
-                if yes:
-                    self._write(target)
-                else:
-                    self._say("Not replaced: choose another name, or confirm with y.")
-
-            self.app.push_screen(ConfirmScreen(f"{target} exists. Replace it?"), answer)
+        try:
+            check_output(target, force=False, protected=protected_files(self.corpus))
+        except OutputRefused as exc:
+            if exc.replaceable:  # a regular file of the user's: ask first
+                self._confirm_replace(target)
+            else:
+                self._say(f"{value} {exc.message}: {exc.hint}. Nothing was written.", error=True)
             return
         self._write(target)
+
+    def _confirm_replace(self, target: Path) -> None:
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self._write(target)
+            else:
+                self._say("Not replaced: choose another name, or confirm with y.")
+
+        self.app.push_screen(ConfirmScreen(f"{target} exists. Replace it?"), answer)
 
     def _write(self, target: Path) -> None:
         from ...model.atomic import atomic_writer
