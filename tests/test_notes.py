@@ -88,10 +88,16 @@ def test_a_sidecar_damaged_during_a_session_keeps_what_the_session_knew(sidecar)
     assert set(disk["marks"]) == {"e1", "e2"} and disk["notes"]["e1"]["text"] == "first"
 
 
-def test_another_format_is_set_aside_too(sidecar):
-    sidecar.write_bytes(orjson.dumps({"format": "something-else/2", "marks": {}}))
+def test_a_file_of_another_format_is_never_touched(sidecar):
+    other = orjson.dumps({"format": "something-else/2", "marks": {}})
+    sidecar.write_bytes(other)
     store = NotesStore.open(sidecar)
-    assert store.set_aside is not None and "timeline-notes/1" in store.load_error
+    assert store.set_aside is None and "not a timeline-notes/1 file" in store.load_error
+    result = store.set_mark("e1", True)
+    assert not result.saved and "never written over" in result.error
+    assert store.is_marked("e1") and store.unsaved == 1  # kept in the session
+    assert sidecar.read_bytes() == other
+    assert [p.name for p in sidecar.parent.iterdir()] == [sidecar.name]
 
 
 def test_two_sessions_keep_each_others_marks_and_notes(sidecar):
@@ -154,19 +160,19 @@ def test_a_failed_write_loses_nothing_and_is_retried(sidecar, monkeypatch):
 
 def test_an_unreadable_sidecar_is_never_written_over(sidecar, monkeypatch):
     sidecar.write_bytes(orjson.dumps({"format": "timeline-notes/1", "marks": {"kept": {"at": "x"}}}))
-    real = Path.read_bytes
+    real = notes_module.read_regular
 
-    def denied(self):
-        if self == sidecar:
+    def denied(path, **kwargs):
+        if Path(path) == sidecar:
             raise PermissionError(13, "Permission denied")
-        return real(self)
+        return real(path, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", denied)
+    monkeypatch.setattr(notes_module, "read_regular", denied)
     store = NotesStore.open(sidecar)
     assert "Permission denied" in store.load_error
     result = store.set_mark("e1", True)
-    assert not result.saved and "not written over" in result.error
-    monkeypatch.setattr(Path, "read_bytes", real)
+    assert not result.saved and "never written over" in result.error
+    monkeypatch.setattr(notes_module, "read_regular", real)
     assert set(on_disk(sidecar)["marks"]) == {"kept"}
 
 

@@ -293,15 +293,10 @@ def _query_or_exit(corpus, args: argparse.Namespace, parser: argparse.ArgumentPa
         parser.error(str(exc))
 
 
-def _protected_paths(corpus) -> set[Path]:
-    paths = {corpus.file.resolve(), corpus.origin.resolve()}
-    paths.update(d.file.resolve() for d in corpus.documents.values())
-    return paths
-
-
 def cmd_export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from .model.atomic import atomic_writer
-    from .model.export import write_export
+    from .model.export import protected_files, write_export
+    from .model.files import OutputRefused, check_output
     from .model.loader import load_corpus
 
     source = _corpus_source(args)
@@ -324,18 +319,9 @@ def cmd_export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
         return 0
     target = Path(args.output)
     try:
-        resolved = target.resolve()
-    except OSError as exc:
-        sys.stderr.write(f"{printable(args.output)}: cannot write: {exc.strerror or exc}\n")
-        return 1
-    if resolved in _protected_paths(corpus):
-        sys.stderr.write(f"{printable(args.output)}: refusing to write over a file of the corpus itself; choose another file\n")
-        return 1
-    if target.is_dir():
-        sys.stderr.write(f"{printable(args.output)}: is a folder; give a file name\n")
-        return 1
-    if target.exists() and not args.force:
-        sys.stderr.write(f"{printable(args.output)}: already exists; not replaced (add --force to replace it)\n")
+        check_output(target, force=args.force, protected=protected_files(corpus))
+    except OutputRefused as exc:
+        sys.stderr.write(f"{printable(args.output)}: {exc.message} ({exc.hint}); nothing was written\n")
         return 1
     try:
         with atomic_writer(target) as handle:
@@ -464,6 +450,9 @@ def _open_loading(file: Path, corpus_file: Path, args: argparse.Namespace) -> in
     app = TimelineApp(None, source=file, make_query=lambda corpus: _build_query(corpus, args), event_id=args.event,
                       resume_gc_after_start=True, preview=plain, read_ahead=read_ahead)
     result = app.run()
+    from .app import report_rescued_notes
+
+    report_rescued_notes(app)
     if app.corpus is None and not app.load_problems:
         _leave_half_loaded(result if isinstance(result, int) else (app.return_code or 0))
     if app.load_problems:
@@ -742,8 +731,9 @@ def _import_failed(args: argparse.Namespace, exc: Exception) -> int:
         sys.stderr.write(f"{printable(args.file)}: nothing was written: fix these problems first\n")
     elif isinstance(exc, OSError):
         sys.stderr.write(f"{printable(args.output)}: cannot write: {exc.strerror or exc}; nothing was written\n")
-    else:  # OutputError: the folder exists, is not a corpus, ...
-        sys.stderr.write(f"{printable(args.output)}: {exc}; nothing was written\n")
+    else:  # OutputError: the folder exists, is not a corpus, the report cannot replace what is there...
+        where = getattr(exc, "path", None) or args.output
+        sys.stderr.write(f"{printable(str(where))}: {exc}; nothing was written\n")
     return 1
 
 

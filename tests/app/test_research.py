@@ -180,7 +180,8 @@ async def test_a_failed_write_is_reported_kept_and_written_later(corpus_dir, mon
 
 
 async def test_a_damaged_sidecar_is_set_aside_with_a_warning(corpus_dir):
-    (corpus_dir / "corpus.notes.json").write_text("{ this is not json", encoding="utf-8")
+    damaged = '{"format": "timeline-notes/1", "marks": {"x": '  # cut short
+    (corpus_dir / "corpus.notes.json").write_text(damaged, encoding="utf-8")
     app = TimelineApp(load_corpus(corpus_dir))
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
@@ -188,8 +189,24 @@ async def test_a_damaged_sidecar_is_set_aside_with_a_warning(corpus_dir):
         await pilot.press("m")
         await pilot.pause()
     aside = list(corpus_dir.glob("corpus.notes.json.damaged-*"))
-    assert len(aside) == 1 and aside[0].read_text(encoding="utf-8") == "{ this is not json"
+    assert len(aside) == 1 and aside[0].read_text(encoding="utf-8") == damaged
     assert len(sidecar(corpus_dir)["marks"]) == 1
+
+
+async def test_a_file_beside_the_corpus_that_is_not_a_sidecar_is_left_alone(corpus_dir, tmp_path, monkeypatch):
+    # Another tool's corpus.notes.json (or a stray file): never renamed, read or written over.
+    monkeypatch.setenv("TIMELINE_EXPLORER_DATA", str(tmp_path / "data"))
+    (corpus_dir / "corpus.notes.json").write_text("{ this is not json", encoding="utf-8")
+    app = TimelineApp(load_corpus(corpus_dir))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert any("left as it is" in n.message and str(tmp_path / "data") in n.message for n in app._notifications)
+        await pilot.press("m")
+        await pilot.pause()
+        assert app.notes.path.is_relative_to(tmp_path / "data")
+    assert (corpus_dir / "corpus.notes.json").read_text(encoding="utf-8") == "{ this is not json"
+    assert not list(corpus_dir.glob("corpus.notes.json.*"))
+    assert len(orjson.loads(app.notes.path.read_bytes())["marks"]) == 1
 
 
 async def test_saved_views_name_the_filters_and_bring_them_back(corpus_dir):
@@ -252,7 +269,19 @@ async def test_export_from_the_app_writes_and_never_clobbers_without_asking(corp
         app.screen.query_one("#export-path", Input).value = str(corpus_dir / "corpus.json")
         await pilot.press("enter")
         await pilot.pause()
-        assert "file of the corpus itself" in str(app.screen.query_one("#export-message", Static).render())
+        assert "is the corpus file; it is never written over" in str(app.screen.query_one("#export-message", Static).render())
+        # So are a pipe (it would be replaced by a file, as would a device) and the marks and notes.
+        import os
+
+        os.mkfifo(tmp_path / "pipe")
+        for path, why in ((tmp_path / "pipe", "named pipe (FIFO), not a regular file"),
+                          (corpus_dir / "corpus.notes.json", "marks and notes")):
+            app.screen.query_one("#export-path", Input).value = str(path)
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, ExportScreen)
+            assert why in str(app.screen.query_one("#export-message", Static).render())
+        assert (tmp_path / "pipe").is_fifo()
 
 
 async def test_export_of_the_marked_events_as_json(corpus_dir, tmp_path):

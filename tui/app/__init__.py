@@ -14,4 +14,19 @@ def run_app(corpus: Corpus, *, query: Query | None = None, event_id: str | None 
 
     app = TimelineApp(corpus, query=query, event_id=event_id, resume_gc_after_start=resume_gc_after_start)
     result = app.run()
+    report_rescued_notes(app)
     return result if isinstance(result, int) else (app.return_code or 0)
+
+
+def report_rescued_notes(app) -> None:
+    """Say, once the terminal is back, where the marks and notes that could not be written went."""
+    rescued = getattr(app, "rescued_notes", None)
+    notes = getattr(app, "notes", None)
+    if rescued is None or notes is None:
+        return
+    import sys
+
+    from ..model.errors import printable
+
+    sys.stderr.write(printable(f"{notes.path}: could not be written; your marks and notes are saved in {rescued}")
+                     + "\n")

@@ -516,6 +516,7 @@ class TimelineApp(ResearchActions, App[int]):
     def on_unmount(self) -> None:
         if self._indexer is not None:
             self._indexer.stop()
+        self._rescue_unsaved_notes()
 
     def _announce_problems(self) -> None:
         errors = self.corpus.errors

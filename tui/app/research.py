@@ -9,12 +9,13 @@ the state lives in the model (``model.notes``, ``model.density``,
 from __future__ import annotations
 
 import bisect
+from pathlib import Path
 
 from msgspec.structs import replace
 
 from ..model.corpus import Corpus
 from ..model.density import coarse_in, density, period_containing, period_dates
-from ..model.notes import NotesStore, SaveResult, notes_path, query_from_view, view_from_query
+from ..model.notes import NotesStore, SaveResult, query_from_view, view_from_query
 from ..resources import bundled_corpus
 from .text import safe_line
 from .widgets.density import DensityStrip
@@ -30,21 +31,55 @@ class ResearchActions:
 
     notes: NotesStore | None = None
     zoom_stack: list[tuple] = []
+    # Where the changes to the marks and notes that could not be written went when the app ended.
+    rescued_notes: Path | None = None
+    _notes_origin: Path | None = None
 
     # -- the notes store -------------------------------------------------------------
 
     def _open_notes(self, corpus: Corpus) -> None:
         origin = corpus.origin
+        if self.notes is not None and self._notes_origin == origin:
+            return
         try:
             bundled = origin.resolve().parent == bundled_corpus().resolve()
         except OSError:
             bundled = False
-        path = notes_path(origin, bundled=bundled)
-        if self.notes is not None and self.notes.path == path:
-            return
-        self.notes = NotesStore.open(path)
+        self._notes_origin = origin
+        self.notes = NotesStore.for_corpus(origin, bundled=bundled)
         if self.notes.load_error:
             self.call_later(self.notify, safe_line(self.notes.load_error), severity="warning", timeout=20)
+
+    async def action_quit(self) -> None:
+        """Quit; with changes to the marks and notes that could not be written, ask where they should go."""
+        notes = self.notes
+        if notes is not None and notes.unsaved and not notes.retry().saved:
+            from .screens.unsaved import UnsavedNotesScreen
+
+            def answer(result: tuple[str, Path | None] | None) -> None:
+                if result is None:
+                    return
+                verb, path = result
+                if verb == "saved":
+                    self.rescued_notes = path
+                self.exit()
+
+            self.push_screen(UnsavedNotesScreen(notes, notes.default_rescue_path()), answer)
+            return
+        self.exit()
+
+    def _rescue_unsaved_notes(self) -> None:
+        """The app ends with changes it could not write, and nobody was asked (the terminal went
+        away, an error): write them to a new file in the data folder rather than lose them."""
+        notes = self.notes
+        if notes is None or not notes.unsaved or self.rescued_notes is not None:
+            return
+        if notes.retry().saved:
+            return
+        try:
+            self.rescued_notes = notes.rescue()
+        except Exception:  # nothing more can be done; the session's end says so
+            self.rescued_notes = None
 
     def _annotation(self, event_id: str) -> tuple[bool, bool]:
         notes = self.notes
@@ -167,13 +202,17 @@ class ResearchActions:
             return
         from .screens.research import NoteScreen
 
+        # The note as the editor opens on it: if another session changes it meanwhile (and this one
+        # reads that change while the editor is open), saving keeps both versions.
+        base = self.notes.note(event.id)
+
         def save(text: str | None) -> None:
-            if text is None or text.rstrip() == self.notes.note(event.id):
+            if text is None or text.rstrip() == base.rstrip():
                 return
-            self._report_save(self.notes.set_note(event.id, text))
+            self._report_save(self.notes.set_note(event.id, text, base=base))
             self._annotations_changed()
 
-        self.push_screen(NoteScreen(event, self.notes.note(event.id), self.notes.path), save)
+        self.push_screen(NoteScreen(event, base, self.notes.path), save)
 
     # -- saved views --------------------------------------------------------------------
 

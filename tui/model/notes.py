@@ -5,7 +5,11 @@ They live in a sidecar file beside the corpus (``corpus.notes.json`` next to
 TimelineJS ``FILE.json``), never inside ``corpus.json``.  When that folder is
 not writable, or the corpus is the bundled one, the sidecar lives in the
 user's data folder instead (``$XDG_DATA_HOME/timeline-explorer/notes/``, or
-``$TIMELINE_EXPLORER_DATA``), under a name derived from the corpus's path.
+``$TIMELINE_EXPLORER_DATA``), under a name derived from the corpus's path; a
+sidecar beside a corpus in a read-only folder is read, and the one in the
+data folder starts from it.  A file beside the corpus that is not a sidecar
+(another tool's ``FILE.notes.json``, a pipe, a device, a symbolic link) is
+never read as one nor touched: the data folder is used instead.
 
 Nothing written there is ever lost:
 
@@ -16,8 +20,12 @@ Nothing written there is ever lost:
 * every change is merged into what is on disk *now*, under a lock, so two
   app instances on one corpus keep each other's marks and notes; when both
   changed the same note, both texts are kept;
-* a damaged sidecar (not JSON, not this format) is set aside under a new
-  name and reported, never overwritten.
+* a damaged sidecar (it says it is one, but is not valid JSON) is set aside
+  under a new name and reported, never overwritten; entries that do not fit
+  the format (checked with msgspec, as the corpus's records are) are left
+  out, and the file as it was is kept beside it;
+* a session that ends with changes it could not write anywhere writes them
+  to a new file (``rescue``) rather than lose them.
 
 Marks and notes are keyed by event id, so they follow events through filter
 changes and corpus edits; those of events no longer in the corpus are kept.
@@ -35,7 +43,9 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import errno
 import os
+import stat
 import time
 from collections.abc import Callable, Iterator
 from datetime import datetime, timezone
@@ -44,6 +54,7 @@ from pathlib import Path
 import msgspec
 
 from .atomic import atomic_write_bytes
+from .files import NOTES_LIMIT, check_output, describe_mode, read_regular
 from .corpus import Query
 from .dates import DateError, parse_edtf
 
@@ -65,12 +76,11 @@ def data_dir() -> Path:
     return Path(base)
 
 
-def notes_path(origin: Path, *, bundled: bool = False) -> Path:
-    """Where the sidecar of the corpus opened from ``origin`` lives (see the module's docstring)."""
-    origin = Path(origin).resolve()
-    beside = origin.with_name(origin.stem + ".notes.json")
-    if not bundled and os.access(origin.parent, os.W_OK):
-        return beside
+def _beside(origin: Path) -> Path:
+    return origin.with_name(origin.stem + ".notes.json")
+
+
+def _private(origin: Path) -> Path:
     try:  # the standard library's own SHA-1: `import hashlib` loads OpenSSL (1.5 ms of opening the bundled corpus)
         from _sha1 import sha1
     except ImportError:  # a Python built without it
@@ -78,6 +88,20 @@ def notes_path(origin: Path, *, bundled: bool = False) -> Path:
 
     key = sha1(str(origin).encode("utf-8")).hexdigest()[:16]
     return data_dir() / "notes" / f"{origin.parent.name or 'corpus'}-{key}.notes.json"
+
+
+def sidecar_files(origin: Path) -> dict[Path, str]:
+    """Every place the marks and notes of the corpus opened from ``origin`` may be kept."""
+    origin = Path(origin).resolve()
+    return {_beside(origin): "the marks and notes of this corpus", _private(origin): "the marks and notes of this corpus"}
+
+
+def notes_path(origin: Path, *, bundled: bool = False) -> Path:
+    """Where the sidecar of the corpus opened from ``origin`` is written (see the module's docstring)."""
+    origin = Path(origin).resolve()
+    if not bundled and os.access(origin.parent, os.W_OK):
+        return _beside(origin)
+    return _private(origin)
 
 
 def _now() -> str:
@@ -89,28 +113,79 @@ def _empty() -> dict:
 
 
 class DamagedNotes(Exception):
-    """The sidecar is not a ``timeline-notes/1`` file."""
+    """The sidecar says it is a ``timeline-notes/1`` file but cannot be read as one."""
 
 
-def _parse(data: bytes) -> dict:
-    import orjson  # here, not at the top: most starts have no sidecar to read (~1.6 ms with json)
+class ForeignFile(Exception):
+    """The file at the sidecar's path is not a sidecar of marks and notes at all."""
 
+
+# The shape of each entry, checked with msgspec as the corpus's records are; an entry
+# that does not fit is left out (and the file as it was is kept, see ``NotesStore``).
+class _Mark(msgspec.Struct):
+    at: str = ""
+
+
+class _Note(msgspec.Struct):
+    text: str
+    updated: str = ""
+
+
+class _View(msgspec.Struct, rename={"date_from": "from", "date_to": "to"}):
+    actors: list[str] = []
+    date_from: str | None = None
+    date_to: str | None = None
+    types: list[str] = []
+    search: str = ""
+    saved: str = ""
+
+
+_SECTIONS = {"marks": _Mark, "notes": _Note, "views": _View}
+_MARKER = b'"timeline-notes/'
+
+
+def _parse(data: bytes) -> tuple[dict, list[str]]:
+    """The sidecar's content, and what in it did not fit the format (one phrase each).
+
+    Raises ``ForeignFile`` for a file that is not a sidecar (it is never
+    touched), ``DamagedNotes`` for one that says it is but cannot be read.
+    """
+    data = data.removeprefix(b"\xef\xbb\xbf")  # a byte-order mark, as an editor may write
     try:
-        doc = orjson.loads(data)
-    except orjson.JSONDecodeError as exc:
-        raise DamagedNotes(f"not valid JSON ({exc})") from None
-    if not isinstance(doc, dict) or doc.get("format") != NOTES_FORMAT:
-        raise DamagedNotes(f"not a {NOTES_FORMAT} file")
+        doc = msgspec.json.decode(data, type=dict[str, msgspec.Raw])
+    except msgspec.DecodeError as exc:
+        if _MARKER in data:
+            raise DamagedNotes(f"not valid JSON: {exc}") from None
+        raise ForeignFile("it is not a JSON object") from None
+    fmt = doc.get("format")
+    try:
+        fmt = msgspec.json.decode(fmt) if fmt is not None else None
+    except msgspec.DecodeError:  # pragma: no cover - a Raw of a decoded file is valid JSON
+        fmt = None
+    if fmt != NOTES_FORMAT:
+        if isinstance(fmt, str) and fmt.startswith("timeline-notes/"):
+            raise DamagedNotes(f"format {fmt!r} is not {NOTES_FORMAT}, the one this version reads")
+        raise ForeignFile(f"it is not a {NOTES_FORMAT} file")
     out = _empty()
-    for key in ("marks", "notes", "views"):
-        section = doc.get(key, {})
-        if not isinstance(section, dict):
-            raise DamagedNotes(f"{key!r} is not an object")
-        out[key] = section
-    for event_id, note in out["notes"].items():
-        if not isinstance(note, dict) or not isinstance(note.get("text"), str):
-            raise DamagedNotes(f"the note of {event_id!r} has no text")
-    return out
+    misfits = []
+    for section, record in _SECTIONS.items():
+        raw = doc.get(section)
+        if raw is None:
+            continue
+        try:
+            entries = msgspec.json.decode(raw, type=dict[str, msgspec.Raw])
+        except (msgspec.DecodeError, msgspec.ValidationError):
+            misfits.append(f"{section!r} is not an object")
+            continue
+        decoder = msgspec.json.Decoder(record)
+        for key, value in entries.items():
+            try:
+                decoder.decode(value)
+            except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+                misfits.append(f"{section} {key!r}: {exc}")
+                continue
+            out[section][key] = msgspec.json.decode(value)
+    return out, misfits
 
 
 class SaveResult(msgspec.Struct, frozen=True):
@@ -123,37 +198,73 @@ class SaveResult(msgspec.Struct, frozen=True):
 
 
 class NotesStore:
-    """The marks, notes and views of one corpus, kept in its sidecar file."""
+    """The marks, notes and views of one corpus, kept in its sidecar file.
 
-    def __init__(self, path: Path) -> None:
+    ``path`` is where they are written; ``also`` a sidecar never written
+    (the one beside a corpus in a folder this session cannot write to),
+    whose marks, notes and views the sidecar at ``path`` starts from until
+    it is first written.
+    """
+
+    def __init__(self, path: Path, also: Path | None = None) -> None:
         self.path = Path(path)
+        self.also = also
         self.data = _empty()
         self._pending: list[Callable[[dict], bool]] = []  # changes not yet on disk
         self._stamp: tuple | None = None
-        self.set_aside: Path | None = None  # where a damaged sidecar went when it was found
+        self.set_aside: Path | None = None  # where a damaged sidecar (or a copy of one) went when it was found
         self.load_error = ""
-        self._blocked = False  # the existing sidecar could not be read: never write over it
+        self._blocked = ""  # why the file at ``path`` is never written over (empty: it may be)
+        self._shared: dict | None = None  # what ``also`` holds
 
     # -- reading ---------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: Path) -> NotesStore:
+    def open(cls, path: Path, *, also: Path | None = None) -> NotesStore:
         """The store of the sidecar at ``path``; problems end up in ``load_error``, never raised.
 
-        A sidecar that exists but cannot be read (permissions) is never
-        written over: changes then stay in memory and each save says why.
+        A file there that cannot be read (permissions, a pipe, a device), or
+        that is not a sidecar at all, is never written over: changes then
+        stay in memory and each save says why.
         """
-        store = cls(path)
+        store = cls(path, also)
+        if also is not None:
+            store._shared = store._read_shared(also)
         try:
             store._read_disk(initial=True)
-        except OSError:
-            store._blocked = True
+        except (OSError, ForeignFile) as exc:
+            why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            store._blocked = f"{store.path} {_is(why)}, so it is left as it is and never written over"
+            store.load_error = store._blocked
+            store.data = store._with_shared(_empty())
+        return store
+
+    @classmethod
+    def for_corpus(cls, origin: Path, *, bundled: bool = False) -> NotesStore:
+        """The store of the corpus opened from ``origin`` (its folder, or the file it was converted from).
+
+        Beside the corpus when its folder can be written (and it is not the
+        bundled one), else in the user's data folder, reading the sidecar
+        beside it too, if there is one.  A file beside it that is not a
+        sidecar, or not a regular file, is left alone: the marks and notes
+        go to the data folder, and ``load_error`` says why.
+        """
+        origin = Path(origin).resolve()
+        beside, private = _beside(origin), _private(origin)
+        usable, why = _usable(beside)
+        if not bundled and os.access(origin.parent, os.W_OK) and usable:
+            return cls.open(beside)
+        shared = beside if usable and os.path.lexists(beside) else None
+        store = cls.open(private, also=shared)
+        if why:
+            note = f"{beside} {_is(why)}: it is left as it is, and your marks and notes are kept in {private}"
+            store.load_error = f"{note}; {store.load_error}" if store.load_error else note
         return store
 
     def _stat(self) -> tuple | None:
         try:
             st = os.stat(self.path)
-        except FileNotFoundError:
+        except OSError:
             return None
         return (st.st_mtime_ns, st.st_size, st.st_ino)
 
@@ -161,31 +272,82 @@ class NotesStore:
         """The sidecar as it is on disk now: an empty one if missing, None if it was
         damaged (it is then set aside, and the caller goes on from what it had)."""
         try:
-            data = self.path.read_bytes()
+            data = read_regular(self.path, limit=NOTES_LIMIT, what="a file of marks and notes")
         except FileNotFoundError:
-            return _empty()
+            parsed = self._with_shared(_empty())
+            if initial:
+                self.data = parsed
+                self._stamp = None
+            return parsed
         except OSError as exc:
             self.load_error = f"cannot read {self.path}: {exc.strerror or exc}"
             raise
         try:
-            parsed = _parse(data)
+            parsed, misfits = _parse(data)
+        except ForeignFile as exc:
+            if initial:
+                raise  # not ours: never touched (see ``open``)
+            # It was this session's sidecar a moment ago: something else wrote over it. Keep that
+            # under a new name, and go on from what the session knew.
+            self.set_aside = self._set_aside(str(exc))
+            return None
         except DamagedNotes as exc:
             self.set_aside = self._set_aside(str(exc))
             return None
+        if misfits:
+            self._keep_copy(data, misfits)
         if initial:
             self.data = parsed
             self._stamp = self._stat()
         return parsed
 
+    def _read_shared(self, path: Path) -> dict | None:
+        try:
+            shared, misfits = _parse(read_regular(path, limit=NOTES_LIMIT, what="a file of marks and notes"))
+        except (OSError, DamagedNotes, ForeignFile) as exc:
+            why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            self.load_error = f"{path} cannot be read ({why}); its marks and notes are not shown"
+            return None
+        if misfits:
+            self.load_error = f"{len(misfits)} entr{'y' if len(misfits) == 1 else 'ies'} of {path} do not fit the format " \
+                              f"and are not shown ({misfits[0]})"
+        return shared
+
+    def _with_shared(self, doc: dict) -> dict:
+        """A sidecar not written yet starts from what the read-only one beside the corpus holds
+        (once written, it holds all of that, and what this session changed)."""
+        return copy.deepcopy(self._shared) if self._shared else doc
+
     def _set_aside(self, why: str) -> Path:
-        stamp = time.strftime("%Y%m%d-%H%M%S")
-        target = self.path.with_name(f"{self.path.name}.damaged-{stamp}")
-        n = 1
-        while target.exists():
-            n += 1
-            target = self.path.with_name(f"{self.path.name}.damaged-{stamp}-{n}")
+        target = self._free_name("damaged")
         os.replace(self.path, target)
         self.load_error = f"{self.path} was damaged ({why}); it was set aside as {target.name} and a new one started"
+        return target
+
+    def _keep_copy(self, data: bytes, misfits: list[str]) -> None:
+        """Some entries do not fit the format: keep the file as it was, beside it, once."""
+        if self.set_aside is not None:
+            return
+        target = self._free_name("damaged")
+        try:
+            atomic_write_bytes(target, data)
+        except OSError as exc:
+            self.load_error = f"{len(misfits)} entries of {self.path} do not fit the format ({misfits[0]}) and " \
+                              f"a copy of the file could not be kept ({exc.strerror or exc}): it is not written over"
+            self._blocked = self.load_error
+            return
+        self.set_aside = target
+        n = len(misfits)
+        self.load_error = (f"{n} entr{'y' if n == 1 else 'ies'} of {self.path} do not fit the format and are left out "
+                           f"({misfits[0]}{'; …' if n > 1 else ''}); the file as it was is kept as {target.name}")
+
+    def _free_name(self, label: str) -> Path:
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        target = self.path.with_name(f"{self.path.name}.{label}-{stamp}")
+        n = 1
+        while os.path.lexists(target):
+            n += 1
+            target = self.path.with_name(f"{self.path.name}.{label}-{stamp}-{n}")
         return target
 
     def changed_on_disk(self) -> bool:
@@ -229,6 +391,13 @@ class NotesStore:
     def unsaved(self) -> int:
         return len(self._pending)
 
+    @property
+    def unsaved_reason(self) -> str:
+        """Why the changes not saved yet could not be written (empty when all are)."""
+        return self._last_error if self._pending else ""
+
+    _last_error = ""
+
     # -- changing it -------------------------------------------------------------------
 
     def set_mark(self, event_id: str, marked: bool) -> SaveResult:
@@ -243,13 +412,17 @@ class NotesStore:
 
         return self._apply(change)
 
-    def set_note(self, event_id: str, text: str) -> SaveResult:
+    def set_note(self, event_id: str, text: str, *, base: str | None = None) -> SaveResult:
         """Set (or, with empty text, remove) the note of an event.
 
-        Merged against what is on disk: if another session changed this note
-        since we read it, both versions are kept, one after the other.
+        ``base`` is the note as it was when the writer began (an editor
+        opened on it); by default, as this session knows it now.  Merged
+        against what is on disk: if the note there is no longer ``base``
+        (another session changed it meanwhile), both versions are kept, one
+        after the other.
         """
-        base = self.note(event_id)
+        if base is None:
+            base = self.note(event_id)
         text = text.rstrip()
         updated = _now()
 
@@ -294,10 +467,8 @@ class NotesStore:
             conflict = change(self.data)
             self._pending.append(change)
         if self._blocked:
-            return SaveResult(False, f"{self.path} exists but could not be read, so it is not written over "
-                                     "(your changes are kept in this session)")
-        import orjson  # see _parse
-
+            self._last_error = self._blocked + " (your changes are kept in this session)"
+            return SaveResult(False, self._last_error)
         set_aside_before = self.set_aside
         try:
             with self._locked():
@@ -307,16 +478,44 @@ class NotesStore:
                 conflict = False
                 for pending in self._pending:
                     conflict = pending(merged) or conflict
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                atomic_write_bytes(self.path, orjson.dumps(merged, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS)
-                                   + b"\n")
+                self._write(self.path, merged)
                 self.data = merged
                 self._pending.clear()
                 self._stamp = self._stat()
         except OSError as exc:
-            return SaveResult(False, f"{exc.strerror or exc} ({self.path})", conflict)
+            self._last_error = f"{exc.strerror or exc} ({exc.filename or self.path})"
+            return SaveResult(False, self._last_error, conflict)
         aside = self.set_aside if self.set_aside is not set_aside_before else None
         return SaveResult(True, conflict=conflict, set_aside=aside)
+
+    @staticmethod
+    def _write(path: Path, doc: dict) -> None:
+        import orjson  # here, not at the top: most starts have nothing to write (~1.6 ms with json)
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(path, orjson.dumps(doc, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n")
+
+    def default_rescue_path(self) -> Path:
+        """A new file in the data folder for :meth:`rescue`."""
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        folder = data_dir() / "notes" / "rescued"
+        name = self.path.name.removesuffix(".notes.json")
+        path = folder / f"{name}-{stamp}.notes.json"
+        n = 1
+        while os.path.lexists(path):
+            n += 1
+            path = folder / f"{name}-{stamp}-{n}.notes.json"
+        return path
+
+    def rescue(self, path: Path | None = None) -> Path:
+        """Write everything this session knows (its unsaved changes too) to ``path``, a new file
+        (by default :meth:`default_rescue_path`), for a session that ends with changes it could
+        not write to the sidecar.  Raises ``OSError`` or ``files.OutputRefused``."""
+        if path is None:
+            path = self.default_rescue_path()
+        check_output(path, force=False, protected={self.path: "the sidecar that could not be written"})
+        self._write(path, self.data)
+        return path
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
@@ -325,14 +524,52 @@ class NotesStore:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         lock = self.path.with_name(self.path.name + ".lock")
-        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+        # Never through a symbolic link: a link planted there would make us create (or lock) a
+        # file wherever it points.
+        flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | os.O_CLOEXEC
         try:
+            fd = os.open(lock, flags, 0o644)
+        except OSError as exc:
+            if os.path.islink(lock):
+                raise OSError(exc.errno, "its lock file is a symbolic link; remove it", str(lock)) from None
+            raise
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise OSError(errno.EINVAL, "its lock file is not a regular file; remove it", str(lock))
             fcntl.flock(fd, fcntl.LOCK_EX)
             yield
         finally:
             with contextlib.suppress(OSError):
                 fcntl.flock(fd, fcntl.LOCK_UN)
             os.close(fd)
+
+
+def _is(why: str) -> str:
+    """``"it is a named pipe"`` → ``"is a named pipe"``: a reason said of the file by name."""
+    return why.removeprefix("it ") if why.startswith("it ") else f"cannot be used ({why})"
+
+
+def _usable(path: Path) -> tuple[bool, str]:
+    """May the sidecar at ``path`` be read and written?  (True, "") when nothing is there;
+    (False, why) for a symbolic link, something that is not a regular file, or a file
+    that is not a sidecar of marks and notes."""
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return True, ""
+    except OSError as exc:
+        return False, str(exc.strerror or exc)
+    if stat.S_ISLNK(st.st_mode):
+        return False, "it is a symbolic link (a sidecar is never written through a link)"
+    if not stat.S_ISREG(st.st_mode):
+        return False, f"it is {describe_mode(st.st_mode)}, not a regular file"
+    try:
+        _parse(read_regular(path, limit=NOTES_LIMIT, what="a file of marks and notes"))
+    except ForeignFile as exc:
+        return False, str(exc)
+    except (OSError, DamagedNotes):
+        pass  # ours: a damaged one is set aside when opened, an unreadable one never written over
+    return True, ""
 
 
 # -- saved views -------------------------------------------------------------------------
