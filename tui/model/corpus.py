@@ -702,22 +702,8 @@ class Corpus:
         return [self.events[i] for i in self.actor_positions(actor_id)]
 
     def resolve_actor(self, token: str) -> str:
-        """The id of the actor named by ``token``: an id, a name or an alias.
-
-        Raises ``LookupError`` with a suggestion when none or several match.
-        """
-        if token in self.actors:
-            return token
-        wanted = " ".join(fold(token).split())
-        matches = [a.id for a in self.actors.values() if wanted in {" ".join(fold(s).split()) for s in a.spellings}]
-        if len(matches) == 1:
-            return matches[0]
-        if matches:
-            raise LookupError(f"{token!r} names several actors ({', '.join(matches)}); give one of these ids")
-        names = {**{a.id: a.id for a in self.actors.values()}, **{a.name: a.id for a in self.actors.values()}}
-        close = difflib.get_close_matches(token, list(names), n=1)
-        hint = f" (did you mean {names[close[0]]!r}?)" if close else ""
-        raise LookupError(f"no actor {token!r} in this corpus{hint}")
+        """The id of the actor named by ``token``: an id, a name or an alias (see ``resolve_actor``)."""
+        return resolve_actor(self.actors, token)
 
     def claims_of(self, event: Event) -> list[Claim]:
         return [self.claims[c] for c in event.claims]
@@ -1264,6 +1250,25 @@ class SearchIndex:
                 found.append(p)
             pos = max(pos, stop)
         return found
+
+
+def resolve_actor(actors: Mapping[str, Actor], token: str) -> str:
+    """The id of the actor named by ``token``: an id, a name or an alias.
+
+    Raises ``LookupError`` with a suggestion when none or several match.
+    """
+    if token in actors:
+        return token
+    wanted = " ".join(fold(token).split())
+    matches = [a.id for a in actors.values() if wanted in {" ".join(fold(s).split()) for s in a.spellings}]
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        raise LookupError(f"{token!r} names several actors ({', '.join(matches)}); give one of these ids")
+    names = {**{a.id: a.id for a in actors.values()}, **{a.name: a.id for a in actors.values()}}
+    close = difflib.get_close_matches(token, list(names), n=1)
+    hint = f" (did you mean {names[close[0]]!r}?)" if close else ""
+    raise LookupError(f"no actor {token!r} in this corpus{hint}")
 
 
 def _location(quote: Quote) -> str:

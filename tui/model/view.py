@@ -16,8 +16,13 @@ from typing import Literal
 
 import msgspec
 
-from .corpus import Corpus, Event, Selection
+from typing import TYPE_CHECKING
+
+from .corpus import Corpus, Selection
 from .dates import EDTFDate, format_year
+
+if TYPE_CHECKING:
+    from .store import EventSet
 
 __all__ = ["MONTHS", "ActorCounter", "Row", "TimelineRows", "periods_by_year", "short_date"]
 
@@ -49,37 +54,36 @@ def _year_label(year: int) -> str:
 
 
 class TimelineRows:
-    """The rows of a timeline over ``selection`` (ascending timeline positions)."""
+    """The rows of a timeline over an :class:`~tui.model.store.EventSet` (events in timeline order).
 
-    def __init__(self, corpus: Corpus, selection: Selection | Sequence[int]) -> None:
-        self.corpus = corpus
-        self.positions = selection
+    Built from the set's headings (how many events fall under each year and
+    month): the layout costs one step per heading, whatever the number of
+    events, and a row's event is asked of the set only when it is drawn.  On
+    a SQL store that event may not be fetched yet: the row is then an event
+    row whose ``position`` is -1 (drawn as a placeholder until it comes).
+    """
+
+    def __init__(self, events: EventSet) -> None:
+        self.events = events
         segments: list[_Segment] = []
         row = 0
+        first = 0
         last_year: int | None = None
-        sel = selection
-        n = len(sel)
-        for (year, month), start, end in corpus.heading_groups():
-            if isinstance(sel, range):
-                lo = max(0, min(n, start - sel.start))
-                hi = max(0, min(n, end - sel.start))
-            else:
-                lo = bisect.bisect_left(sel, start)
-                hi = bisect.bisect_left(sel, end, lo)
-            if hi <= lo:
-                continue
+        for (year, month), count in events.headings():
             headings: list[Row] = []
             if year != last_year:
                 headings.append(Row("year", _year_label(year), year=year))
                 last_year = year
             if month:
                 headings.append(Row("month", f"{MONTHS[month - 1]} {format_year(year)}", year=year, month=month))
-            segments.append(_Segment(row, tuple(headings), lo, hi - lo))
-            row += len(headings) + (hi - lo)
+            segments.append(_Segment(row, tuple(headings), first, count))
+            row += len(headings) + count
+            first += count
         self._segments = segments
         self._segment_rows = [s.row for s in segments]
         self._segment_firsts = [s.first for s in segments]
         self._length = row
+        self._count = first
 
     def __len__(self) -> int:
         return self._length
@@ -91,15 +95,19 @@ class TimelineRows:
         offset = row - seg.row
         if offset < len(seg.headings):
             return seg.headings[offset]
-        return Row("event", position=self.positions[seg.first + offset - len(seg.headings)])
+        position = self.events.position(seg.first + offset - len(seg.headings))
+        return Row("event", position=-1 if position is None else position)
 
     @property
     def event_count(self) -> int:
-        return len(self.positions)
+        return self._count
 
-    def event(self, row: int) -> Event | None:
-        r = self[row]
-        return self.corpus.events[r.position] if r.kind == "event" else None
+    def is_event(self, row: int) -> bool:
+        """Is ``row`` an event's row (fetched or not)?"""
+        if not 0 <= row < self._length:
+            return False
+        seg = self._segments[bisect.bisect_right(self._segment_rows, row) - 1]
+        return row - seg.row >= len(seg.headings)
 
     def _row_of_index(self, index: int) -> int:
         """The row of the ``index``-th selected event."""
@@ -114,29 +122,22 @@ class TimelineRows:
             return seg.first, False
         return seg.first + offset, True
 
-    def _index_of_position(self, position: int) -> int:
-        sel = self.positions
-        if isinstance(sel, range):
-            return max(0, min(len(sel), position - sel.start))
-        return bisect.bisect_left(sel, position)
-
     def row_of_position(self, position: int) -> int | None:
         """The row showing the event at timeline ``position``, if it is selected."""
-        i = self._index_of_position(position)
-        if i < len(self.positions) and self.positions[i] == position:
-            return self._row_of_index(i)
-        return None
+        if position not in self.events:
+            return None
+        return self._row_of_index(self.events.index_of(position))
 
     def nearest_event_row(self, position: int) -> int | None:
         """The row of the selected event closest after (or at) ``position``, else the last."""
-        if not len(self.positions):
+        if not self._count:
             return None
-        i = min(self._index_of_position(position), len(self.positions) - 1)
+        i = min(self.events.index_of(position), self._count - 1)
         return self._row_of_index(i)
 
     def step(self, row: int, delta: int) -> int | None:
         """The event row ``delta`` events after (or before) ``row``."""
-        n = len(self.positions)
+        n = self._count
         if not n:
             return None
         row = max(0, min(self._length - 1, row))
@@ -146,14 +147,22 @@ class TimelineRows:
         return self._row_of_index(max(0, min(n - 1, index + delta)))
 
     def first_event_row(self) -> int | None:
-        return self._row_of_index(0) if len(self.positions) else None
+        return self._row_of_index(0) if self._count else None
 
     def last_event_row(self) -> int | None:
-        return self._row_of_index(len(self.positions) - 1) if len(self.positions) else None
+        return self._row_of_index(self._count - 1) if self._count else None
 
     def event_index(self, row: int) -> int:
         """0-based index among the selected events of the event at (or after) ``row``."""
         return self._index_of_row(row)[0]
+
+    def index_range(self, first_row: int, last_row: int) -> tuple[int, int]:
+        """The indexes ``[start, stop)`` of the selected events shown from ``first_row`` to ``last_row``."""
+        if not self._count:
+            return 0, 0
+        start = self._index_of_row(max(0, min(self._length - 1, first_row)))[0]
+        end, is_event = self._index_of_row(max(0, min(self._length - 1, last_row)))
+        return start, min(self._count, end + (1 if is_event else 0))
 
 
 class ActorCounter:

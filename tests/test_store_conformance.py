@@ -1,0 +1,162 @@
+"""One conformance suite for every event store: the same corpus, the same queries, the same answers.
+
+The in-memory store of a curated corpus is the reference; the SQL store runs
+the same queries through ibis on DuckDB (and, in ``tests/engines``, on Spark).
+Each engine is a fixture parameter: a new engine joins by adding one.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from model_support import REPO, SEEDS, generate_corpus
+
+from tui.model.corpus import Query
+from tui.model.dates import parse_edtf
+from tui.model.loader import load_corpus
+from tui.model.store import MemoryStore
+
+pytest.importorskip("ibis", reason="the SQL store needs the engine dependencies (ibis, duckdb)")
+
+from tui.model.engine.compile import corpus_store  # noqa: E402
+
+ACLED = REPO / "tests" / "data" / "csv" / "acled-sample.csv"
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("synthetic")
+    generate_corpus(600, folder, seed=7)
+    return folder
+
+
+def engines():
+    """(name, make a SQL store of a corpus) for each engine this run can reach."""
+    yield "duckdb", lambda corpus: corpus_store(corpus)
+
+
+@pytest.fixture(scope="module", params=["seeds", "synthetic"])
+def corpus(request, synthetic):
+    return load_corpus(SEEDS if request.param == "seeds" else synthetic)
+
+
+@pytest.fixture(scope="module", params=[name for name, _ in engines()])
+def pair(request, corpus):
+    make = dict(engines())[request.param]
+    return MemoryStore(corpus), make(corpus)
+
+
+def queries(store) -> list[Query]:
+    actors = sorted(store.actors)
+    coalitions = [a for a in actors if store.actors[a].members]
+    members = [m for c in coalitions for m in store.actors[c].members]
+    types = store.types
+    picks = [Query(), Query(frozenset(actors[:1])), Query(frozenset(actors[1:4]))]
+    if coalitions:
+        picks.append(Query(frozenset(coalitions[:1])))
+    if members:
+        picks.append(Query(frozenset(members[:1])))  # a member: its coalitions' events count too
+    if types:
+        picks.append(Query(types=frozenset(types[:2])))
+    picks += [
+        Query(date_from=parse_edtf("2019-07"), date_to=parse_edtf("2019-07")),
+        Query(date_from=parse_edtf("1990")),
+        Query(date_to=parse_edtf("1980-06~")),
+        Query(text="uyghur"),  # alias spellings: Uighur, Uygur
+        Query(text='"human rights" council'),
+        Query(text="mizanel"),
+        Query(frozenset(actors[:2]), date_from=parse_edtf("1960"), text="a"),
+    ]
+    return picks
+
+
+def test_the_same_events_in_the_same_order(pair):
+    memory, sql = pair
+    assert len(memory) == len(sql)
+    assert memory.types == sql.types
+    for query in queries(memory):
+        a, b = memory.select(query), sql.select(query)
+        assert len(a) == len(b), query
+        assert a.headings() == b.headings(), query
+        assert list(a.positions(0, len(a))) == b.positions(0, len(b)), query
+
+
+def test_the_same_events_field_by_field(pair):
+    memory, sql = pair
+    for position in range(0, len(memory), max(1, len(memory) // 40)):
+        x, y = memory.event(position), sql.event(position)
+        assert (x.id, x.date.text, x.title, x.summary, x.type, x.actors, x.tags, x.draft, x.date_note) == \
+               (y.id, y.date.text, y.title, y.summary, y.type, y.actors, y.tags, y.draft, y.date_note)
+        assert [(q.document.id, q.exact, q.start, q.end) for q in x.quotes] == \
+               [(q.document.id, q.exact, q.start, q.end) for q in y.quotes]
+        assert sorted(x.claims) == sorted(y.claims) and x.source_count == y.source_count
+        assert sql.position_of(x.id) == position
+
+
+def test_actor_counts_with_coalitions(pair):
+    memory, sql = pair
+    for query in queries(memory)[:6]:
+        a, b = memory.select(query), sql.select(query)
+        counts = b.actor_counts()
+        for actor in memory.actors:
+            assert a.actor_count(actor) == counts.get(actor, 0), (query, actor)
+
+
+def test_search_matches_and_their_navigation(pair):
+    memory, sql = pair
+    for text in ("uyghur", "Uighur 22", "“human rights”", "mizanel", "letter", "zzzz-nothing"):
+        a = memory.select(Query()).search(text)
+        b = sql.select(Query()).search(text)
+        assert len(a) == len(b), text
+        assert list(a) == [p for p in range(len(memory)) if p in b], text
+        if len(a):
+            middle = list(a)[len(a) // 2]
+            assert (a.first(), a.after(middle), a.before(middle), a.index(middle)) == \
+                   (b.first(), b.after(middle), b.before(middle), b.index(middle))
+
+
+def test_positions_and_membership(pair):
+    memory, sql = pair
+    query = queries(memory)[1]
+    a, b = memory.select(query), sql.select(query)
+    for position in range(0, len(memory), max(1, len(memory) // 25)):
+        assert (position in a) == (position in b)
+        assert a.index_of(position) == b.index_of(position)
+
+
+def test_density_and_coarse_dates(pair):
+    memory, sql = pair
+    for query in (Query(), queries(memory)[1]):
+        for room in (12, 40, 200):
+            a = memory.select(query).density(room, (query.date_from, query.date_to))
+            b = sql.select(query).density(room, (query.date_from, query.date_to))
+            assert a == b, (query, room)
+            for period in a.periods[:5]:
+                assert memory.select(query).coarse_in(period) == sql.select(query).coarse_in(period)
+
+
+def test_a_table_read_in_place_gives_the_events_import_makes(tmp_path, capsys):
+    from model_support import run
+
+    from tui.model.engine.tables import table_store
+
+    assert run(["import", "csv", str(ACLED), "-o", str(tmp_path / "imported")], capsys)[0] == 0
+    imported = MemoryStore(load_corpus(tmp_path / "imported"))
+    table = table_store(ACLED)
+    assert len(table) == len(imported)
+    for query in (Query(), Query(text="Port Example"), Query(types=frozenset({"Protests"}))):
+        a, b = imported.select(query), table.select(query)
+        assert a.headings() == b.headings()
+        xs = [imported.event(p) for p in a.positions(0, len(a))]
+        ys = [table.event(p) for p in b.positions(0, len(b))]
+        assert [(x.id, x.date.text, x.title, x.summary, x.type, x.date_note) for x in xs] == \
+               [(y.id, y.date.text, y.title, y.summary, y.type, y.date_note) for y in ys]
+        assert [[imported.actors[a].name for a in x.actors] for x in xs] == [list(y.actors) for y in ys]
+        # Every row keeps its provenance: the table and the row, and its own text as its quote.
+        for y in ys:
+            if y.quotes:
+                assert y.quotes[0].document.title == f"acled-sample.csv, row {y.index:,}"
+                assert y.quotes[0].start == 0 and y.quotes[0].text == y.summary

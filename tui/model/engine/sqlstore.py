@@ -1,0 +1,625 @@
+"""The SQL event store: every answer computed by a database engine, through ibis.
+
+``SqlStore`` holds two ibis tables of any backend, ``events`` (the columns of
+``columns.EVENT_COLUMNS``, one row per event, ``pos`` its timeline position)
+and ``event_actors`` (``actor``, ``pos``), and the few things that describe
+them (documents, actors, claims), which are small.  Its ``select(query)``
+asks the engine for the count and the headings of the events the query
+selects; windows of rows come a page at a time, by key (the next page after a
+known one is ``pos > last``), and are kept while they are useful.  Counts
+per actor (coalitions included), per period (the density strip) and the
+events matching a search are aggregations the engine runs; Python never
+holds the table.
+
+Every method that asks the engine may take a while on a remote engine: the
+app calls them from a worker (``slow = True``).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+
+import msgspec
+
+from ..corpus import Actor, Claim, Document, Event, Period, Query, Quote
+from ..dates import EDTFDate, parse_edtf
+from ..errors import Problem
+from ..search import AliasTable, SearchPattern
+from ..textfold import fold
+from .columns import INT_MAX, INT_MIN
+
+__all__ = ["PAGE", "SqlEventSet", "SqlMatches", "SqlStore", "StoreMeta"]
+
+PAGE = 200  # events fetched at once: more than the tallest screen shows
+EVENT_CACHE = 20_000  # events kept made (those of the pages fetched)
+MATCH_LIST_LIMIT = 200_000  # up to this many matches, their positions are fetched at once
+
+# What a row of the timeline needs of an event, and the viewer of the selected one.
+ROW_COLUMNS = ["pos", "id", "row", "date", "title", "summary", "type", "tags", "actors", "quotes", "sources", "draft",
+               "confidence", "date_note", "note", "extra", "notes", "source", "url"]
+
+
+class StoreMeta(msgspec.Struct):
+    """What describes the events of a SQL store (small enough for Python)."""
+
+    title: str
+    description: str = ""
+    documents: dict = {}  # id -> Document
+    actors: dict = {}  # id -> Actor
+    claims: dict = {}  # id -> Claim
+    periods: list = []
+    problems: list = []
+    origin: Path | None = None
+    file: Path | None = None
+    root: Path | None = None
+    table_name: str = ""  # where a table's rows come from, as shown in provenance: "acled.csv"
+    editable: bool = False
+    kind: str = "table"  # "corpus" (a compiled corpus.json) or "table"
+
+
+def _dates_cache() -> Callable[[str], EDTFDate]:
+    cache: dict[str, EDTFDate] = {}
+
+    def date(text: str) -> EDTFDate:
+        found = cache.get(text)
+        if found is None:
+            found = cache[text] = parse_edtf(text)
+        return found
+
+    return date
+
+
+class SqlStore:
+    """An :class:`~tui.model.store.EventStore` whose events are in a database engine."""
+
+    kind = "sql"
+    slow = True
+
+    def __init__(self, backend, events, event_actors, meta: StoreMeta, *, engine: str = "duckdb",
+                 on_close: Callable[[], None] | None = None, hay=None) -> None:
+        self.backend = backend
+        self.t = events
+        self.ea = event_actors
+        self.meta = meta
+        self.engine = engine
+        self._on_close = on_close
+        self._hay = hay if hay is not None else events.hay
+        self.title = meta.title
+        self.description = meta.description
+        self.documents: dict[str, Document] = meta.documents
+        self.actors: dict[str, Actor] = meta.actors
+        self.claims: dict[str, Claim] = meta.claims
+        self.periods: list[Period] = meta.periods
+        self.problems: list[Problem] = meta.problems
+        self.origin = meta.origin
+        self.file = meta.file
+        self.root = meta.root
+        self.verified = True
+        self._date = _dates_cache()
+        self._events: OrderedDict[int, Event] = OrderedDict()
+        self._lock = threading.RLock()
+        self._aliases: AliasTable | None = None
+        self._containers = _containers(self.actors)
+        self._claims_at: dict[int, list[str]] = {}
+        self._total = int(self._run(events.count()))
+        self._types = sorted(t for t in self._run(events.select("type").distinct()).column("type").to_pylist() if t)
+        self._attach_claims()
+
+    # -- the engine ---------------------------------------------------------------
+
+    def _run(self, expr):
+        """Run an expression: a scalar's value, or a table's rows as a pyarrow table."""
+        with self._lock:
+            import ibis.expr.types as ir
+
+            if isinstance(expr, ir.Scalar):  # through arrow: execute() would import pandas for one value
+                return self.backend.to_pyarrow(expr).as_py()
+            return self.backend.to_pyarrow(expr)
+
+    def sql(self, expr, dialect: str | None = None) -> str:
+        """The SQL an engine is sent for ``expr`` (``ibis.to_sql``)."""
+        import ibis
+
+        return ibis.to_sql(expr, dialect=dialect or self.engine)
+
+    def close(self) -> None:
+        if self._on_close is not None:
+            self._on_close()
+            self._on_close = None
+
+    # -- what describes the events ---------------------------------------------------
+
+    def __len__(self) -> int:
+        return self._total
+
+    @property
+    def types(self) -> list[str]:
+        return self._types
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def unanchored(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_anchor_problem and p.severity == "error"]
+
+    @property
+    def aliases(self) -> AliasTable:
+        if self._aliases is None:
+            self._aliases = AliasTable.from_spellings(a.spellings for a in self.actors.values())
+        return self._aliases
+
+    def search_pattern(self, text: str) -> SearchPattern:
+        return SearchPattern(text, self.aliases)
+
+    def containers(self, actor_id: str) -> frozenset[str]:
+        return self._containers.get(actor_id, frozenset())
+
+    def claims_of(self, event: Event) -> list[Claim]:
+        return [self.claims[c] for c in event.claims if c in self.claims]
+
+    def resolve_actor(self, token: str) -> str:
+        from ..corpus import resolve_actor
+
+        return resolve_actor(self.actors, token)
+
+    def _attach_claims(self) -> None:
+        wanted = {e for c in self.claims.values() for e in c.events}
+        if not wanted:
+            return
+        rows = self._run(self.t.filter(self.t.id.isin(sorted(wanted))).select("id", "pos")).to_pylist()
+        at = {r["id"]: r["pos"] for r in rows}
+        for claim in self.claims.values():
+            for event_id in claim.events:
+                if event_id in at:
+                    ids = self._claims_at.setdefault(at[event_id], [])
+                    if claim.id not in ids:
+                        ids.append(claim.id)
+
+    # -- events ---------------------------------------------------------------
+
+    def _make(self, r: dict) -> Event:
+        position = r["pos"]
+        event = Event(r["id"], self._date(r["date"]), r["title"] or "", r["summary"] or "", r["type"] or "",
+                      tuple(r["tags"] or ()), tuple(dict.fromkeys(r["actors"] or ())), (), r["date_note"] or "",
+                      bool(r["draft"]), r["confidence"], r["note"] or "", r["row"])
+        event.position = position
+        event.claims = list(self._claims_at.get(position, ()))
+        if r.get("extra"):
+            try:
+                event.extra = msgspec.json.decode(r["extra"])
+            except msgspec.DecodeError:
+                event.extra = {}
+        event.quotes = tuple(self._quotes(event, r))
+        return event
+
+    def _quotes(self, event: Event, r: dict) -> list[Quote]:
+        if r.get("quotes") is not None:
+            made = []
+            for j, q in enumerate(msgspec.json.decode(r["quotes"])):
+                doc = self.documents.get(q.get("doc"))
+                if doc is not None:
+                    made.append(Quote(doc, q["exact"], q.get("prefix", ""), q.get("suffix", ""), event, j))
+            return made
+        text = r.get("notes") or ""
+        if not text.strip():
+            return []
+        # A table's row is its own source: its text is the document, quoted whole, named by file and row.
+        name = self.meta.table_name
+        doc = Document(f"row-{r['row']}", f"{name}#row={r['row']}", self.meta.file or Path(name),
+                       title=f"{name}, row {r['row']:,}", outlet=r.get("source") or "", url=r.get("url") or "",
+                       text=text)
+        doc.exclusions = []
+        return [Quote(doc, text, "", "", event, 0)]
+
+    def _keep(self, events: Iterable[Event]) -> None:
+        with self._lock:
+            cache = self._events
+            for event in events:
+                cache[event.position] = event
+                cache.move_to_end(event.position)
+            while len(cache) > EVENT_CACHE:
+                cache.popitem(last=False)
+
+    def cached_event(self, position: int) -> Event | None:
+        with self._lock:
+            return self._events.get(position)
+
+    def event(self, position: int) -> Event:
+        found = self.cached_event(position)
+        if found is not None:
+            return found
+        rows = self._run(self.t.filter(self.t.pos == position).select(*ROW_COLUMNS)).to_pylist()
+        if not rows:
+            raise IndexError(position)
+        event = self._make(rows[0])
+        self._keep([event])
+        return event
+
+    def position_of(self, event_id: str) -> int | None:
+        rows = self._run(self.t.filter(self.t.id == event_id).select("pos")).column("pos").to_pylist()
+        return rows[0] if rows else None
+
+    def events_at(self, positions: Iterable[int], batch: int = 5_000) -> Iterator[Event]:
+        """The events at ``positions`` (ascending), fetched a batch at a time and not kept."""
+        chunk: list[int] = []
+        for p in positions:
+            chunk.append(p)
+            if len(chunk) >= batch:
+                yield from self._fetch_events(chunk)
+                chunk = []
+        if chunk:
+            yield from self._fetch_events(chunk)
+
+    def _fetch_events(self, positions: list[int]) -> list[Event]:
+        lo, hi = positions[0], positions[-1]
+        t = self.t
+        expr = t.filter((t.pos >= lo) & (t.pos <= hi))
+        if hi - lo + 1 != len(positions):
+            expr = expr.filter(t.pos.isin(positions))
+        rows = self._run(expr.order_by("pos").select(*ROW_COLUMNS)).to_pylist()
+        return [self._make(r) for r in rows]
+
+    def iter_selected(self, query: Query, batch: int = 5_000) -> Iterator[Event]:
+        """Every event ``query`` selects, in timeline order, a batch at a time (exports)."""
+        events = self.select(query, prepare=False)
+        last = -1
+        while True:
+            rows = self._run(events.filtered.filter(self.t.pos > last).order_by("pos").limit(batch)
+                             .select(*ROW_COLUMNS)).to_pylist()
+            if not rows:
+                return
+            for r in rows:
+                yield self._make(r)
+            last = rows[-1]["pos"]
+
+    # -- queries ------------------------------------------------------------------
+
+    def predicate(self, query: Query):
+        """The ibis condition selecting ``query``'s events (None: all of them)."""
+        t = self.t
+        parts = []
+        if query.actors:
+            parts.append(t.pos.isin(self._actor_positions(query.actors)))
+        if query.date_from is not None and query.date_from.lower != float("-inf"):
+            from .columns import instant_int
+
+            parts.append(t.upper >= instant_int(query.date_from.lower))
+        if query.date_to is not None and query.date_to.upper != float("inf"):
+            from .columns import instant_int
+
+            parts.append(t.lower <= instant_int(query.date_to.upper))
+        if query.types:
+            parts.append(t.type.isin(sorted(query.types)))
+        if query.text.strip():
+            found = self.search_condition(query.text)
+            if found is not None:
+                parts.append(found)
+        if not parts:
+            return None
+        condition = parts[0]
+        for part in parts[1:]:
+            condition = condition & part
+        return condition
+
+    def expanded(self, actors: Iterable[str]) -> list[str]:
+        """The actors and every coalition containing them (an event of a coalition counts for its members)."""
+        out: set[str] = set()
+        for a in actors:
+            out.add(a)
+            out |= self.containers(a)
+        return sorted(out)
+
+    def _actor_positions(self, actors: Iterable[str]):
+        ea = self.ea
+        return ea.filter(ea.actor.isin(self.expanded(actors))).pos
+
+    def search_condition(self, text: str):
+        """The condition on the folded search text for ``text`` (every term must occur)."""
+        pattern = self.search_pattern(text)
+        if not pattern:
+            return None
+        hay = self._hay
+        condition = None
+        for term, regex in zip(pattern.terms, pattern.regexes):
+            literal = fold(term)
+            if regex.pattern == re.escape(literal) and " " not in literal:
+                part = hay.contains(literal)
+            else:
+                part = hay.re_search(regex.pattern)
+            condition = part if condition is None else condition & part
+        return condition
+
+    def select(self, query: Query, *, prepare: bool = True) -> SqlEventSet:
+        """The events ``query`` selects; with ``prepare``, their count and headings asked now."""
+        events = SqlEventSet(self, query, self.predicate(query))
+        if prepare:
+            events.prepare()
+        return events
+
+
+class SqlMatches:
+    """The events of a set that match a search: their positions when there are few enough to
+    hold, else their count, the positions of the pages shown, and the engine for the rest."""
+
+    def __init__(self, events: SqlEventSet, text: str, pattern: SearchPattern, condition) -> None:
+        self.events, self.text, self.pattern, self.condition = events, text, pattern, condition
+        store = events.store
+        self._matching = events.filtered.filter(condition) if condition is not None else None
+        if self._matching is None:
+            self._count, self._positions = 0, []
+            return
+        self._count = int(store._run(self._matching.count()))
+        self._positions: list[int] | None = None
+        if self._count <= MATCH_LIST_LIMIT:
+            self._positions = store._run(self._matching.order_by("pos").select("pos")).column("pos").to_pylist()
+        self._pages: dict[int, frozenset[int]] = {}
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __contains__(self, position: object) -> bool:
+        if self._positions is not None:
+            i = bisect.bisect_left(self._positions, position)  # type: ignore[arg-type]
+            return i < len(self._positions) and self._positions[i] == position
+        for span, found in self._pages.items():
+            if position in found:
+                return True
+        return False
+
+    def fetch_between(self, lo: int, hi: int) -> None:
+        """Learn which positions in ``[lo, hi]`` match (a page on screen, for a large result)."""
+        if self._positions is not None or self._matching is None:
+            return
+        t = self.events.store.t
+        found = self.events.store._run(self._matching.filter((t.pos >= lo) & (t.pos <= hi)).select("pos"))
+        self._pages[lo] = frozenset(found.column("pos").to_pylist())
+
+    def first(self) -> int | None:
+        if self._positions is not None:
+            return self._positions[0] if self._positions else None
+        return self._edge(None, None)
+
+    def after(self, position: int) -> int | None:
+        if self._positions is not None:
+            if not self._positions:
+                return None
+            return self._positions[bisect.bisect_right(self._positions, position) % len(self._positions)]
+        found = self._edge(position, "after")
+        return found if found is not None else self._edge(None, None)
+
+    def before(self, position: int) -> int | None:
+        if self._positions is not None:
+            if not self._positions:
+                return None
+            return self._positions[(bisect.bisect_left(self._positions, position) - 1) % len(self._positions)]
+        found = self._edge(position, "before")
+        return found if found is not None else self._edge(None, "last")
+
+    def index(self, position: int) -> int:
+        if self._positions is not None:
+            return bisect.bisect_left(self._positions, position)
+        t = self.events.store.t
+        return int(self.events.store._run(self._matching.filter(t.pos < position).count()))
+
+    def _edge(self, position: int | None, way: str | None) -> int | None:
+        if self._matching is None:
+            return None
+        t = self.events.store.t
+        expr = self._matching
+        if way == "after":
+            expr = expr.filter(t.pos > position)
+        elif way == "before":
+            expr = expr.filter(t.pos < position)
+        value = self.events.store._run(expr.pos.max() if way in ("before", "last") else expr.pos.min())
+        return None if value is None else int(value)
+
+
+class SqlEventSet:
+    """The events a query selects, asked of the engine a page at a time."""
+
+    def __init__(self, store: SqlStore, query: Query, condition) -> None:
+        self.store, self.query, self.condition = store, query, condition
+        self.filtered = store.t.filter(condition) if condition is not None else store.t
+        self._count: int | None = None
+        self._headings: list[tuple[tuple[int, int], int]] | None = None
+        self._pages: dict[int, list[int]] = {}
+        self._actor_counts: dict[str, int] | None = None
+        self._lock = threading.Lock()
+
+    def prepare(self) -> None:
+        """Ask the engine how many events there are and how they fall under the headings."""
+        if self._headings is not None:
+            return
+        f = self.filtered
+        rows = self.store._run(f.group_by(["hy", "hm"]).aggregate(n=f.count()).order_by(["hy", "hm"])).to_pylist()
+        self._headings = [((r["hy"], r["hm"]), int(r["n"])) for r in rows]
+        self._count = sum(n for _, n in self._headings)
+
+    def __len__(self) -> int:
+        if self._count is None:
+            self.prepare()
+        return self._count  # type: ignore[return-value]
+
+    def headings(self) -> list[tuple[tuple[int, int], int]]:
+        if self._headings is None:
+            self.prepare()
+        return self._headings  # type: ignore[return-value]
+
+    # -- positions, a page at a time ---------------------------------------------------
+
+    def position(self, index: int) -> int | None:
+        page = self._pages.get(index // PAGE)
+        if page is None:
+            return None
+        offset = index % PAGE
+        return page[offset] if offset < len(page) else None
+
+    def ready(self, start: int, stop: int) -> bool:
+        if stop <= start:
+            return True
+        return all(k in self._pages for k in range(start // PAGE, (stop - 1) // PAGE + 1))
+
+    def positions(self, start: int, stop: int) -> list[int]:
+        stop = min(stop, len(self))
+        if stop <= start:
+            return []
+        for k in range(start // PAGE, (stop - 1) // PAGE + 1):
+            if k not in self._pages:
+                self._fetch(k)
+        out: list[int] = []
+        for k in range(start // PAGE, (stop - 1) // PAGE + 1):
+            page = self._pages[k]
+            lo = max(start - k * PAGE, 0)
+            hi = min(stop - k * PAGE, len(page))
+            out += page[lo:hi]
+        return out
+
+    def _fetch(self, k: int) -> None:
+        """Page ``k``: by key from a neighbouring page already fetched, else by offset."""
+        store, t, f = self.store, self.store.t, self.filtered
+        before, after = self._pages.get(k - 1), self._pages.get(k + 1)
+        if before:
+            expr = f.filter(t.pos > before[-1]).order_by("pos").limit(PAGE)
+        elif after and k > 0:
+            expr = f.filter(t.pos < after[0]).order_by(t.pos.desc()).limit(PAGE)
+        else:
+            expr = f.order_by("pos").limit(PAGE, offset=k * PAGE)
+        rows = store._run(expr.select(*ROW_COLUMNS)).to_pylist()
+        rows.sort(key=lambda r: r["pos"])
+        events = [store._make(r) for r in rows]
+        store._keep(events)
+        with self._lock:
+            self._pages[k] = [e.position for e in events]
+
+    def index_of(self, position: int) -> int:
+        for k, page in self._pages.items():
+            if page and page[0] <= position <= page[-1]:
+                return k * PAGE + bisect.bisect_left(page, position)
+        t = self.store.t
+        return int(self.store._run(self.filtered.filter(t.pos < position).count()))
+
+    def __contains__(self, position: object) -> bool:
+        if not isinstance(position, int):
+            return False
+        for page in self._pages.values():
+            if page and page[0] <= position <= page[-1]:
+                i = bisect.bisect_left(page, position)
+                return i < len(page) and page[i] == position
+        t = self.store.t
+        return int(self.store._run(self.filtered.filter(t.pos == position).count())) > 0
+
+    # -- counts ----------------------------------------------------------------------
+
+    def actor_counts(self) -> dict[str, int]:
+        """For every actor, how many events selecting it would show under the other filters."""
+        if self._actor_counts is None:
+            store = self.store
+            base_query = self.query.__class__(frozenset(), self.query.date_from, self.query.date_to,
+                                              self.query.types, self.query.text)
+            condition = store.predicate(base_query)
+            ea = store.ea
+            pairs = ea if condition is None else ea.filter(ea.pos.isin(store.t.filter(condition).pos))
+            direct = store._run(pairs.group_by("actor").aggregate(n=pairs.pos.nunique())).to_pylist()
+            counts = {r["actor"]: int(r["n"]) for r in direct}
+            members = [a for a in store.actors if store.containers(a)]
+            if members:
+                import ibis
+
+                via = ibis.memtable({"actor": [a for a in members for _ in ({a} | store.containers(a))],
+                                     "via": [v for a in members for v in sorted({a} | store.containers(a))]})
+                joined = pairs.join(via, pairs.actor == via.via)
+                rows = store._run(joined.group_by(via.actor).aggregate(n=joined.pos.nunique())).to_pylist()
+                counts.update({r["actor"]: int(r["n"]) for r in rows})
+            self._actor_counts = counts
+        return self._actor_counts
+
+    def actor_count(self, actor_id: str) -> int | None:
+        if self._actor_counts is None:
+            return None
+        return self._actor_counts.get(actor_id, 0)
+
+    # -- search ----------------------------------------------------------------------
+
+    def search(self, text: str, cancelled: Callable[[], bool] | None = None) -> SqlMatches | None:
+        pattern = self.store.search_pattern(text)
+        matches = SqlMatches(self, text, pattern, self.store.search_condition(text))
+        if cancelled is not None and cancelled():
+            return None
+        return matches
+
+    # -- time ------------------------------------------------------------------------
+
+    def lowers(self, start: int, stop: int) -> list[int]:
+        positions = self.positions(start, stop)
+        return [self.store.event(p).date.lower for p in positions]
+
+    def density(self, room: int, span: tuple[EDTFDate | None, EDTFDate | None]):
+        """The density strip's counts, grouped by the engine in calendar units."""
+        from ..density import Density, Period as Bucket, _periods_for
+
+        store, f = self.store, self.filtered
+        room = max(1, room)
+        known = f.filter(f.lower != INT_MIN)
+        open_count = int(store._run(f.filter(f.lower == INT_MIN).count()))
+        date_from, date_to = span
+        lo = date_from.lower if date_from is not None and date_from.lower != float("-inf") else None
+        hi = date_to.upper if date_to is not None and date_to.upper != float("inf") else None
+        if lo is None or hi is None:
+            edges = store._run(known.aggregate(lo=known.lower.min(), hi=known.lower.max())).to_pylist()[0]
+            if edges["lo"] is None:
+                return Density("year", (), open_count)
+            lo = edges["lo"] if lo is None else lo
+            hi = edges["hi"] if hi is None else hi
+        if hi < lo:
+            hi = lo
+        unit, periods = _periods_for(lo, hi, room)
+        inside = known.filter((known.lower >= periods[0].lower) & (known.lower < periods[-1].upper))
+        if unit == "day":
+            bucket = inside.lday
+            keys = [p.lower // 86_400 for p in periods]
+        elif unit == "month":
+            bucket = inside.ly * 12 + inside.lm - 1
+            keys = []
+            for p in periods:
+                from ..dates import _year_month_of_instant
+
+                y, m = _year_month_of_instant(p.lower)
+                keys.append(y * 12 + m - 1)
+        else:
+            years = {"year": 1, "decade": 10, "century": 100, "millennium": 1000}.get(unit) or int(
+                unit.split()[0].replace(",", ""))
+            bucket = (inside.ly / years).floor().cast("int64") * years if years > 1 else inside.ly
+            from ..dates import _year_month_of_instant
+
+            keys = [_year_month_of_instant(p.lower)[0] for p in periods]
+        rows = store._run(inside.group_by(b=bucket).aggregate(n=inside.count())).to_pylist()
+        by_key = {int(r["b"]): int(r["n"]) for r in rows if r["b"] is not None}
+        counted = tuple(Bucket(p.lower, p.upper, p.edtf, p.label, by_key.get(k, 0)) for p, k in zip(periods, keys))
+        before = int(store._run(known.filter(known.lower < periods[0].lower).count()))
+        return Density(unit, counted, open_count, before)
+
+    def coarse_in(self, period) -> int | None:
+        f = self.filtered
+        inside = f.filter((f.lower >= period.lower) & (f.lower < period.upper))
+        return int(self.store._run(inside.filter(inside.upper >= period.upper).count()))
+
+
+def _containers(actors: Mapping[str, Actor]) -> dict[str, frozenset[str]]:
+    from ..corpus import _containers as containers
+
+    return containers(dict(actors))
+
+
+def sentinel_upper(value: int) -> float:
+    return float("inf") if value == INT_MAX else value
