@@ -40,23 +40,6 @@ def _private_notes(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     monkeypatch.setenv("TIMELINE_EXPLORER_DATA", str(tmp_path_factory.mktemp("data")))
 
 
-@pytest.fixture(params=["in-process", "child"])
-def check_mode(request, monkeypatch):
-    """Run a test with the event records checked in this process, then by a forked
-    child (which also finds the first events of the timeline, see loader._Checker)."""
-    import os
-
-    from tui.model import loader
-
-    if request.param == "child":
-        if not hasattr(os, "fork"):
-            pytest.skip("no fork on this platform: the records are always checked in-process")
-        monkeypatch.setattr(loader, "PARALLEL_CHECK_BYTES", 0)
-    else:
-        monkeypatch.setattr(loader, "PARALLEL_CHECK_BYTES", 10**12)
-    return request.param
-
-
 @pytest.fixture
 def make_corpus(tmp_path: Path) -> MakeCorpus:
     """Write a corpus folder: ``make_corpus(data=None, docs=None, name=None)``.

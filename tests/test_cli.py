@@ -158,7 +158,6 @@ def test_export_new_file_gets_all_of_it(tmp_path, capsys):
 
 
 def _copy_seeds(tmp_path):
-    import shutil
 
     folder = tmp_path / "corpus"
     shutil.copytree(SEEDS, folder)
@@ -341,90 +340,65 @@ def test_open_gives_the_collector_back_when_the_app_does_not_start(argv, capsys)
     assert gc.isenabled()
 
 
-@pytest.mark.parametrize("extra, preview", [
-    ([], True),
-    (["--actor", "qatar"], False),
-    (["--from", "2019-07"], False),
-    (["--to", "2019-07"], False),
-    (["--search", "letter"], False),
-    (["--type", "statement"], False),
-    (["--event", "july-12-letter"], False),
-])
-def test_a_large_corpus_shows_its_first_events_while_loading_only_for_the_plain_view(
-        extra, preview, capsys, monkeypatch, tmp_path):
-    # The first events are those of the plain timeline: with a starting view, the
-    # first screen would be another one, so nothing shows before it.
+class _FakeApp:
+    """Stands for the app: records how it was made, and is quit at once (or after opening)."""
+
+    made: list = []
+    opened = True
+    load_problems: list = []
+    return_code = 0
+    usage_message = ""
+
+    def __init__(self, source, **kwargs):
+        self.made.append((source, kwargs))
+        self.store = object() if self.opened else None
+        self.notes = None
+        self.rescued_notes = None
+
+    def run(self):
+        return 0
+
+
+@pytest.fixture
+def fake_app(monkeypatch, tmp_path):
     import tui.app.app
-    import tui.cli
 
-    made = []
-
-    class FakeApp:
-        load_problems: list = []
-        return_code = 0
-        corpus = object()  # loaded
-
-        def __init__(self, corpus, **kwargs):
-            made.append(kwargs)
-
-        def run(self):
-            return 0
-
-    monkeypatch.setattr(tui.cli, "LOAD_IN_APP_BYTES", 0)  # every corpus loads in the app
-    monkeypatch.setattr(tui.app.app, "TimelineApp", FakeApp)
+    _FakeApp.made = []
+    _FakeApp.opened = True
+    monkeypatch.setattr(tui.app.app, "TimelineApp", _FakeApp)
     monkeypatch.setenv("TIMELINE_EXPLORER_CACHE", str(tmp_path / "cache"))
-    status, _out, _err = run([str(SEEDS), *extra], capsys)
-    assert status == 0
-    assert [kwargs["preview"] for kwargs in made] == [preview]
+    return _FakeApp
 
 
-def test_a_large_corpus_is_read_while_the_app_starts(capsys, monkeypatch, tmp_path):
-    # The command line starts reading the file the loader will load, before the
-    # app is set up; the app hands the bytes read to the loader.
-    import tui.app.app
-    import tui.cli
-    from tui.model.loader import resolve_corpus_path
+def test_a_large_corpus_opens_in_the_app_and_is_read_while_the_app_starts(capsys, monkeypatch, fake_app):
+    # The command line starts reading the file the engine will compile before the app is set up;
+    # the app hands the bytes read over.
+    import tui.model.opening
 
-    made = []
-
-    class FakeApp:
-        load_problems: list = []
-        return_code = 0
-        corpus = object()
-
-        def __init__(self, corpus, **kwargs):
-            made.append(kwargs)
-
-        def run(self):
-            return 0
-
-    monkeypatch.setattr(tui.cli, "LOAD_IN_APP_BYTES", 0)
-    monkeypatch.setattr(tui.app.app, "TimelineApp", FakeApp)
-    monkeypatch.setenv("TIMELINE_EXPLORER_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(tui.model.opening, "SQL_FROM_BYTES", 0)  # every corpus is a large one
     status, _out, _err = run([str(SEEDS)], capsys)
     assert status == 0
-    [kwargs] = made
-    ahead = kwargs["read_ahead"]
-    assert ahead.file == resolve_corpus_path(kwargs["source"])[1]  # the file the loader will load
-    assert bytes(ahead.take()) == (SEEDS / "corpus.json").read_bytes()
+    [(plan, kwargs)] = fake_app.made
+    assert plan.kind == "large-corpus" and plan.file == SEEDS / "corpus.json"
+    assert kwargs["read_ahead"].file == plan.file
+    assert bytes(kwargs["read_ahead"].take()) == (SEEDS / "corpus.json").read_bytes()
 
 
-@pytest.mark.parametrize("loaded", [False, True])
-def test_quitting_while_a_large_corpus_loads_ends_the_process_at_once(loaded, capsys, monkeypatch, tmp_path):
-    # Quit mid-load: the process ends without the interpreter's shutdown, which would
-    # wait for the loading thread and walk everything it built. Quit after: the usual way.
-    import tui.app.app
+def test_a_table_and_an_engine_open_in_the_app(capsys, fake_app):
+    table = REPO / "tests" / "data" / "csv" / "acled-sample.csv"
+    assert run([str(table), "--mapping", "acled"], capsys)[0] == 0
+    assert run(["events", "--engine", "duckdb"], capsys)[0] == 0
+    (first, _), (second, _) = fake_app.made
+    assert (first.kind, first.file, first.source.mapping) == ("table", table, "acled")
+    assert (second.kind, second.source.engine, second.source.path) == ("engine", "duckdb", "events")
+
+
+@pytest.mark.parametrize("opened", [False, True])
+def test_quitting_while_a_source_opens_ends_the_process_at_once(opened, capsys, monkeypatch, fake_app):
+    # Quit mid-opening: the process ends without the interpreter's shutdown, which would wait for
+    # the opening thread and walk everything it built. Quit after: the usual way.
     import tui.cli
-
-    class FakeApp:
-        load_problems: list = []
-        return_code = 0
-
-        def __init__(self, corpus, **kwargs):
-            self.corpus = object() if loaded else None
-
-        def run(self):
-            return 0
+    import tui.model.opening
 
     class Exited(Exception):
         pass
@@ -433,50 +407,25 @@ def test_quitting_while_a_large_corpus_loads_ends_the_process_at_once(loaded, ca
         exits.append(code)
         raise Exited
 
-    import tui.model.loader
-
     exits: list[int] = []
-    stopped: list[bool] = []
-    monkeypatch.setattr(tui.cli, "LOAD_IN_APP_BYTES", 0)
-    monkeypatch.setattr(tui.app.app, "TimelineApp", FakeApp)
+    fake_app.opened = opened
+    monkeypatch.setattr(tui.model.opening, "SQL_FROM_BYTES", 0)
     monkeypatch.setattr(tui.cli.os, "_exit", fake_exit)
-    monkeypatch.setattr(tui.model.loader, "stop_checking", lambda: stopped.append(True))
-    monkeypatch.setenv("TIMELINE_EXPLORER_CACHE", str(tmp_path / "cache"))
-    if loaded:
+    if opened:
         assert run([str(SEEDS)], capsys)[0] == 0
-        assert exits == [] and stopped == []
+        assert exits == []
     else:
         with pytest.raises(Exited):
             run([str(SEEDS)], capsys)
         assert exits == [0]
-        assert stopped == [True]  # the child checking the records goes too
 
 
-def test_only_a_file_that_can_have_a_compiled_cache_is_looked_up(capsys, monkeypatch, tmp_path):
-    # The app caches a corpus of more than EAGER_VERIFY_EVENTS events (or one loaded in the app):
-    # the smallest such file is larger than CACHED_FROM_BYTES, below which the cache is not looked for.
-    import msgspec
-
-    import tui.app
-    import tui.cli
-    from tui.model import schema
-    from tui.model.cache import source_meta, write_cache
-    from tui.model.loader import EAGER_VERIFY_EVENTS, load_corpus
-
-    digits = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-    ids = [digits[i] for i in range(62)] + [a + b for a in digits for b in digits]
-    ids += [a + b + c for a in digits for b in digits for c in digits][: EAGER_VERIFY_EVENTS + 1 - len(ids)]
-    records = [{"id": i, "date": "2019", "title": "x"} for i in ids]  # the shortest events there are
-    assert msgspec.convert(records[-1], schema.Event)
-    assert len(msgspec.json.encode(records)) > tui.cli.CACHED_FROM_BYTES <= tui.cli.LOAD_IN_APP_BYTES
-
-    folder = tmp_path / "corpus"
-    shutil.copytree(SEEDS, folder)
-    monkeypatch.setenv("TIMELINE_EXPLORER_CACHE", str(tmp_path / "cache"))
-    write_cache(load_corpus(folder), source_meta(folder / "corpus.json"))
-    opened = []
-    monkeypatch.setattr(tui.app, "run_app", lambda corpus, **kwargs: opened.append(corpus.from_cache) or 0)
-    assert run([str(folder)], capsys)[0] == 0
-    monkeypatch.setattr(tui.cli, "CACHED_FROM_BYTES", 0)
-    assert run([str(folder)], capsys)[0] == 0
-    assert opened == [False, True]  # the seed corpus is too small to look for its cache, unless told
+def test_a_small_corpus_never_imports_the_engine():
+    # Opening the bundled corpus is measured against a bare Textual app: the engine stays out of it.
+    code = ("import sys, tui.cli\n"
+            "from tui.model.opening import Source, open_source\n"
+            "open_source(Source())\n"
+            "print(sorted(m for m in ('duckdb', 'ibis', 'pyarrow', 'pandas') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=REPO)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

@@ -1,8 +1,8 @@
 """The raw load: event records kept as their JSON, checked in full all the same.
 
 A well-formed corpus opens with its event records kept raw (decoded when an
-event is shown) and only their keys decoded for the indexes; the records are
-checked by a child process when there are many.  Whatever goes wrong sends
+event is shown) and only their keys decoded for the indexes; every record is still
+checked against the format.  Whatever goes wrong sends
 the load down the usual path.  These tests hold the two paths to the same
 results: the same events, the same problems, the same located errors.
 """
@@ -10,7 +10,6 @@ results: the same events, the same problems, the same located errors.
 from __future__ import annotations
 
 import os
-import signal
 from pathlib import Path
 
 import pytest
@@ -38,7 +37,7 @@ def _event_view(corpus) -> list[tuple]:
             for e in corpus.events]
 
 
-def test_seeds_open_raw_with_the_same_events_as_the_usual_load(check_mode, monkeypatch):
+def test_seeds_open_raw_with_the_same_events_as_the_usual_load(monkeypatch):
     corpus = load_corpus(SEEDS)
     assert isinstance(corpus._records, RawRecords)
     usual = _usual(monkeypatch, SEEDS)
@@ -50,7 +49,7 @@ def test_seeds_open_raw_with_the_same_events_as_the_usual_load(check_mode, monke
     assert corpus.types == usual.types
 
 
-def test_generated_corpus_opens_raw_like_the_usual_load(check_mode, monkeypatch, tmp_path):
+def test_generated_corpus_opens_raw_like_the_usual_load(monkeypatch, tmp_path):
     folder = tmp_path / "corpus"
     generate_corpus(2_000, folder, seed=11)
     corpus = load_corpus(folder)
@@ -70,7 +69,7 @@ def test_generated_corpus_opens_raw_like_the_usual_load(check_mode, monkeypatch,
     (lambda e: e.update(date=20190718), "events[0].date"),  # the keys themselves do not decode
     (lambda e: e.update(actors="x"), "events[0].actors"),
 ])
-def test_a_bad_record_gives_the_usual_located_problems(check_mode, monkeypatch, make_corpus, change, where):
+def test_a_bad_record_gives_the_usual_located_problems(monkeypatch, make_corpus, change, where):
     data = base_corpus()
     change(data["events"][0])
     folder = make_corpus(data)
@@ -80,7 +79,7 @@ def test_a_bad_record_gives_the_usual_located_problems(check_mode, monkeypatch, 
     assert [(p.location, p.line, p.message) for p in problems] == [(p.location, p.line, p.message) for p in usual]
 
 
-def test_invalid_utf8_inside_a_record_is_found(check_mode, make_corpus):
+def test_invalid_utf8_inside_a_record_is_found(make_corpus):
     # The raw decoding skips the quote's text; the full check does not.
     text = make_corpus().joinpath("corpus.json").read_bytes().replace(b'"hello world"', b'"hello \xe9world"')
     problems = load_problems(make_corpus(text))
@@ -88,7 +87,7 @@ def test_invalid_utf8_inside_a_record_is_found(check_mode, make_corpus):
     assert "not UTF-8" in problems[0].message
 
 
-def test_warnings_alone_keep_the_raw_load(check_mode, monkeypatch, make_corpus):
+def test_warnings_alone_keep_the_raw_load(monkeypatch, make_corpus):
     data = base_corpus()
     data["events"][0]["date"] = "2019-07~"  # qualified, with no date_note: a warning
     folder = make_corpus(data)
@@ -97,78 +96,6 @@ def test_warnings_alone_keep_the_raw_load(check_mode, monkeypatch, make_corpus):
     assert [p.code for p in corpus.problems if p.severity == "warning"] == ["date-note"]
     usual = _usual(monkeypatch, folder)
     assert [(p.location, p.message) for p in corpus.problems] == [(p.location, p.message) for p in usual.problems]
-
-
-def test_a_child_that_dies_sends_the_load_the_usual_way(monkeypatch, make_corpus):
-    if not hasattr(os, "fork"):
-        pytest.skip("no fork on this platform")
-    monkeypatch.setattr(loader, "PARALLEL_CHECK_BYTES", 0)
-    parent = os.getpid()
-
-    def die(data, raws):
-        if os.getpid() != parent:
-            os.kill(os.getpid(), signal.SIGKILL)
-        return True
-
-    monkeypatch.setattr(loader, "_events_valid", die)
-    corpus = load_corpus(make_corpus())
-    assert not isinstance(corpus._records, RawRecords)  # the usual load, every record decoded
-    assert [e.id for e in corpus.events] == ["e1"]
-
-
-def test_a_child_still_checking_is_stopped_when_the_process_ends_mid_load(monkeypatch, make_corpus):
-    import time
-
-    if not hasattr(os, "fork"):
-        pytest.skip("no fork on this platform")
-    monkeypatch.setattr(loader, "PARALLEL_CHECK_BYTES", 0)
-    parent = os.getpid()
-
-    def slow(data, raws, wanted=None):
-        if os.getpid() != parent:
-            time.sleep(60)
-        return True
-
-    monkeypatch.setattr(loader, "_events_valid", slow)
-    data = (make_corpus() / "corpus.json").read_bytes()
-    checker = loader._Checker(data)
-    assert loader._CHECKING == {checker._pid}
-    started = time.monotonic()
-    loader.stop_checking()
-    assert checker.verdict([]) is False  # killed: not a valid answer
-    assert time.monotonic() - started < 10
-    assert loader._CHECKING == set()
-
-
-def test_the_verdict_does_not_wait_on_a_child_blocked_on_its_first_events(monkeypatch, make_corpus):
-    # A long answer (every event of a crowded first date) fills the pipe: if it is not
-    # read, the child must not be left blocked on it while this process waits for it.
-    import threading
-
-    if not hasattr(os, "fork"):
-        pytest.skip("no fork on this platform")
-    monkeypatch.setattr(loader, "PARALLEL_CHECK_BYTES", 0)
-    monkeypatch.setattr(loader, "_first_events", lambda data, limit: (1, [list(range(200_000))]))
-    data = (make_corpus() / "corpus.json").read_bytes()
-    checker = loader._Checker(data, first=5)
-    answers = []
-    waiting = threading.Thread(target=lambda: answers.append(checker.verdict([])), daemon=True)
-    waiting.start()
-    waiting.join(20)
-    assert not waiting.is_alive()
-    assert answers == [False]  # the child could not say what it found: no verdict of "valid"
-    checker.close()
-
-
-def test_the_check_of_records_stops_once_it_is_no_longer_wanted():
-    data = (SEEDS / "corpus.json").read_bytes()
-    import msgspec
-
-    from tui.model import schema
-
-    raws = msgspec.json.decode(data, type=schema.RawEventsCorpusFile).events
-    assert loader._events_valid(data, raws, lambda: True) is True
-    assert loader._events_valid(data, raws, lambda: False) is False
 
 
 def test_raw_records_decode_alike_one_by_one_in_chunks_and_slices(monkeypatch):

@@ -7,8 +7,6 @@ Each engine is a fixture parameter: a new engine joins by adding one.
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 
 import pytest

@@ -20,8 +20,13 @@ from tui.model.dates import parse_edtf
 from tui.model.errors import CorpusError
 from tui.model.export import FORMATS, write_export
 from tui.model.htmltext import html_to_text, one_line
-from tui.model.loader import load_corpus
+from tui.model.opening import Source, corpus_of, plan
 from tui.model.timelinejs import NAMESPACE, convert, import_timelinejs
+
+
+def load_corpus(path):
+    """A corpus folder, or a TimelineJS file opened as the command line opens it (converted)."""
+    return corpus_of(plan(Source(str(path))))
 
 FIXTURES = REPO / "tests" / "data" / "timelinejs"
 FILES = sorted(FIXTURES.glob("*.json"))

@@ -96,8 +96,18 @@ class _Parser(argparse.ArgumentParser):
 def _add_corpus_arg(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "corpus", nargs="?", metavar="CORPUS",
-        help="a corpus folder, its corpus.json, a TimelineJS file or a CSV table (default: the bundled seed corpus)",
+        help="a corpus folder, its corpus.json, a TimelineJS file, or an event table (.csv, .tsv, .parquet, "
+             ".jsonl; with --engine, a path the engine reads or a table's name) (default: the bundled seed corpus)",
     )
+    tables = parser.add_argument_group("event tables and engines (docs/engines.md)")
+    tables.add_argument("--mapping", metavar="NAME|FILE.toml",
+                        help="which of a table's columns hold what: acled, gdelt2, or a TOML mapping file "
+                             "(default: told from the columns)")
+    tables.add_argument("--engine", metavar="URL",
+                        help="run the queries on this engine: sc://HOST:PORT (Spark Connect), postgres://..., "
+                             "bigquery://PROJECT/DATASET (default: DuckDB, embedded)")
+    tables.add_argument("--skip-bad-rows", action="store_true",
+                        help="leave out a table's rows whose date cannot be read (they are listed as warnings)")
 
 
 def _add_filters(parser: argparse.ArgumentParser, *, types: bool = True) -> None:
@@ -227,11 +237,14 @@ def _print_problems(problems: Sequence[Problem], stream: TextIO) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .model.loader import load_corpus
+    from .model.opening import corpus_of, open_store, plan
 
     source = _corpus_source(args)
     try:
-        corpus = load_corpus(source)
+        opening = plan(_source(args))
+        if opening.kind in ("table", "engine"):
+            return _check_table(open_store(opening), args)
+        corpus = corpus_of(opening)
     except CorpusError as exc:
         _print_problems(exc.problems, sys.stdout)
         if args.warnings:
@@ -252,6 +265,18 @@ def cmd_check(args: argparse.Namespace) -> int:
                 f"{len(corpus.documents)} documents, {len(corpus.claims)} claims, {quotes} quotes anchored{w}{hint}"
             ) + "\n"
         )
+    return 0
+
+
+def _check_table(store, args: argparse.Namespace) -> int:
+    """``check`` of an event table: every date read, the mapping's columns found (the rest is the table's)."""
+    warnings = store.warnings
+    if args.warnings:
+        _print_problems(warnings, sys.stdout)
+    if not args.quiet:
+        w = f", {len(warnings)} warning{'s' if len(warnings) != 1 else ''}" if warnings else ""
+        sys.stdout.write(printable(f"{store.title}: OK: {len(store):,} events, {len(store.actors):,} actors, "
+                                   f"read by {store.engine}{w}") + "\n")
     return 0
 
 
@@ -297,17 +322,17 @@ def cmd_export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
     from .model.atomic import atomic_writer
     from .model.export import protected_files, write_export
     from .model.files import OutputRefused, check_output
-    from .model.loader import load_corpus
+    from .model.opening import open_source
 
     source = _corpus_source(args)
     try:
-        corpus = load_corpus(source, use_cache=True)  # a large corpus opened before: from its compiled cache
+        corpus = open_source(_source(args))
     except CorpusError as exc:
         _print_problems(exc.problems, sys.stderr)
         sys.stderr.write(f"{printable(str(source))}: not exported: fix these problems first (see `{PROG} check`)\n")
         return 1
     query = _query_or_exit(corpus, args, parser)
-    events = corpus.iter_events(corpus.select(query))
+    events = corpus.select(query).iter_events()
     if not args.output:
         out = sys.stdout.buffer
         if out.isatty():
@@ -365,13 +390,6 @@ def cmd_schema() -> int:
     return 0
 
 
-LOAD_IN_APP_BYTES = 16 << 20  # from this size, corpus.json loads behind a progress bar in the app
-# The app caches only a corpus it checks in the background: one of more than EAGER_VERIFY_EVENTS events
-# (at least ~35 bytes of JSON each: over 700 KB) or loaded in the app. A smaller file has no cache to look
-# for (whose name is a hash: hashlib loads OpenSSL, 1.8 ms of the start-up).
-CACHED_FROM_BYTES = 512 << 10
-
-
 def cmd_open(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     # Starting the app makes a few hundred thousand objects that all live on (modules, classes,
     # styles, the corpus): the cyclic collector would only walk them again and again, a tenth of
@@ -386,96 +404,76 @@ def cmd_open(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             gc.enable()
 
 
+def _source(args: argparse.Namespace):
+    """What the command line names to open (see ``opening``)."""
+    from .model.opening import Source
+
+    return Source(args.corpus, getattr(args, "engine", None), getattr(args, "mapping", None),
+                  getattr(args, "skip_bad_rows", False))
+
+
 def _open(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from .model.loader import EAGER_VERIFY_EVENTS, is_converted, load_corpus, note_origin, resolve_corpus_path
+    from .model.opening import open_store, plan
 
-    source = _corpus_source(args)
-    # A CSV table opened for the first time is converted first: a bar shows how far, on a terminal.
-    bar = _ProgressBar(sys.stderr, f"converting {Path(source).name}") if sys.stderr.isatty() else None
+    source = _source(args)
+    shown = source.path or str(bundled_corpus())
     try:
-        try:
-            root, file = resolve_corpus_path(source, bar)
-        finally:
-            if bar is not None:
-                bar.clear()
-        # A large corpus opened before reopens from its compiled cache (checked further in the background).
-        size = os.path.getsize(file)
-        corpus = None
-        if size >= CACHED_FROM_BYTES:
-            from .model.cache import open_cached
-
-            corpus = open_cached(root, file, check_documents=False)
-        if corpus is None and size >= LOAD_IN_APP_BYTES:
-            return _open_loading(source if is_converted(source, root) else file, file, args)
-        if corpus is None:
-            corpus = load_corpus(file, allow_unanchored=True, verify=False)
-            if len(corpus.events) <= EAGER_VERIFY_EVENTS:
-                # Small enough to check every quote before showing anything.
-                corpus.verify()
-        note_origin(corpus, source, root)
-        # A corpus with problems other than unanchored quotes does not open.
-        if corpus.verified and any(not p.is_anchor_problem for p in corpus.errors):
-            raise CorpusError(corpus.problems)
+        opening = plan(source)
+        if opening.in_app:
+            return _open_in_app(opening, args)
+        store = open_store(opening)
     except CorpusError as exc:
-        return _cannot_open(source, exc.problems)
+        return _cannot_open(shown, exc.problems)
     except OSError as exc:
-        return _cannot_open(source, [Problem(str(source), "", f"cannot be read: {exc.strerror or exc}",
-                                             "check that the file exists and is readable", code="io")])
-    query = _query_or_exit(corpus, args, parser)
+        return _cannot_open(shown, [Problem(shown, "", f"cannot be read: {exc.strerror or exc}",
+                                            "check that the file exists and is readable", code="io")])
+    query = _query_or_exit(store, args, parser)
     from .app import run_app
 
-    return run_app(corpus, query=query, event_id=args.event, resume_gc_after_start=True)
+    return run_app(store, query=query, event_id=args.event, resume_gc_after_start=True)
 
 
-def _cannot_open(source: Path, problems: Sequence[Problem]) -> int:
+def _cannot_open(source: str | Path, problems: Sequence[Problem]) -> int:
     _print_problems(problems, sys.stderr)
     sys.stderr.write(f"{printable(str(source))}: cannot be opened: fix these problems first (`{PROG} check` lists them)\n")
     return 1
 
 
-def _open_loading(file: Path, corpus_file: Path, args: argparse.Namespace) -> int:
-    """Open a large corpus that has no compiled cache yet: it loads in the app, behind a progress bar.
+def _open_in_app(opening, args: argparse.Namespace) -> int:
+    """Open a source that takes a while (a large corpus, a table, an engine) in the app, behind a
+    progress screen. A large corpus file is read in a thread from now on, while the interface is
+    imported and set up."""
+    read_ahead = None
+    if opening.kind == "large-corpus":
+        from .model.loader import ReadAhead
 
-    Its ``corpus_file`` is read in a thread from now on, while the interface
-    is imported and set up: the two take some 0.3 s each.
-    """
-    from .model.loader import ReadAhead
-
-    read_ahead = ReadAhead(corpus_file)
+        read_ahead = ReadAhead(opening.file)
+    from .app import report_rescued_notes
     from .app.app import TimelineApp
 
-    # The first events show while the rest loads, unless the first screen is to be another view.
-    plain = not (args.actor or args.date_from or args.date_to or getattr(args, "type", None) or args.search
-                 or args.event)
-    app = TimelineApp(None, source=file, make_query=lambda corpus: _build_query(corpus, args), event_id=args.event,
-                      resume_gc_after_start=True, preview=plain, read_ahead=read_ahead)
+    app = TimelineApp(opening, make_query=lambda store: _build_query(store, args), event_id=args.event,
+                      resume_gc_after_start=True, read_ahead=read_ahead)
     result = app.run()
-    from .app import report_rescued_notes
-
     report_rescued_notes(app)
-    if app.corpus is None and not app.load_problems:
-        _leave_half_loaded(result if isinstance(result, int) else (app.return_code or 0))
     if app.load_problems:
-        return _cannot_open(file, app.load_problems)
+        return _cannot_open(opening.shown, app.load_problems)
     if app.return_code == 2:
-        sys.stderr.write(f"{PROG}: error: {app.usage_message}\n")
+        sys.stderr.write(f"{PROG}: error: {printable(app.usage_message)}\n")
         return 2
+    if app.store is None:
+        _leave_half_open(result if isinstance(result, int) else (app.return_code or 0))
     return result if isinstance(result, int) else (app.return_code or 0)
 
 
-def _leave_half_loaded(code: int) -> None:
-    """End the process now: the user quit while the corpus was loading.
+def _leave_half_open(code: int) -> None:
+    """End the process now: the user quit while the source was opening.
 
-    The loading thread still holds what it has built (a million events make
+    The opening thread still holds what it has built (a million events make
     tens of millions of objects), and the interpreter's own shutdown would
-    wait for it and then walk all of it: 1-2 s after the screen is gone.
+    wait for it and then walk all of it: seconds after the screen is gone.
     The app has restored the terminal and nothing of the user's is unsaved
-    (marks and notes are written as they change), so nothing is lost. The
-    child process checking the records, if there is one, is stopped too.
+    (marks and notes are written as they change), so nothing is lost.
     """
-    from .model.loader import stop_checking
-
-    stop_checking()
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)

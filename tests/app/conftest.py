@@ -45,14 +45,3 @@ def seed_corpus():
 @pytest.fixture(scope="session")
 def hostile_corpus():
     return load_corpus(HOSTILE)
-
-
-@pytest.fixture
-def held_loads(monkeypatch):
-    """Loads in the app held after their first events (see app_support.hold_loads);
-    let go when the test ends, whatever happened."""
-    from app_support import hold_loads
-
-    release = hold_loads(monkeypatch)
-    yield release
-    release.set()

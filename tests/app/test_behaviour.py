@@ -27,8 +27,8 @@ def app_on(corpus_path=SEEDS, **kwargs) -> TimelineApp:
 
 
 def shown_ids(app: TimelineApp) -> list[str]:
-    rows = app.query_one(TimelineView).rows
-    return [rows.event(i).id for i in range(len(rows)) if rows.event(i) is not None]
+    timeline = app.query_one(TimelineView)
+    return [timeline.event_at(i).id for i in range(len(timeline.rows)) if timeline.event_at(i) is not None]
 
 
 def header(app: TimelineApp) -> str:
@@ -140,23 +140,23 @@ async def test_search_matches_alias_spellings_and_n_moves_between_matches():
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("slash", *"Uygur", "enter")
         await pilot.pause()
-        matched = {app.corpus.events[p].id for p in app.match_positions}
+        matched = {app.corpus.events[p].id for p in list(app.matches)}
         # Events whose texts only say "Uighur" are found through the actor's aliases.
         assert "july-12-letter" in matched
         assert "amnesty-describes-campaign" in matched
         assert "china-qatar-trade-2018" not in matched
         assert "search “Uygur”" in header(app)
         first = app.current_event.position
-        assert first in app.match_positions
+        assert first in list(app.matches)
         await pilot.press("n")
         second = app.current_event.position
-        assert second in app.match_positions and second > first
+        assert second in list(app.matches) and second > first
         await pilot.press("N")
         assert app.current_event.position == first
         # Nothing is filtered by a search alone; f narrows, esc clears.
         assert len(shown_ids(app)) == 17
         await pilot.press("f")
-        assert len(shown_ids(app)) == len(app.match_positions)
+        assert len(shown_ids(app)) == len(list(app.matches))
         await pilot.press("escape")
         await pilot.pause()
         assert app.find_text == "" and len(shown_ids(app)) == 17
@@ -168,7 +168,7 @@ async def test_search_is_incremental():
         await pilot.press("slash", *"Coly")
         await pilot.pause(0.3)
         assert app.find_text == "Coly"
-        assert {app.corpus.events[p].id for p in app.match_positions} == {"qatar-withdraws-july-18"}
+        assert {app.corpus.events[p].id for p in list(app.matches)} == {"qatar-withdraws-july-18"}
 
 
 async def test_quote_keys_and_copy_with_citation():

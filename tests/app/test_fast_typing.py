@@ -49,4 +49,4 @@ async def test_slash_then_a_quick_word_is_a_search_not_commands():
     async with after_burst("/qatar\n", settle=0.3) as app:
         assert app.is_running
         assert app.find_text == "qatar"
-        assert app.match_positions
+        assert list(app.matches)

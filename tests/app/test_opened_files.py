@@ -1,4 +1,4 @@
-"""Another tool's file in the app (TimelineJS, a CSV table): it opens as a corpus, and `r` re-converts it."""
+"""Another tool's file in the app (TimelineJS, an event table): it opens as it is, and `r` reads it again."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from app_support import wait_for
 from textual.widgets import Static
 
 from tui.app.app import TimelineApp
-from tui.model import load_corpus
+from tui.model.opening import Source, open_source, plan
 
 ROOT = Path(__file__).resolve().parents[2]
 ERAS = ROOT / "tests" / "data" / "timelinejs" / "eras.json"
@@ -19,27 +19,31 @@ ACLED = ROOT / "tests" / "data" / "csv" / "acled-sample.csv"
 
 
 def main_shown(app: TimelineApp) -> bool:
-    return app.corpus is not None and bool(app.screen.query("#header-bar"))
+    return app.store is not None and bool(app.screen.query("#header-bar"))
+
+
+def titles(app: TimelineApp) -> list[str]:
+    return [app.store.event(p).title for p in range(len(app.store))]
 
 
 async def test_a_timelinejs_file_opens_and_reloads_from_the_file(tmp_path, monkeypatch):
     monkeypatch.setenv("TIMELINE_EXPLORER_CACHE", str(tmp_path / "cache"))
     file = tmp_path / "timeline.json"
     shutil.copy(ERAS, file)
-    app = TimelineApp(None, source=file)  # as `timeline-explorer timeline.json` loads a large file
+    app = TimelineApp(plan(Source(str(file))))
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: main_shown(app))
-        assert app.corpus.origin == file
+        assert app.store.origin == file
         assert "20 of 20 events" in str(app.query_one("#header-bar", Static).render())
         data = json.loads(file.read_text(encoding="utf-8"))
         data["events"].append({"start_date": {"year": "699"}, "text": {"headline": "Added in TimelineJS"}})
         file.write_text(json.dumps(data), encoding="utf-8")
-        old = app.corpus
+        old = app.store
         await pilot.press("r")
-        await wait_for(pilot, lambda: app.corpus is not old and main_shown(app))
+        await wait_for(pilot, lambda: app.store is not old and main_shown(app))
         await pilot.pause()
-        assert app.corpus.origin == file
-        assert "Added in TimelineJS" in [e.title for e in app.corpus.events]
+        assert app.store.origin == file
+        assert "Added in TimelineJS" in titles(app)
         assert "21 of 21 events" in str(app.query_one("#header-bar", Static).render())
 
 
@@ -47,39 +51,39 @@ async def test_an_opened_timelinejs_corpus_keeps_its_origin_through_a_reload(tmp
     monkeypatch.setenv("TIMELINE_EXPLORER_CACHE", str(tmp_path / "cache"))
     file = tmp_path / "timeline.json"
     shutil.copy(ERAS, file)
-    app = TimelineApp(load_corpus(file))
+    app = TimelineApp(open_source(Source(str(file))))
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         data = json.loads(file.read_text(encoding="utf-8"))
         data["events"][0]["text"]["headline"] = "Edited headline"
         file.write_text(json.dumps(data), encoding="utf-8")
-        old = app.corpus
+        old = app.store
         await pilot.press("r")
-        await wait_for(pilot, lambda: app.corpus is not old and main_shown(app))
-        assert "Edited headline" in [e.title for e in app.corpus.events]
+        await wait_for(pilot, lambda: app.store is not old and main_shown(app))
+        assert "Edited headline" in titles(app)
+        assert app.store.origin == file
 
 
-async def test_a_csv_table_opens_and_reloads_from_the_table(tmp_path, monkeypatch):
-    monkeypatch.setenv("TIMELINE_EXPLORER_CACHE", str(tmp_path / "cache"))
+async def test_a_table_opens_in_place_and_reloads_from_the_table(tmp_path):
     table = tmp_path / "acled.csv"
     shutil.copy(ACLED, table)
     with open(table, encoding="utf-8", newline="") as handle:
         rows = list(csv.reader(handle))
-    app = TimelineApp(load_corpus(table))
+    app = TimelineApp(plan(Source(str(table))))
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+        await wait_for(pilot, lambda: main_shown(app))
         n = len(rows) - 1
-        assert app.corpus.origin == table
-        assert f"{n} of {n} events" in str(app.query_one("#header-bar", Static).render())
+        assert app.store.origin == table and app.store.kind == "sql"
+        await wait_for(pilot, lambda: f"{n} of {n} events" in str(app.query_one("#header-bar", Static).render()))
         notes = rows[0].index("notes")
         added = [*rows[1]]
         added[0], added[notes] = "XYZ9999", "On 19 July 2019, a row added since marched."
         with open(table, "a", encoding="utf-8", newline="") as handle:
             csv.writer(handle).writerow(added)
-        old = app.corpus
+        old = app.store
         await pilot.press("r")
-        await wait_for(pilot, lambda: app.corpus is not old and main_shown(app))
+        await wait_for(pilot, lambda: app.store is not old and main_shown(app))
         await pilot.pause()
-        assert app.corpus.origin == table
-        assert "a row added since marched" in app.corpus.events_by_id["XYZ9999"].summary
-        assert f"{n + 1} of {n + 1} events" in str(app.query_one("#header-bar", Static).render())
+        assert app.store.origin == table
+        assert "a row added since marched" in app.store.event(app.store.position_of("XYZ9999")).summary
+        await wait_for(pilot, lambda: f"{n + 1} of {n + 1} events" in str(app.query_one("#header-bar", Static).render()))

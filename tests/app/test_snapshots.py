@@ -156,20 +156,3 @@ def test_coverage_view(snap_compare):
 
 def test_density_zoomed_into_a_month(snap_compare):
     assert snap_compare(seeds_app(event_id="july-12-letter"), press=["z"], terminal_size=(120, 36))
-
-
-def test_first_events_while_loading(snap_compare, held_loads):
-    # A large corpus shows its first events as soon as the loader knows them; the
-    # loader is held there for the picture.
-    from app_support import first_events_shown, wait_for
-
-    fixed_seeds_app()  # the seeds at a fixed path, which the screen shows
-
-    async def preview_shown(pilot):
-        await wait_for(pilot, lambda: first_events_shown(pilot.app), seconds=10)
-        pilot.app.animation_level = "none"  # the bar that cannot tell how far, drawn still
-        pilot.app.screen.show_progress("indexing", None)
-        await pilot.pause()
-
-    app = TimelineApp(None, source=FIXED / "seeds" / "corpus.json", preview=True)
-    assert snap_compare(app, run_before=preview_shown, terminal_size=(120, 30))

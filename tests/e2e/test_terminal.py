@@ -166,8 +166,8 @@ def test_hostile_text_never_reaches_the_terminal_as_codes(terminal):
 @pytest.fixture(scope="module")
 def large_file_corpus(tmp_path_factory) -> Path:
     """A small corpus whose corpus.json is large on disk (padded with whitespace, which
-    JSON ignores), so the command takes its large-corpus path: loading in the app."""
-    from tui.cli import LOAD_IN_APP_BYTES
+    JSON ignores), so the command takes its large-corpus path: compiled by the engine, in the app."""
+    from tui.model.opening import SQL_FROM_BYTES as LOAD_IN_APP_BYTES
 
     folder = tmp_path_factory.mktemp("large") / "corpus"
     shutil.copytree(SEEDS, folder)
@@ -195,7 +195,7 @@ def test_a_large_corpus_with_a_bad_actor_exits_2_after_loading(terminal, large_f
 
 
 def test_a_large_broken_corpus_exits_1_with_located_problems(terminal, tmp_path):
-    from tui.cli import LOAD_IN_APP_BYTES
+    from tui.model.opening import SQL_FROM_BYTES as LOAD_IN_APP_BYTES
 
     folder = tmp_path / "broken"
     shutil.copytree(SEEDS, folder)

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from ..model.corpus import Corpus, Query
+from ..model.corpus import Query
 
 __all__ = ["run_app"]
 
 
-def run_app(corpus: Corpus, *, query: Query | None = None, event_id: str | None = None,
+def run_app(store, *, query: Query | None = None, event_id: str | None = None,
             resume_gc_after_start: bool = False) -> int:
     """Run the explorer on ``corpus``; return the process exit status."""
     from .app import TimelineApp
 
-    app = TimelineApp(corpus, query=query, event_id=event_id, resume_gc_after_start=resume_gc_after_start)
+    app = TimelineApp(store, query=query, event_id=event_id, resume_gc_after_start=resume_gc_after_start)
     result = app.run()
     report_rescued_notes(app)
     return result if isinstance(result, int) else (app.return_code or 0)

@@ -7,15 +7,13 @@ with messages; nothing reaches sideways into a sibling.
 
 from __future__ import annotations
 
-import bisect
 import gc
 import os
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from msgspec.structs import replace
 from rich.text import Text
@@ -27,11 +25,14 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from ..model.corpus import Corpus, Event, Query, Quote
-from ..model.errors import CorpusError, UsageError
 from ..model.dates import EDTFDate
-from ..model.search import SearchPattern
+from ..model.errors import CorpusError, Problem, UsageError
 from ..model.loader import ReadAhead
-from ..model.view import ActorCounter, TimelineRows, periods_by_year
+from ..model.opening import Plan, Source, open_store
+from ..model.opening import plan as plan_of
+from ..model.search import SearchPattern
+from ..model.store import EventSet, EventStore, Matches, MemoryStore
+from ..model.view import TimelineRows, periods_by_year
 from .focus import bound_action, focus_now, pass_on, unless_typing
 from .research import NOTES_POLL_SECONDS, ResearchActions
 from .keymap import load_keymap
@@ -42,12 +43,12 @@ from .widgets.keybar import KeyBar
 from .widgets.timeline import TimelineView
 from .widgets.viewer import QuoteViewer
 
-if TYPE_CHECKING:  # the loading screen and the indexer are imported when a corpus needs them
-    from .background import Indexer, LoadingScreen
+if TYPE_CHECKING:  # the loading screen is imported when a source needs it
+    from .screens.loading import LoadingScreen
 
 FIRST_PAINT_ENV = "TIMELINE_EXPLORER_FIRST_PAINT"
 TRACE_ENV = "TIMELINE_EXPLORER_TRACE"
-BACKGROUND_SEARCH = 50_000  # from this many events, searches run in a worker thread
+BACKGROUND_EVENTS = 50_000  # from this many events in memory, searches and the density strip run in a worker
 # Layouts by terminal width (classes set on the screen by Textual on resize):
 # below 100 columns the actor pane folds away and the viewer goes under the
 # timeline; from 160 the panes get more room.
@@ -58,8 +59,16 @@ SIDE_SCREENS_CSS = Path(__file__).parent / "screens" / "screens.tcss"
 # How long a thread that wants the interpreter lock waits at most for the one holding it
 # while the app runs (Python's default is 5 ms); see TimelineApp.run.
 SWITCH_INTERVAL = 0.001
-# How long the loader waits, at most, for the first events it found to be painted.
-PREVIEW_PAINT_WAIT = 0.5
+
+
+class View(NamedTuple):
+    """What a refresh shows: the events the filters select, their rows, the event to put the
+    cursor on, and what to say when there are none."""
+
+    events: EventSet
+    rows: TimelineRows
+    select: int | None
+    empty: str
 
 
 class FindInput(Input):
@@ -150,33 +159,31 @@ class TimelineApp(ResearchActions, App[int]):
         Binding("escape", "escape", "Back", show=False, id="app.escape"),
     ]
 
-    def __init__(self, corpus: Corpus | None = None, *, source: Path | None = None,
-                 make_query: Callable[[Corpus], Query] | None = None, query: Query | None = None,
-                 find: str = "", event_id: str | None = None, resume_gc_after_start: bool = False,
-                 preview: bool = False, read_ahead: ReadAhead | None = None) -> None:
-        """Explore ``corpus``; or, with ``source`` instead, load it first behind a progress bar.
+    def __init__(self, source: EventStore | Corpus | Plan, *, query: Query | None = None, find: str = "",
+                 event_id: str | None = None, make_query: Callable[[EventStore], Query] | None = None,
+                 resume_gc_after_start: bool = False, read_ahead: ReadAhead | None = None) -> None:
+        """Explore ``source``: a store (or a loaded corpus) at once, or a ``Plan`` to open behind a
+        progress screen (a large corpus, a table, an engine).
 
-        ``make_query(corpus)`` gives the starting filters once the corpus is
+        ``make_query(store)`` gives the starting filters once the store is
         there (it may raise ``UsageError``, which ends the app with status 2).
         With ``resume_gc_after_start`` (the command line pauses the garbage
         collector while the app starts), the objects made until the first
         screen is painted are frozen, out of the collector's sight, and the
-        collector resumes.  With ``preview`` (a load with no starting filters,
-        search or event), the progress screen shows the first events of the
-        timeline as soon as the loader knows them.  ``read_ahead`` is the
-        ``source`` file being read already (see ``loader.ReadAhead``).
+        collector resumes.  ``read_ahead`` is the plan's file being read
+        already (see ``loader.ReadAhead``).
         """
         super().__init__()
-        self.preview = preview
+        self.plan: Plan | None = source if isinstance(source, Plan) else None
+        if isinstance(source, Corpus):
+            source = MemoryStore(source)
+        self.store: EventStore | None = None if self.plan is not None else source  # type: ignore[assignment]
         self._read_ahead = read_ahead
         self.resume_gc_after_start = resume_gc_after_start
-        self.corpus = corpus  # type: ignore[assignment]
-        self.source = source
         self.make_query = make_query
-        self.load_problems: list = []  # why a corpus loaded in the app could not be opened
-        self.usage_message = ""  # what was wrong with the command line, found once the corpus loaded
-        self._indexer: Indexer | None = None
-        self._loading: LoadingScreen | None = None  # the progress screen of a load under way
+        self.load_problems: list = []  # why a source opened in the app could not be opened
+        self.usage_message = ""  # what was wrong with the command line, found once the source opened
+        self._loading: LoadingScreen | None = None  # the progress screen of an opening under way
         self._notes_timer = None
         self.zoom_stack: list[tuple] = []  # date filters to return to when zooming out
         self.reload_problems: list = []  # why the last reload was refused
@@ -187,17 +194,30 @@ class TimelineApp(ResearchActions, App[int]):
         self.start_event_id = event_id
         self.current_event: Event | None = None
         self.quote_index = 0
-        self.match_positions: list[int] = []
+        self.events: EventSet | None = None  # the events the filters select
+        self.matches: Matches | None = None  # those of them matching the search
         self.pattern: SearchPattern | None = None
-        self.shown_count = 0
         self.last_copied: str | None = None
         self._find_timer = None
         self._trace_path = os.environ.get(TRACE_ENV)
         self._trace_open: dict[str, int] = {}
         self.searching = False
-        self.verifying: str | None = None  # what the background check or indexer is doing
+        self.busy: str | None = None  # what the engine is being asked, while it answers
+        self.verifying: str | None = None  # what the background check is doing
         self._jump_after_search: bool | None = None
-        self.selection = range(0)
+
+    @property
+    def corpus(self) -> Corpus | None:
+        """The corpus held in memory, when the store is one (anchoring, editing); else None."""
+        return getattr(self.store, "corpus", None)
+
+    @property
+    def shown_count(self) -> int:
+        return len(self.events) if self.events is not None else 0
+
+    @property
+    def selection(self) -> EventSet | None:
+        return self.events
 
     def run(self, *args, **kwargs):
         """Run the app, with a short switch interval between threads while it runs.
@@ -238,9 +258,9 @@ class TimelineApp(ResearchActions, App[int]):
         return MainScreen(id="_default")
 
     def compose(self) -> ComposeResult:
-        if self.corpus is not None:
+        if self.store is not None:
             self._prepare_main_screen()
-            yield from self._main_widgets()
+            yield from self._main_widgets(self._first_view())
 
     def _prepare_main_screen(self) -> None:
         """Settle now what Textual would otherwise change once the widgets have their styles.
@@ -261,38 +281,43 @@ class TimelineApp(ResearchActions, App[int]):
                 classes[reached[-1]] = True
         self.screen.update_classes(classes)
 
-    def _main_widgets(self) -> list:
+    def _first_view(self) -> View:
+        """The first view: the starting filters' events, the event to start on, and (on a small
+        store) the search's matches. On a slow store, called from the opening worker."""
+        store = self.store
+        select = store.position_of(self.start_event_id) if self.start_event_id else None
+        view = self._compute_view(select)
+        if self.find_text.strip() and not self._search_in_worker():
+            self.matches = view.events.search(self.find_text)
+            self.pattern = self.matches.pattern
+            if select is None and len(self.matches):
+                view = view._replace(select=self.matches.first())
+        return view
+
+    def _main_widgets(self, view: View) -> list:
         """The explorer's widgets, made with the first view already worked out.
 
         Computing the view before any widget exists and handing it to the
         widgets as they are made means the first layout is the final one.
         """
-        select = None
-        if self.start_event_id and self.start_event_id in self.corpus.events_by_id:
-            select = self.corpus.events_by_id[self.start_event_id].position
-        view = self._compute_view(select)
-        if self.find_text.strip() and len(self.corpus.events) < BACKGROUND_SEARCH:
-            self.pattern = self.corpus.search_pattern(self.find_text)
-            self.match_positions = self.corpus.search(self.find_text, self.selection)
-            if select is None and self.match_positions:
-                view["select"] = self.match_positions[0]
-        self._open_notes(self.corpus)
-        timeline = TimelineView(self.corpus, id="timeline")
+        self.events = view.events
+        self._open_notes(self.store)
+        timeline = TimelineView(self.store, id="timeline")
         # It is given the focus as soon as it has mounted (AUTO_FOCUS, or ``_start`` after a reload): styled
         # as focused from the start, it is not styled a second time, with its 16 component classes, for it.
         timeline.set_reactive(TimelineView.has_focus, True)
         timeline.annotations = self._annotation
-        periods = periods_by_year(self.corpus)
+        periods = periods_by_year(self.store)
         timeline.period_labels = lambda row: periods.get(row.year, "") if row.kind == "year" else ""
-        timeline.prepare(view["rows"], matches=frozenset(self.match_positions), pattern=self.pattern,
-                         select_position=view["select"], empty_message=view["empty"])
+        timeline.prepare(view.rows, matches=self.matches, pattern=self.pattern, select_position=view.select,
+                         empty_message=view.empty)
         self.current_event = timeline.current_event
-        viewer = QuoteViewer(self.corpus, id="viewer")
+        viewer = QuoteViewer(self.store, id="viewer")
         viewer.annotation = self._viewer_annotation
         viewer.event, viewer.quote_index, viewer.pattern = self.current_event, 0, self.pattern
         return [
             Static(self._header_text(), id="header-bar"),
-            ActorPane(self.corpus, count=view["count"], selected=self.query_state.actors, id="sidebar"),
+            ActorPane(self.store, count=view.events.actor_count, selected=self.query_state.actors, id="sidebar"),
             Vertical(DensityStrip(id="density"), timeline, id="timeline-pane"),
             viewer,
             KeyBar(),
@@ -302,10 +327,10 @@ class TimelineApp(ResearchActions, App[int]):
         if self.theme != "textual-dark":
             self.theme = "textual-dark"  # fixed, for predictable screens and snapshots
         self._apply_keymap()
-        if self.corpus is not None:
+        if self.store is not None:
             self._start()
         else:
-            self._begin_loading()
+            self._open_in_app()
 
     def _start(self) -> None:
         """The explorer is on screen: focus it and set the background work going."""
@@ -316,30 +341,27 @@ class TimelineApp(ResearchActions, App[int]):
         if self.resume_gc_after_start:
             self.resume_gc_after_start = False
             self.call_after_refresh(_resume_gc)
-        select = None
-        if self.start_event_id and self.start_event_id in self.corpus.events_by_id:
-            select = self.corpus.events_by_id[self.start_event_id].position
-        if self.find_text.strip() and len(self.corpus.events) >= BACKGROUND_SEARCH:
-            self._jump_after_search = select is None
+        if self.find_text.strip() and self._search_in_worker():
+            self._jump_after_search = self.start_event_id is None
             self._search()
         self.query_one(TimelineView).focus()
-        if self.corpus.verified:
+        if getattr(self.store, "verified", True):
             self._announce_problems()
         else:
-            self._start_indexer()
-        if self.corpus.from_cache:
-            from .background import check_cache_content
-
-            check_cache_content(self.corpus, lambda: self._post(self._cache_is_stale))
-        if len(self.corpus.events) >= BACKGROUND_SEARCH:
-            # After the first paint: the strip needs the date columns, which a first screen does not.
+            self._verify_in_background()
+        if getattr(self.store, "compiled", None) is not None:
+            self._check_compiled_source()
+        if self.store.slow:
+            self._count_actors()
+        if self.store.slow or len(self.store) >= BACKGROUND_EVENTS:
+            # After the first paint: a first screen does not need the strip.
             self.call_after_refresh(self._refresh_density)
         else:
             self._refresh_density()
         if self._notes_timer is None:
             self._notes_timer = self.set_interval(NOTES_POLL_SECONDS, self._poll_notes)
 
-    # -- loading a large corpus in the app --------------------------------------------
+    # -- work away from the interface ------------------------------------------------
 
     def _post(self, callback, *args) -> None:
         """From a background thread: run ``callback(*args)`` on the interface's thread
@@ -351,66 +373,118 @@ class TimelineApp(ResearchActions, App[int]):
         except RuntimeError:
             pass
 
-    def _begin_loading(self) -> None:
-        read_ahead, self._read_ahead = self._read_ahead, None
-        self._load(self.source, self._loaded, self._load_failed, preview=self.preview, read_ahead=read_ahead)
+    def _ask(self, what: str, question: Callable[[], object], then: Callable[[object], None], *,
+             group: str = "engine") -> None:
+        """Ask the store ``question()`` away from the interface, saying ``what`` meanwhile, then
+        ``then(answer)`` here; a newer question of the same ``group`` cancels an older one.  On a
+        store that answers at once, it is asked here and now."""
+        if not self.store.slow:
+            then(question())
+            return
+        self.busy = what
+        self._refresh_header()
 
-    def _load(self, source: Path, on_done, on_error, *, title: str = "Opening", preview: bool = False,
-              read_ahead: ReadAhead | None = None) -> None:
-        """Load ``source`` in a thread behind a progress screen, then call ``on_done(corpus)``
-        (or ``on_error(CorpusError)``) on the interface's thread; with ``preview``, the
-        progress screen shows the first events of the timeline meanwhile."""
-        from .background import LoadingScreen, load_in_thread
+        def work() -> None:
+            try:
+                answer = question()
+            except Exception as exc:  # an engine's failure mid-session: said, and the last screen kept
+                if not worker.is_cancelled:
+                    self._post(self._engine_failed, what, exc)
+                return
+            if not worker.is_cancelled:
+                self._post(self._answered, then, answer)
 
-        screen = LoadingScreen(source, title)
+        worker = self.run_worker(work, thread=True, exclusive=True, group=group, exit_on_error=False)
+
+    def _answered(self, then: Callable[[object], None], answer: object) -> None:
+        self.busy = None
+        then(answer)
+        self._refresh_header()
+
+    def _engine_failed(self, what: str, exc: Exception) -> None:
+        from ..model.engine.backends import redact
+
+        self.busy = None
+        self._refresh_header()
+        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        self.notify(f"The engine could not answer ({what}): {safe_line(redact(message))[:300]}. "
+                    "The last screen stays.", severity="error", timeout=12)
+
+    # -- opening in the app -----------------------------------------------------------------
+
+    def _open_in_app(self, *, reload: bool = False) -> None:
+        """Open the plan's source behind a progress screen; the explorer comes when it has opened."""
+        from .screens.loading import LoadingScreen
+
+        plan = self.plan
+        screen = LoadingScreen(plan.shown, "Reloading" if reload else "Opening")
         self.push_screen(screen)
         self._loading = screen
+        read_ahead, self._read_ahead = self._read_ahead, None
 
         def progress(phase: str, fraction: float | None) -> None:
             self._post(screen.show_progress, phase, fraction)
 
-        def show_preview(corpus: Corpus) -> None:
-            # The loader waits (a little) for the rows to be painted: it would otherwise keep
-            # the interpreter busy, and the interface waiting for it, for a good part of a second.
-            painted = threading.Event()
-            self._post(self._show_preview, screen, corpus, painted)
-            painted.wait(PREVIEW_PAINT_WAIT)
+        def work() -> None:
+            try:
+                store = open_store(plan, progress, read_ahead=read_ahead)
+            except CorpusError as exc:
+                self._post(self._reload_failed if reload else self._load_failed, exc)
+                return
+            except Exception as exc:  # never a traceback: an engine's own failure, in one located line
+                from ..model.engine.backends import redact
 
-        load_in_thread(source, progress, lambda corpus: self._post(on_done, corpus),
-                       lambda error: self._post(on_error, error), show_preview if preview else None, read_ahead)
+                problem = Problem(plan.shown, "", f"cannot be opened: {redact(str(exc)).splitlines()[0][:300]}",
+                                  "check the source (and the engine, with --engine)", code="engine")
+                self._post(self._reload_failed if reload else self._load_failed, CorpusError([problem]))
+                return
+            progress("showing", None)
+            view = self._view_for(store, reload)
+            self._post(self._reloaded if reload else self._opened, store, view)
 
-    def _show_preview(self, screen: LoadingScreen, corpus: Corpus, painted: threading.Event) -> None:
-        if self._loading is not screen:
-            painted.set()
-            return  # loaded (or failed) meanwhile
-        self._open_notes(corpus)  # marks and notes show in the rows as they will in the explorer
-        screen.show_preview(corpus, self._annotation)
-        self.call_after_refresh(painted.set)
+        import threading
+
+        threading.Thread(target=work, name="opening", daemon=True).start()
+
+    def _view_for(self, store: EventStore, reload: bool) -> View | None:
+        """The first view of a store just opened (in the opening thread: a slow store asks the engine)."""
+        if not reload and self.make_query is not None:
+            return None  # the starting filters come from the command line first (see ``_opened``)
+        self.store, previous = store, self.store
+        try:
+            return self._first_view()
+        finally:
+            self.store = previous
+
+    async def _opened(self, store: EventStore, view: View | None) -> None:
+        if self.make_query is not None:
+            try:
+                query = self.make_query(store)
+            except UsageError as exc:
+                self.usage_message = str(exc)
+                self.exit(return_code=2)
+                return
+            self.make_query = None
+            self.query_state = replace(query, text="")
+            self.find_text = self.find_text or query.text
+        self.store = store
+        if view is None:
+            view = await self._in_thread(self._first_view)
+        await self._end_loading()
+        await self._main_screen().mount_all(self._main_widgets(view))
+        self._start()
+
+    async def _in_thread(self, work: Callable[[], object]):
+        """``work()`` in a thread (a slow store's first view), awaited without blocking the interface."""
+        import asyncio
+
+        return await asyncio.get_running_loop().run_in_executor(None, work)
 
     async def _end_loading(self) -> None:
         if self._loading is not None:
             if self.screen is self._loading:
                 await self.pop_screen()
             self._loading = None
-
-    async def _loaded(self, corpus: Corpus) -> None:
-        self.corpus = corpus
-        if self.make_query is not None:
-            try:
-                query = self.make_query(corpus)
-            except UsageError as exc:
-                self.usage_message = str(exc)
-                self.exit(return_code=2)
-                return
-            self.query_state = replace(query, text="")
-            self.find_text = self.find_text or query.text
-        blocking = [p for p in corpus.errors if not p.is_anchor_problem]
-        if blocking:
-            self._load_failed(CorpusError(corpus.problems))
-            return
-        await self._end_loading()
-        await self._main_screen().mount_all(self._main_widgets())
-        self._start()
 
     def _load_failed(self, error: CorpusError) -> None:
         self.load_problems = error.problems
@@ -419,109 +493,58 @@ class TimelineApp(ResearchActions, App[int]):
     # -- reloading ---------------------------------------------------------------------
 
     def _reload(self) -> None:
-        """Load the corpus again from its files; on success show it keeping the filters,
-        the search and the selected event; on failure keep what is on screen."""
-        if self._loading is not None or self.corpus is None:
+        """Open the source again from its files; on success show it keeping the filters, the
+        search and the selected event; on failure keep what is on screen."""
+        if self._loading is not None or self.store is None:
             return
-        if self._indexer is not None:
-            self._indexer.stop()
-            self._indexer = None
         self.workers.cancel_group(self, "verify")
-        self._load(self.corpus.origin, self._reloaded, self._reload_failed, title="Reloading")
+        origin = getattr(self.store, "origin", None)
+        if self.plan is None:
+            self.plan = plan_of(Source(str(origin) if origin is not None else None))
+        self.start_event_id = self.current_event.id if self.current_event is not None else None
+        self._open_in_app(reload=True)
 
-    async def _reloaded(self, corpus: Corpus) -> None:
+    async def _reloaded(self, store: EventStore, view: View | None) -> None:
         self.reload_problems = []
-        blocking = [p for p in corpus.errors if not p.is_anchor_problem]
-        if blocking:
-            self._reload_failed(CorpusError(corpus.problems))
-            return
         await self._end_loading()
         while len(self.screen_stack) > 1:
             await self.pop_screen()
-        keep = self.current_event.id if self.current_event is not None else None
-        self.start_event_id = keep
-        self.corpus = corpus
+        old = self.store
+        self.store = store
         # Filters naming actors or types the corpus no longer has are dropped.
         self.query_state = replace(self.query_state,
-                                   actors=frozenset(a for a in self.query_state.actors if a in corpus.actors),
-                                   types=frozenset(t for t in self.query_state.types if t in corpus.types))
+                                   actors=frozenset(a for a in self.query_state.actors if a in store.actors),
+                                   types=frozenset(t for t in self.query_state.types if t in store.types))
+        if view is None or view.events.query != self.effective_query():
+            view = await self._in_thread(self._first_view)
         self.verifying = None
         main = self._main_screen()
         await main.query("#header-bar, #sidebar, #timeline-pane, #viewer, KeyBar").remove()
-        await main.mount_all(self._main_widgets())
+        await main.mount_all(self._main_widgets(view))
         self._start()
+        if old is not store and hasattr(old, "close"):
+            old.close()
 
     async def _reload_failed(self, error: CorpusError) -> None:
         await self._end_loading()
         self.reload_problems = error.problems
-        if not self.corpus.verified:
-            self._start_indexer()  # it was stopped for the reload
+        if not getattr(self.store, "verified", True):
+            self._verify_in_background()  # it was stopped for the reload
         from .screens.dialogs import ProblemsScreen
 
         self.notify(f"{len(error.problems)} problem(s): the corpus was not reloaded; the last good state stays "
                     "on screen.", severity="error", timeout=15)
         self.push_screen(ProblemsScreen(error.problems, title="Not reloaded: the corpus on disk has problems"))
 
-    def _cache_is_stale(self) -> None:
-        """The corpus's compiled cache does not match its file (or is damaged): never trust it."""
-        from ..model.cache import cache_path
-
-        try:
-            cache_path(self.corpus.file).unlink()
-        except OSError:
-            pass
-        self.notify("The index of this corpus is out of date or damaged: reloading from corpus.json.",
-                    severity="warning", timeout=10)
-        self._reload()
-
-    # -- the background indexer --------------------------------------------------------
-
-    def _start_indexer(self) -> None:
-        """Check every quote (and build the search text and the cache) in another process."""
-        if self._indexer is not None:
-            self._indexer.stop()
-        self.verifying = "indexing"
-        self._refresh_header()
-        from .background import Indexer
-
-        try:
-            self._indexer = Indexer(
-                self.corpus.file,
-                lambda phase, fraction: self._post(self._verify_progress, fraction, phase),
-                lambda path: self._post(self._indexed),
-                lambda message: self._post(self._index_failed, message),
-            )
-        except OSError as exc:  # cannot start a process: check here, in a thread
-            self._index_failed(str(exc))
-
-    def _indexed(self) -> None:
-        from ..model.cache import open_cached
-
-        self._indexer = None
-        fresh = open_cached(self.corpus.root, self.corpus.file)
-        if fresh is not None and self.corpus.adopt(fresh):
-            self._verified()
-        else:  # the file changed while it was indexed: check what is on screen here instead
-            self.verifying = None
-            self._verify_in_background()
-
-    def _index_failed(self, message: str) -> None:
-        self.verifying = None
-        self._refresh_header()
-        if not self.corpus.verified:
-            # Check in this process instead, in a thread.
-            self._verify_in_background()
-        self.notify(f"Background indexing failed: {safe_line(message)}", severity="warning", timeout=8)
-
     def on_unmount(self) -> None:
-        if self._indexer is not None:
-            self._indexer.stop()
         self._rescue_unsaved_notes()
+        if self.store is not None and hasattr(self.store, "close"):
+            self.store.close()
 
     def _announce_problems(self) -> None:
-        errors = self.corpus.errors
+        errors = self.store.errors
         if errors:
-            unanchored = len(self.corpus.unanchored)
+            unanchored = len(self.store.unanchored)
             other = len(errors) - unanchored
             parts = []
             if unanchored:
@@ -532,26 +555,51 @@ class TimelineApp(ResearchActions, App[int]):
 
     def _verify_in_background(self) -> None:
         """Anchor every quote after the first paint, showing progress; then warm the search index."""
+        store = self.store
         self.verifying = "checking quotes"
         self._refresh_header()
 
         def progress(done: int, total: int) -> None:
             if not worker.is_cancelled:
-                self.call_from_thread(self._verify_progress, done / max(1, total))
+                self._post(self._verify_progress, done / max(1, total))
 
         def work() -> None:
-            self.corpus.verify(progress=progress, cancelled=lambda: worker.is_cancelled)
+            store.verify(progress=progress, cancelled=lambda: worker.is_cancelled)
             if worker.is_cancelled:
                 return
-            self.call_from_thread(self._verified)
-            self.corpus.search_index()  # the first search of a big corpus need not wait for it
+            self._post(self._verified)
+            corpus = getattr(store, "corpus", None)
+            if corpus is not None:
+                corpus.search_index()  # the first search of a big corpus need not wait for it
 
         worker = self.run_worker(work, thread=True, group="verify", exit_on_error=False)
 
-    def _verify_progress(self, fraction: float, phase: str = "checking") -> None:
-        labels = {"loading": "indexing: reading the corpus", "checking": f"checking quotes {fraction:.0%}",
-                  "indexing": "indexing the search text", "caching": f"writing the index {fraction:.0%}"}
-        self.verifying = labels.get(phase, phase)
+    def _check_compiled_source(self) -> None:
+        """A compiled cache is used while its corpus file has the size and time it was made from: its
+        content is compared in a worker, and a cache that differs is built again."""
+        from ..model.engine.largefile import is_current
+
+        store = self.store
+
+        def answer(current: object) -> None:
+            if not current and store is self.store:
+                self.notify("The corpus file changed since it was compiled: compiling it again.", severity="warning",
+                            timeout=8)
+                from ..model.engine.largefile import cache_folder
+
+                import shutil
+
+                shutil.rmtree(cache_folder(store.file), ignore_errors=True)
+                self._reload()
+
+        def work() -> None:
+            current = is_current(store)
+            self._post(answer, current)
+
+        self.run_worker(work, thread=True, group="cache-check", exit_on_error=False)
+
+    def _verify_progress(self, fraction: float) -> None:
+        self.verifying = f"checking quotes {fraction:.0%}"
         self._refresh_header()
 
     def _verified(self) -> None:
@@ -569,7 +617,7 @@ class TimelineApp(ResearchActions, App[int]):
             self.notify(warning, severity="warning", timeout=10)
 
     def on_resize(self, event) -> None:
-        if self.corpus is not None and self.screen is self._main_screen() and self.is_mounted:
+        if self.store is not None and self.screen is self._main_screen() and self.is_mounted:
             self.call_after_refresh(self._refresh_header)  # the order of its parts depends on the width
             self.call_after_refresh(self._refresh_density)  # as many periods as there is room for
 
@@ -602,66 +650,85 @@ class TimelineApp(ResearchActions, App[int]):
     def effective_query(self) -> Query:
         return replace(self.query_state, text=self.find_text if self.narrow_to_find else "")
 
-    def _compute_view(self, select_position: int | None) -> dict:
-        """The model side of a refresh: selection, rows, counts (no widget touched)."""
+    def _compute_view(self, select_position: int | None) -> View:
+        """The model side of a refresh: the events, their rows (no widget touched; on a slow store,
+        in a worker, with the page around the selected event fetched too)."""
         query = self.effective_query()
-        selection = self.corpus.select(query)
-        self.selection = selection
-        self.shown_count = len(selection)
-        base = self.corpus.select(replace(query, actors=frozenset())) if query.actors else selection
-        return {
-            "rows": TimelineRows(self.corpus, selection),
-            "count": ActorCounter(self.corpus, base),
-            "select": select_position,
-            "empty": ("No events match the filters.\nPress c to clear them." if not query.is_empty()
-                      else "This corpus has no events."),
-        }
+        events = self.store.select(query)
+        if self.store.slow and len(events):
+            index = events.index_of(select_position) if select_position is not None else 0
+            events.positions(max(0, index - 100), index + 100)
+        return View(events, TimelineRows(events), select_position,
+                    "No events match the filters.\nPress c to clear them." if not query.is_empty()
+                    else "This corpus has no events.")
 
     def refresh_view(self, select_position: int | None = None) -> None:
         """Recompute what is shown from the state, and push it to the widgets."""
         if select_position is None and self.current_event is not None:
             select_position = self.current_event.position
-        view = self._compute_view(select_position)
+        self._ask("filtering", lambda: self._compute_view(select_position), self._show_view, group="view")
+
+    def _show_view(self, view: View) -> None:
+        self.events = view.events
         timeline = self.query_one(TimelineView)
-        timeline.empty_message = view["empty"]
-        timeline.show(view["rows"], matches=frozenset(self.match_positions), pattern=self.pattern,
-                      select_position=view["select"])
+        timeline.empty_message = view.empty
+        timeline.show(view.rows, matches=self.matches, pattern=self.pattern, select_position=view.select)
         actor_list = self.query_one(ActorList)
-        actor_list.show(count=view["count"], selected=self.effective_query().actors, narrow=actor_list.narrow)
+        actor_list.show(count=view.events.actor_count, selected=self.effective_query().actors, narrow=actor_list.narrow)
+        if self.store.slow:
+            self._count_actors()
         self._search()
         self._refresh_header()
         self._refresh_density()
+        self.trace_end("toggle")
+
+    def _count_actors(self) -> None:
+        """A slow store counts every actor's events in one question to the engine; the list shows them then."""
+        events = self.events
+
+        def shown(counts: object) -> None:
+            if events is self.events:
+                self.query_one(ActorList).refresh_counts()
+
+        self._ask("counting actors", events.actor_counts, shown, group="actors")
+
+    def _search_in_worker(self) -> bool:
+        return self.store.slow or len(self.store) >= BACKGROUND_EVENTS
 
     def _search(self) -> None:
         """Find the events matching the search among those shown: at once, or in a worker for big corpora."""
         text = self.find_text
-        selection = self.selection
+        events = self.events
         if not text.strip():
-            self._show_matches(text, None, [])
+            self._show_matches(text, None)
             return
-        pattern = self.corpus.search_pattern(text)
-        if len(self.corpus.events) < BACKGROUND_SEARCH:
-            self._show_matches(text, pattern, self.corpus.search(text, selection))
+        if not self._search_in_worker():
+            self._show_matches(text, events.search(text))
             return
         self.searching = True
         self._refresh_header()
 
         def work() -> None:
             # A newer search cancels this one (exclusive worker): the scan then stops early.
-            matches = self.corpus.search(text, selection, cancelled=lambda: worker.is_cancelled)
+            try:
+                matches = events.search(text, cancelled=lambda: worker.is_cancelled)
+            except Exception as exc:
+                if not worker.is_cancelled:
+                    self._post(self._engine_failed, "searching", exc)
+                return
             if matches is not None and not worker.is_cancelled:
-                self.call_from_thread(self._show_matches, text, pattern, matches)
+                self._post(self._show_matches, text, matches)
 
         worker = self.run_worker(work, thread=True, exclusive=True, group="search", exit_on_error=False)
 
-    def _show_matches(self, text: str, pattern: SearchPattern | None, matches: list[int]) -> None:
+    def _show_matches(self, text: str, matches: Matches | None) -> None:
         if text != self.find_text:
             return  # a newer search is on its way
         self.searching = False
-        self.pattern = pattern
-        self.match_positions = matches
+        self.matches = matches
+        self.pattern = matches.pattern if matches is not None else None
         timeline = self.query_one(TimelineView)
-        timeline.set_matches(frozenset(matches), pattern)
+        timeline.set_matches(matches, self.pattern)
         self._refresh_header()
         self.query_one(QuoteViewer).show(self.current_event, self.quote_index, self.pattern)
         if self._jump_after_search is not None:
@@ -675,26 +742,29 @@ class TimelineApp(ResearchActions, App[int]):
             header.update(self._header_text())
 
     def _header_text(self) -> Text:
-        total = len(self.corpus.events)
+        total = len(self.store)
         parts: list[tuple[str, str]] = [(f"{self.shown_count:,} of {total:,} events", "bold")]
-        filters = replace(self.query_state, text="").describe(self.corpus)
+        filters = replace(self.query_state, text="").describe(self.store)
         if filters:
             parts.append((safe_line(filters), "bold yellow"))
         if self.find_text.strip() and self.searching:
             parts.append((f"searching “{safe_line(self.find_text.strip())}”…", "bold cyan"))
         elif self.find_text.strip():
-            n = len(self.match_positions)
+            n = len(self.matches) if self.matches is not None else 0
             only = " (only matches shown)" if self.narrow_to_find else ""
-            parts.append((f"search “{safe_line(self.find_text.strip())}”: {n} match{'es' if n != 1 else ''}{only}", "bold cyan"))
+            parts.append((f"search “{safe_line(self.find_text.strip())}”: {n:,} match{'es' if n != 1 else ''}{only}",
+                          "bold cyan"))
+        if self.busy is not None:
+            parts.append((f"{self.busy}…", "italic"))
         if self.verifying is not None:
             parts.append((self.verifying, "italic"))
-        if self.corpus.unanchored:
-            parts.append((f"{len(self.corpus.unanchored)} unanchored (p)", "bold red"))
+        if self.store.unanchored:
+            parts.append((f"{len(self.store.unanchored)} unanchored (p)", "bold red"))
         if self.notes is not None and self.notes.marks:
             parts.append((f"● {len(self.notes.marks)} marked", "bold magenta"))
         if self.notes is not None and self.notes.unsaved:
             parts.append((f"{self.notes.unsaved} change(s) not saved yet", "bold red"))
-        title = (safe_line(self.corpus.title), "bold")
+        title = (safe_line(self.store.title), "bold")
         # Wide: the title first. Narrow: what is shown and why first, the title last.
         ordered = [title, *parts] if not self._narrow() else [*parts, (title[0], "dim")]
         header = Text(no_wrap=True, overflow="ellipsis")
@@ -716,14 +786,26 @@ class TimelineApp(ResearchActions, App[int]):
     def _event_opened(self, message: TimelineView.Opened) -> None:
         self.action_open()
 
+    @on(TimelineView.WantRows)
+    def _rows_wanted(self, message: TimelineView.WantRows) -> None:
+        events, matches, timeline = self.events, self.matches, self.query_one("#timeline", TimelineView)
+
+        def fetch() -> None:
+            positions = events.positions(message.start, message.stop)
+            fetch_matches = getattr(matches, "fetch_between", None)
+            if positions and fetch_matches is not None:
+                fetch_matches(positions[0], positions[-1])  # which of them to mark, for a large result
+
+        self._ask("fetching events", fetch, lambda _: timeline.rows_arrived() if events is self.events else None,
+                  group="rows")
+
     @on(ActorList.Toggled)
     def _actor_toggled(self, message: ActorList.Toggled) -> None:
         self.trace_begin("toggle")
         actors = set(self.query_state.actors)
         actors.symmetric_difference_update({message.actor_id})
         self.query_state = replace(self.query_state, actors=frozenset(actors))
-        self.refresh_view()
-        self.trace_end("toggle")
+        self.refresh_view()  # shown by ``_show_view``, which ends the trace
 
     @on(Input.Changed, "#find")
     def _find_changed(self, message: Input.Changed) -> None:
@@ -807,36 +889,66 @@ class TimelineApp(ResearchActions, App[int]):
         self._hide_find()
         self.refresh_view()
 
-    def _jump_to_match(self, delta: int, *, from_start: bool) -> int | None:
-        """Move to a matching event; return its index among the matches."""
-        if not self.match_positions:
-            return None
-        matches = self.match_positions
+    def _jump_to_match(self, delta: int, *, from_start: bool, say: bool = False) -> None:
+        """Move to a matching event: the first, the one at or after the cursor (``delta`` 0), the
+        next or the previous (wrapping around); with ``say``, tell which of how many it is."""
+        matches = self.matches
+        if matches is None or not len(matches):
+            return
         # The timeline's cursor is the truth even before its Highlighted message arrives.
         cursor_event = self.query_one(TimelineView).current_event
         current = cursor_event.position if cursor_event else -1
-        if from_start:
-            index = 0
-        elif delta == 0:
-            index = bisect.bisect_left(matches, current)
-        elif delta > 0:
-            index = bisect.bisect_right(matches, current)
+
+        def find() -> tuple[int | None, int]:
+            if from_start or current < 0:
+                target = matches.first()
+            elif delta == 0:
+                target = current if current in matches else matches.after(current)
+            elif delta > 0:
+                target = matches.after(current)
+            else:
+                target = matches.before(current)
+            return target, matches.index(target) if target is not None else 0
+
+        def go(found: object) -> None:
+            target, index = found  # type: ignore[misc]
+            if target is None:
+                return
+            self.go_to_position(target)
+            if say:
+                self.notify(f"Match {index + 1:,} of {len(matches):,}", timeout=1.5)
+
+        self._ask("finding the match", find, go, group="jump")
+
+    def go_to_position(self, position: int) -> None:
+        """Put the cursor on the event at ``position`` (one of those shown); on a slow store, once
+        the engine has said where it falls and its page is fetched."""
+        timeline = self.query_one(TimelineView)
+        events = self.events
+
+        def locate() -> int:
+            index = events.index_of(position)
+            events.positions(max(0, index - 50), index + 50)
+            return index
+
+        def move(index: object) -> None:
+            if events is self.events:
+                timeline.move_to_position(position)
+
+        if self.store.slow:
+            self._ask("finding the event", locate, move, group="jump")
         else:
-            index = bisect.bisect_left(matches, current) - 1
-        index %= len(matches)
-        self.query_one(TimelineView).move_to_position(matches[index])
-        return index
+            timeline.move_to_position(position)
 
     def action_next_match(self, delta: int) -> None:
         if not self.find_text.strip():
             self.notify("No search yet: press / to search.", timeout=3)
             return
-        if not self.match_positions:
+        if self.matches is None or not len(self.matches):
             self.bell()
             self.notify("No event matches the search.", timeout=3)
             return
-        index = self._jump_to_match(delta, from_start=False)
-        self.notify(f"Match {index + 1} of {len(self.match_positions)}", timeout=1.5)
+        self._jump_to_match(delta, from_start=False, say=True)
 
     def action_toggle_narrow(self) -> None:
         if not self.find_text.strip():
@@ -850,7 +962,7 @@ class TimelineApp(ResearchActions, App[int]):
         self._main_screen().add_class("-show-sidebar")
         focus_now(self.query_one("#actor-filter", ActorFilterInput))
 
-    def action_clear_filters(self) -> None:
+    def action_clear_filters(self, select_position: int | None = None) -> None:
         self.query_state = Query()
         self.narrow_to_find = False
         find = self._find_input()
@@ -864,7 +976,7 @@ class TimelineApp(ResearchActions, App[int]):
         actor_list = self.query_one(ActorList)
         actor_list.narrow = ""
         actor_list._lines = []
-        self.refresh_view()
+        self.refresh_view(select_position)
         self.notify("Filters cleared.", timeout=2)
 
     def action_dates(self) -> None:
@@ -922,7 +1034,7 @@ class TimelineApp(ResearchActions, App[int]):
         if self.reload_problems:
             self.push_screen(ProblemsScreen(self.reload_problems, title="Not reloaded: the corpus on disk has problems"))
         else:
-            self.push_screen(ProblemsScreen(self.corpus.problems))
+            self.push_screen(ProblemsScreen(self.store.problems))
 
     def action_reload(self) -> None:
         self._reload()

@@ -21,8 +21,9 @@ def keymap_path() -> Path:
     override = os.environ.get("TIMELINE_EXPLORER_KEYMAP")
     if override:
         return Path(override)
-    config = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(config) / "timeline-explorer" / "keymap.toml"
+    from ..model.places import config_dir
+
+    return config_dir() / "keymap.toml"
 
 
 def load_keymap(known_ids: Callable[[], Collection[str]],

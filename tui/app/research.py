@@ -13,8 +13,7 @@ from pathlib import Path
 
 from msgspec.structs import replace
 
-from ..model.corpus import Corpus
-from ..model.density import coarse_in, density, period_containing, period_dates
+from ..model.density import period_containing, period_dates
 from ..model.notes import NotesStore, SaveResult, query_from_view, view_from_query
 from ..resources import bundled_corpus
 from .text import safe_line
@@ -37,7 +36,7 @@ class ResearchActions:
 
     # -- the notes store -------------------------------------------------------------
 
-    def _open_notes(self, corpus: Corpus) -> None:
+    def _open_notes(self, corpus) -> None:
         origin = corpus.origin
         if self.notes is not None and self._notes_origin == origin:
             return
@@ -140,36 +139,39 @@ class ResearchActions:
         self._annotations_changed()
 
     def _marked_positions(self) -> tuple[list[int], int]:
-        """Positions of the marked events in the corpus, and how many marks name no event in it."""
-        positions, missing = [], 0
-        for event_id in self.notes.marks if self.notes else ():
-            p = self.corpus.position_of(event_id)
-            if p is None:
-                missing += 1
-            else:
-                positions.append(p)
-        return sorted(positions), missing
+        """Positions of the marked events in the store, and how many marks name no event in it."""
+        marks = list(self.notes.marks) if self.notes else []
+        found = self.store.positions_of(marks)
+        return sorted(found.values()), len(marks) - len(found)
 
     def action_next_mark(self, delta: int) -> None:
-        marked, _ = self._marked_positions()
-        if not marked:
-            self.notify("No marked events: press m to mark the selected one.", timeout=3)
-            return
-        shown = set(self.selection) if not isinstance(self.selection, range) else None
-        visible = [p for p in marked if (p in self.selection if shown is None else p in shown)]
-        if not visible:
-            self.bell()
-            self.notify(f"The {len(marked)} marked event(s) are hidden by the filters (c clears them).", timeout=4)
-            return
         current = self.current_event.position if self.current_event else -1
-        if delta > 0:
-            i = bisect.bisect_right(visible, current) % len(visible)
-        else:
-            i = (bisect.bisect_left(visible, current) - 1) % len(visible)
-        self.query_one(TimelineView).move_to_position(visible[i])
-        hidden = len(marked) - len(visible)
-        extra = f" ({hidden} hidden by the filters)" if hidden else ""
-        self.notify(f"Mark {i + 1} of {len(visible)}{extra}", timeout=1.5)
+        events = self.events
+
+        def find() -> tuple[list[int], list[int]]:
+            marked, _ = self._marked_positions()
+            return marked, events.members(marked)
+
+        def go(found: object) -> None:
+            marked, visible = found  # type: ignore[misc]
+            if not marked:
+                self.notify("No marked events: press m to mark the selected one.", timeout=3)
+                return
+            if not visible:
+                self.bell()
+                self.notify(f"The {len(marked)} marked event(s) are hidden by the filters (c clears them).",
+                            timeout=4)
+                return
+            if delta > 0:
+                i = bisect.bisect_right(visible, current) % len(visible)
+            else:
+                i = (bisect.bisect_left(visible, current) - 1) % len(visible)
+            self.go_to_position(visible[i])
+            hidden = len(marked) - len(visible)
+            extra = f" ({hidden} hidden by the filters)" if hidden else ""
+            self.notify(f"Mark {i + 1} of {len(visible)}{extra}", timeout=1.5)
+
+        self._ask("finding the marks", find, go, group="jump")
 
     def action_marks(self) -> None:
         from .screens.research import MarksScreen
@@ -178,20 +180,30 @@ class ResearchActions:
             if event_id is not None:
                 self.go_to_event(event_id)
 
-        self.push_screen(MarksScreen(self.corpus, self.notes), chosen)
+        self.push_screen(MarksScreen(self.store, self.notes), chosen)
 
     def go_to_event(self, event_id: str) -> None:
         """Select an event, clearing the filters if they hide it."""
-        position = self.corpus.position_of(event_id)
-        if position is None:
-            self.notify(f"No event {safe_line(event_id)!r} in this corpus (any more).", severity="warning", timeout=4)
-            return
-        timeline = self.query_one(TimelineView)
-        if timeline.rows is None or timeline.rows.row_of_position(position) is None:
-            self.action_clear_filters()
-            self.notify("The filters hid that event: they were cleared.", timeout=3)
-        self.query_one(TimelineView).move_to_position(position)
-        timeline.focus()
+        events = self.events
+
+        def find() -> tuple[int | None, bool]:
+            position = self.store.position_of(event_id)
+            return position, position is not None and position in events
+
+        def go(found: object) -> None:
+            position, shown = found  # type: ignore[misc]
+            if position is None:
+                self.notify(f"No event {safe_line(event_id)!r} in this corpus (any more).", severity="warning",
+                            timeout=4)
+                return
+            if not shown:
+                self.action_clear_filters(select_position=position)
+                self.notify("The filters hid that event: they were cleared.", timeout=3)
+            else:
+                self.go_to_position(position)
+            self.query_one(TimelineView).focus()
+
+        self._ask("finding the event", find, go, group="jump")
 
     # -- notes -------------------------------------------------------------------------
 
@@ -232,17 +244,17 @@ class ResearchActions:
             elif verb == "apply":
                 self.apply_view(name)
 
-        self.push_screen(ViewsScreen(self.notes, self.effective_query().describe(self.corpus)), done)
+        self.push_screen(ViewsScreen(self.notes, self.effective_query().describe(self.store)), done)
 
     def apply_view(self, name: str) -> None:
         view = self.notes.views.get(name) if self.notes else None
         if view is None:
             return
         query, problems = query_from_view(view)
-        unknown = sorted(a for a in query.actors if a not in self.corpus.actors)
+        unknown = sorted(a for a in query.actors if a not in self.store.actors)
         if unknown:
             problems.append(f"actors no longer in the corpus: {', '.join(unknown)}")
-        self.query_state = replace(query, actors=frozenset(a for a in query.actors if a in self.corpus.actors), text="")
+        self.query_state = replace(query, actors=frozenset(a for a in query.actors if a in self.store.actors), text="")
         self.find_text = query.text
         self.narrow_to_find = False
         self.zoom_stack = []
@@ -259,29 +271,21 @@ class ResearchActions:
 
     def _refresh_density(self) -> None:
         strips = self.query(DensityStrip)
-        if not strips:
+        if not strips or self.events is None:
             return
         query = self.effective_query()
-        corpus, selection, room = self.corpus, self.selection, self._density_room()
+        events, room = self.events, self._density_room()
         span = (query.date_from, query.date_to)
-        if corpus._date_columns is not None or len(corpus.events) < BIG:
-            self._density = density(corpus, selection, room, span)
-            self._update_density_cursor()
-            return
 
-        # The first strip of a large corpus builds its date columns: away from the interface.
-        def work() -> None:
-            result = density(corpus, selection, room, span)
-            self._post(self._density_ready, corpus, selection, result)
+        def shown(result: object) -> None:
+            if events is self.events:
+                self._density = result
+                self._update_density_cursor()
 
-        self.run_worker(work, thread=True, exclusive=True, group="density", exit_on_error=False)
-
-    def _density_ready(self, corpus: Corpus, selection, result) -> None:
-        if corpus is self.corpus and selection is self.selection:
-            self._density = result
-            self._update_density_cursor()
+        if self.store.slow or len(self.store) >= BIG:  # the first strip of a big corpus builds date columns
+            self._ask("counting by period", lambda: events.density(room, span), shown, group="density")
         else:
-            self._refresh_density()
+            shown(events.density(room, span))
 
     def _update_density_cursor(self) -> None:
         strips = self.query(DensityStrip)
@@ -290,7 +294,11 @@ class ResearchActions:
             return
         event = self.current_event
         current = dens.index_of(event.date.lower) if event is not None else None
-        coarse = coarse_in(self.corpus, self.selection, dens.periods[current]) if current is not None else 0
+        if current is None or self.store.slow:
+            # On an engine, whether the period holds coarser dates is not worth a question per key.
+            strips.first().show(dens, current, zoomed=bool(self.zoom_stack), coarse=0)
+            return
+        coarse = self.events.coarse_in(dens.periods[current])
         strips.first().show(dens, current, zoomed=bool(self.zoom_stack), coarse=coarse or 0)
 
     def action_zoom_in(self) -> None:
@@ -327,12 +335,12 @@ class ResearchActions:
         from .screens.research import ExportScreen
 
         marked, _ = self._marked_positions()
-        self.push_screen(ExportScreen(self.corpus, list(self.selection), self.effective_query(), marked))
+        self.push_screen(ExportScreen(self.store, self.events, self.effective_query(), marked))
 
     def action_disagreements(self) -> None:
         from .screens.research import DisagreementsScreen
 
-        if not self.corpus.claims:
+        if not self.store.claims:
             self.notify("No disagreements are recorded in this corpus (claims).", timeout=3)
             return
 
@@ -340,7 +348,7 @@ class ResearchActions:
             if event_id is not None:
                 self.go_to_event(event_id)
 
-        self.push_screen(DisagreementsScreen(self.corpus, self.pattern), go)
+        self.push_screen(DisagreementsScreen(self.store, self.pattern), go)
 
     def action_coverage(self) -> None:
         from .screens.research import CoverageScreen
@@ -349,7 +357,16 @@ class ResearchActions:
             if event_id is not None:
                 self.go_to_event(event_id)
 
-        self.push_screen(CoverageScreen(self.corpus, self.selection, self.pattern), go)
+        from ..model.coverage import WALK_LIMIT
+
+        if self.store.slow and len(self.events) > WALK_LIMIT:
+            self.notify(f"Coverage shows at most {WALK_LIMIT:,} events of a table or a large corpus: narrow the "
+                        "filters first.", severity="warning", timeout=6)
+            return
+        events = self.events
+        self._ask("fetching the events", lambda: list(events.positions(0, len(events))),
+                  lambda positions: self.push_screen(CoverageScreen(self.store, positions, self.pattern), go),
+                  group="coverage")
 
 
 __all__ = ["ResearchActions"]

@@ -1,7 +1,8 @@
-"""Another tool's file opened directly: converted into a corpus folder in the user's cache.
+"""A TimelineJS file opened directly: converted into a corpus folder in the user's cache.
 
 ``timeline-explorer FILE`` (and ``check``/``export``) take a TimelineJS file
-or a CSV table of events where a corpus is expected.  The file is converted
+where a corpus is expected.  (An event table, CSV or Parquet, is not
+converted: an engine reads it where it is, see ``engine.tables``.)  The file is converted
 once, as ``import`` would convert it, into a folder of the user's cache
 (``$TIMELINE_EXPLORER_CACHE``, else ``$XDG_CACHE_HOME/timeline-explorer``),
 keyed by the file's absolute path and the SHA-256 of its content: a changed
@@ -9,17 +10,13 @@ file is converted again, and the corpus names the file as its ``origin`` so
 that a reload re-converts it.  The conversion's warnings are kept beside it
 and come back as the corpus's problems, located in the original file.
 
-Which files (``filekinds``): a name ending in ``.csv`` or ``.tsv`` is a CSV
-table (a tab delimiter for ``.tsv``), imported with the default mapping
-(ACLED's column names and common ones, see ``csvimport``); a JSON file that
-is not a ``timeline-corpus/1`` file but looks like TimelineJS is TimelineJS.  For
-any other mapping, or to keep the corpus, ``import`` writes it into a
-folder of one's own.
+Which files (``filekinds``): a JSON file that is not a ``timeline-corpus/1``
+file but looks like TimelineJS is TimelineJS.  To keep the corpus,
+``import`` writes it into a folder of one's own.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 from collections.abc import Callable
@@ -28,7 +25,6 @@ from typing import Any
 
 from .corpuswriter import FolderBuilder, OutputError, dumps
 from .errors import CorpusError, Problem
-from .filekinds import CSV_SUFFIXES
 
 __all__ = ["WARNINGS_FILE", "adopt_conversion", "converted_corpus"]
 
@@ -38,17 +34,16 @@ Progress = Callable[[int, int, int], None]  # (bytes read, total bytes, rows): s
 
 
 def _cache_root(kind: str) -> Path:
-    from .cache import cache_dir
+    from .places import cache_dir
 
     return cache_dir() / kind
 
 
 def cached_conversion(path: Path, kind: str) -> tuple[Path, bool]:
     """``(folder, converted already?)``: where the corpus of ``path`` is (or would be) in the cache."""
-    from .cache import content_hash
+    from .places import content_hash, path_key
 
-    path_key = hashlib.sha256(str(path.resolve()).encode("utf-8")).hexdigest()[:16]
-    folder = _cache_root(kind) / f"{path_key}-{content_hash(path)[:24]}"
+    folder = _cache_root(kind) / f"{path_key(path.resolve())}-{content_hash(path)[:24]}"
     return folder, (folder / "corpus.json").is_file()
 
 
@@ -99,31 +94,13 @@ def _timelinejs(path: Path, builder: FolderBuilder, progress: Progress | None) -
     return conversion.warnings
 
 
-def _csv(path: Path, builder: FolderBuilder, progress: Progress | None) -> list[Problem]:
-    from .csvimport import BadRowsError, Mapping, write_corpus
-
-    mapping = Mapping(delimiter=CSV_SUFFIXES[path.suffix.lower()])
-    try:
-        write_corpus(path, builder, mapping, progress=progress)
-    except BadRowsError as exc:
-        more = exc.count - len(exc.problems)
-        raise CorpusError([*exc.problems, Problem(
-            str(path), "", f"{exc.count} bad row{'s' if exc.count != 1 else ''}"
-            + (f" ({more} more than listed here)" if more > 0 else "") + "; the table was not opened",
-            f"correct those rows, or import the table leaving them out: timeline-explorer import csv {path.name} "
-            "-o FOLDER --skip-bad-rows (the column options are there too)", code="csv")]) from None
-    return []
-
-
 _CONVERTERS: dict[str, Callable[[Path, FolderBuilder, Progress | None], list[Problem]]] = {
-    "timelinejs": _timelinejs, "csv": _csv,
+    "timelinejs": _timelinejs,
 }
 
 
 def _prune(root: Path, keep: Path) -> None:
     """Remove older conversions of one file, keeping ``keep`` and the newest other one."""
-    from .cache import cache_path
-
     path_key = keep.name.split("-", 1)[0]
     try:
         others = [p for p in root.iterdir() if p.name.startswith(path_key + "-") and p != keep and p.is_dir()]
@@ -131,10 +108,6 @@ def _prune(root: Path, keep: Path) -> None:
     except OSError:
         return
     for old in others[1:]:
-        try:
-            cache_path(old / "corpus.json").unlink(missing_ok=True)
-        except OSError:
-            pass
         shutil.rmtree(old, ignore_errors=True)
 
 

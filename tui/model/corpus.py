@@ -577,6 +577,10 @@ class Corpus:
         """Events by id (the index is built on first use)."""
         return _EventsById(self, self._ids_index())
 
+    def event(self, position: int) -> Event:
+        """The event at timeline ``position`` (as an event store answers it)."""
+        return self._event(position)
+
     def own_files(self) -> dict[Path, str]:
         """The files this corpus is made of, each with what it is: never written over by an export."""
         files = {Path(doc.file): f"a document of the corpus ({doc.id})" for doc in self.documents.values()}
@@ -838,31 +842,14 @@ class Corpus:
 
     def _anchor(self, quote: Quote, text: str, lines: LineIndex | None, doc: Document) -> Problem | None:
         quote.checked = True
-        location = _location(quote)
-        try:
-            start, end = resolve(text, quote.exact, quote.prefix, quote.suffix, lines)
-        except AnchorError as exc:
-            quote.start = quote.end = None
-            quote.problem = self._report(location, "quote", quote, quote.exact,
-                                         f"{exc.message} (in document {doc.id!r}, {self._doc_shown(doc)})",
-                                         exc.hint, f"anchor-{exc.kind}")
-            return quote.problem
-        excluded = None
-        for ex in doc.exclusions:
-            if ex.start < end and start < ex.end:
-                excluded = ex
-                break
-        if excluded is not None:
-            quote.start = quote.end = None
-            reason = f" ({excluded.reason})" if excluded.reason else ""
-            quote.problem = self._report(
-                location, "quote", quote, quote.exact,
-                f"the quote (line {(lines or LineIndex(text)).line_col(start)[0]} of {self._doc_shown(doc)}) is inside a passage "
-                f"marked as not citable{reason}",
-                "quote the article itself, not its boilerplate, captions or comments", "anchor-excluded")
-            return quote.problem
-        quote.start, quote.end = start, end
-        return None
+        found = anchor_quote(text, quote.exact, quote.prefix, quote.suffix, lines, doc, self._doc_shown(doc))
+        if isinstance(found, tuple):
+            quote.start, quote.end = found
+            return None
+        message, hint, code = found.message, found.hint, found.code
+        quote.start = quote.end = None
+        quote.problem = self._report(_location(quote), "quote", quote, quote.exact, message, hint, code)
+        return quote.problem
 
     def _report(self, location: str, kind: str, subject: object, exact: str | None, message: str, hint: str,
                 code: str) -> Problem:
@@ -1250,6 +1237,32 @@ class SearchIndex:
                 found.append(p)
             pos = max(pos, stop)
         return found
+
+
+class QuoteProblem(msgspec.Struct, frozen=True):
+    """Why a quote does not anchor in its document: what to say, how to fix it, its problem code."""
+
+    message: str
+    hint: str
+    code: str
+
+
+def anchor_quote(text: str, exact: str, prefix: str, suffix: str, lines: LineIndex | None, doc: Document,
+                 shown: str) -> tuple[int, int] | QuoteProblem:
+    """Where the quote ``exact`` is in ``doc``'s ``text`` (``shown``: the document's path as messages
+    give it), or why it is not there: not found, ambiguous, or inside a passage not citable."""
+    try:
+        start, end = resolve(text, exact, prefix, suffix, lines)
+    except AnchorError as exc:
+        return QuoteProblem(f"{exc.message} (in document {doc.id!r}, {shown})", exc.hint, f"anchor-{exc.kind}")
+    for ex in doc.exclusions:
+        if ex.start < end and start < ex.end:
+            reason = f" ({ex.reason})" if ex.reason else ""
+            line = (lines or LineIndex(text)).line_col(start)[0]
+            return QuoteProblem(
+                f"the quote (line {line} of {shown}) is inside a passage marked as not citable{reason}",
+                "quote the article itself, not its boilerplate, captions or comments", "anchor-excluded")
+    return start, end
 
 
 def resolve_actor(actors: Mapping[str, Actor], token: str) -> str:

@@ -42,7 +42,7 @@ class Coverage:
         if len(selection) <= WALK_LIMIT:
             cited: dict[str, Document] = {}
             for p in selection:
-                for q in corpus.events[p].quotes:
+                for q in corpus.event(p).quotes:
                     cited.setdefault(q.document.id, q.document)
             documents = sorted(cited.values(), key=_doc_key)
         else:
@@ -54,7 +54,7 @@ class Coverage:
         return len(self.positions) <= WALK_LIMIT
 
     def event(self, row: int) -> Event:
-        return self.corpus.events[self.positions[row]]
+        return self.corpus.event(self.positions[row])
 
     def cell(self, row: int, column: int) -> list[int]:
         """Indexes (in the event's quote list) of the event's quotes from the column's document."""
@@ -73,9 +73,9 @@ class Coverage:
             raise ValueError(sort)
         positions = sorted(self.positions)
         if sort == "sources":
-            positions.sort(key=lambda p: -self.corpus.events[p].source_count)
+            positions.sort(key=lambda p: -self.corpus.event(p).source_count)
         elif sort == "document" and document is not None:
-            positions.sort(key=lambda p: not any(q.document is document for q in self.corpus.events[p].quotes))
+            positions.sort(key=lambda p: not any(q.document is document for q in self.corpus.event(p).quotes))
         return Coverage(self.corpus, positions, self.documents, sort,
                         document.id if document is not None and sort == "document" else None)
 
@@ -83,14 +83,14 @@ class Coverage:
         """Rows whose event the column's document reports, in the current order."""
         doc = self.documents[column]
         return [row for row, p in enumerate(self.positions)
-                if any(q.document is doc for q in self.corpus.events[p].quotes)]
+                if any(q.document is doc for q in self.corpus.event(p).quotes)]
 
     def counts(self) -> list[int]:
         """For each column, how many of the rows its document reports (walks the selection)."""
         index = {d.id: i for i, d in enumerate(self.documents)}
         counts = [0] * len(self.documents)
         for p in self.positions:
-            for doc_id in {q.document.id for q in self.corpus.events[p].quotes}:
+            for doc_id in {q.document.id for q in self.corpus.event(p).quotes}:
                 i = index.get(doc_id)
                 if i is not None:
                     counts[i] += 1

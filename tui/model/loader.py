@@ -19,11 +19,8 @@ from __future__ import annotations
 import codecs
 import difflib
 import gc
-import heapq
 import os
 import re
-import select
-import signal
 import stat
 import threading
 from collections import Counter, defaultdict
@@ -43,7 +40,7 @@ from .files import CORPUS_FILE_LIMIT, DOCUMENT_LIMIT, NotARegularFile, TooLarge,
 from .jsonspans import top_level_spans
 from .textfold import fold
 
-__all__ = ["load_corpus", "resolve_corpus_path", "CORPUS_FILE", "ReadAhead", "stop_checking"]
+__all__ = ["load_corpus", "resolve_corpus_path", "CORPUS_FILE", "ReadAhead"]
 
 CORPUS_FILE = "corpus.json"
 _MEMBER_KINDS = {"coalition", "organisation", "group", "other"}
@@ -53,27 +50,14 @@ _JSON_TYPE_NAMES = {
 }
 
 
-def resolve_corpus_path(source: str | os.PathLike[str],
-                        progress: Callable[[int, int, int], None] | None = None) -> tuple[Path, Path]:
+def resolve_corpus_path(source: str | os.PathLike[str]) -> tuple[Path, Path]:
     """``(corpus folder, corpus file)`` for a folder or a ``corpus.json`` path.
 
-    A TimelineJS file or a CSV table is converted into a corpus folder in the
-    user's cache (see ``conversions``), and that folder is returned; the
-    conversion reports ``progress(bytes read, total bytes, rows)`` when it
-    can.  Raises :class:`CorpusError` when there is no such file or folder,
-    or when a converted file has problems (located in that file).
+    Raises :class:`CorpusError` when there is no such file or folder.  (Other
+    tools' files are opened by ``opening``, which converts or maps them.)
     """
     path = Path(source)
     try:
-        if path.is_file():
-            from .filekinds import kind_of
-
-            kind = kind_of(path)
-            if kind is not None:
-                from .conversions import converted_corpus
-
-                folder = converted_corpus(path, kind, progress)
-                return folder, folder / CORPUS_FILE
         if path.is_dir():
             file = path / CORPUS_FILE
             if not file.is_file():
@@ -92,14 +76,9 @@ def resolve_corpus_path(source: str | os.PathLike[str],
 
 Progress = Callable[[str, float | None], None]
 
-# Up to this many events, a corpus is checked (every quote anchored) before it is
-# shown; a larger one is shown at once and checked in the background.
-EAGER_VERIFY_EVENTS = 20_000
-
 
 def load_corpus(source: str | os.PathLike[str], *, allow_unanchored: bool = False, verify: bool = True,
-                progress: Progress | None = None, use_cache: bool = False,
-                preview: Callable[[Corpus], None] | None = None, read_ahead: ReadAhead | None = None) -> Corpus:
+                progress: Progress | None = None, read_ahead: ReadAhead | None = None) -> Corpus:
     """Load and validate a corpus (a folder, or the path of its ``corpus.json``).
 
     With ``allow_unanchored``, quotes that no longer match their documents do
@@ -108,25 +87,12 @@ def load_corpus(source: str | os.PathLike[str], *, allow_unanchored: bool = Fals
 
     With ``verify=False`` the documents are not read and no quote is anchored
     yet: the caller runs ``corpus.verify()`` later (the app does, in the
-    background, so that a very large corpus shows at once).
+    background, so that a larger corpus shows at once).
 
     ``progress(phase, fraction)`` is called as the load goes (fraction None
-    while a phase cannot tell).  With ``use_cache``, a valid compiled cache
-    of the corpus (see ``cache``) is opened instead of parsing the JSON.
-
-    ``preview(corpus)`` is called, from the loading thread, as soon as the
-    first events in timeline order are known, which is long before the whole
-    corpus is indexed: ``corpus`` then holds just those events (at most
-    ``PREVIEW_EVENTS``), so that a caller can show the top of the timeline
-    while the rest loads.  It is called at most once, only when the file is
-    well-formed JSON of the corpus's shape (the raw load), and never when
-    what it would show could be wrong: one of those events naming an
-    unknown actor or document, or a record of theirs that does not decode.
-    The rest of the file is checked after, as always: a corpus that showed
-    its first events can still fail to load.
-
-    ``read_ahead`` is the file being read already (see ``ReadAhead``): its
-    bytes are used, once, instead of reading the file again.
+    while a phase cannot tell).  ``read_ahead`` is the file being read
+    already (see ``ReadAhead``): its bytes are used, once, instead of reading
+    the file again.
     """
     gc_was_enabled = gc.isenabled()
     # Loading creates millions of objects and frees almost none: the cyclic
@@ -134,19 +100,7 @@ def load_corpus(source: str | os.PathLike[str], *, allow_unanchored: bool = Fals
     gc.disable()
     try:
         root, file = resolve_corpus_path(source)
-        corpus = None
-        if use_cache:
-            from .cache import open_cached
-
-            corpus = open_cached(root, file, thorough=True)
-            if corpus is not None and verify and not corpus.verified:
-                corpus.verify()
-            if corpus is not None and corpus.verified:
-                if any(not (allow_unanchored and p.is_anchor_problem) for p in corpus.errors):
-                    raise CorpusError(corpus.problems)
-        if corpus is None:
-            corpus = _Loader(root, file, progress, preview, read_ahead).load(allow_unanchored, verify)
-        note_origin(corpus, source, root)
+        corpus = _Loader(root, file, progress, read_ahead).load(allow_unanchored, verify)
     except CorpusError:
         raise
     except RecursionError:
@@ -233,20 +187,6 @@ class ReadAhead:
         if data is None:
             raise OSError("the file was taken already")
         return data
-
-
-def is_converted(source: str | os.PathLike[str], root: Path) -> bool:
-    """Did ``resolve_corpus_path(source)`` give ``root`` by converting another format (TimelineJS, CSV)?"""
-    path = Path(source)
-    return not path.is_dir() and root != path.parent
-
-
-def note_origin(corpus: Corpus, source: str | os.PathLike[str], root: Path) -> None:
-    """A corpus converted from another tool's file names that file as its ``origin`` (reloads re-convert it)."""
-    if is_converted(source, root):
-        from .conversions import adopt_conversion
-
-        adopt_conversion(corpus, Path(source))
 
 
 def _line_col_of_byte(data: bytes, offset: int) -> tuple[int, int]:
@@ -336,13 +276,11 @@ _SINGULAR = {"documents": "document", "actors": "actor", "events": "event", "cla
 
 class _Loader:
     def __init__(self, root: Path, file: Path, progress: Progress | None = None,
-                 preview: Callable[[Corpus], None] | None = None, read_ahead: ReadAhead | None = None) -> None:
+                 read_ahead: ReadAhead | None = None) -> None:
         self.root = root
         self.file = file
         self.read_ahead = read_ahead
         self.progress = progress or (lambda phase, fraction: None)
-        self.preview = preview
-        self.previewed = False  # given (or found wrong): at most once
         self.shown = str(file)
         self.problems: list[Problem] = []
         self.locator: _Locator | None = None
@@ -395,7 +333,7 @@ class _Loader:
             self.problem("", f"cannot be read: {exc.strerror or exc}", "check that the file exists and is readable", code="io")
             raise self.fail() from None
         self.progress("decoding", None)
-        fast = _Loader(self.root, self.file, self.progress, self.preview)  # (the bytes are read)
+        fast = _Loader(self.root, self.file, self.progress)  # (the bytes are read)
         corpus = fast.load_raw(data, allow_unanchored, verify)
         if corpus is not None:
             return corpus
@@ -427,67 +365,39 @@ class _Loader:
         This is how a well-formed corpus opens: every event record stays a
         slice of the file (decoded when the event is shown), and only the
         fields that order and index the timeline are decoded for every event
-        (``schema.EventKeys``).  The records are checked in full all the
-        same, on the second core when there are many (see
-        ``_Checker``).  At the first error the caller loads the corpus
+        (``schema.EventKeys``).  The records are checked in full all the same
+        (``_events_valid``).  At the first error the caller loads the corpus
         again the usual way, which finds and locates every problem; warnings
         and problems of anchoring are found here as there.
         """
         if data.startswith(b"\xef\xbb\xbf"):
             data = memoryview(data)[3:]  # not a copy of the whole file
-        # Started first: with many records, a child looks for the first events
-        # from the dates alone while this process decodes the rest.
-        checker = _Checker(data, PREVIEW_EVENTS if self.preview is not None else 0)
         try:
-            try:
-                f = msgspec.json.decode(data, type=schema.RawEventsCorpusFile)
-            except (msgspec.DecodeError, UnicodeDecodeError, RecursionError):
-                return None
+            f = msgspec.json.decode(data, type=schema.RawEventsCorpusFile)
             self.locator = _Locator(None, self.file)
             documents = self.build_documents(f.documents)
             actors = self.build_actors(f.actors)
-            # The first events can be shown as soon as the child has found them.
-            keys = self.decode_keys(f.events, lambda: self.preview_found(checker, f, documents, actors, f.events, False))
-            if not self.previewed:
-                self.preview_found(checker, f, documents, actors, f.events, True)
+            keys = self.decode_keys(f.events)
             self.progress("indexing", None)
             corpus = self.build(f, keys, f.events, documents, actors)
             del keys
-            if not checker.verdict(f.events) or corpus is None or any(p.severity == "error" for p in self.problems):
+            if corpus is None or any(p.severity == "error" for p in self.problems) or not _events_valid(data, f.events):
                 return None
         except (msgspec.DecodeError, UnicodeDecodeError, RecursionError):
             return None
-        finally:
-            checker.close()  # never leave the child running, or unwaited for
         return self.finish(corpus, allow_unanchored, verify)
 
-    def decode_keys(self, raws: list[msgspec.Raw], between: Callable[[], bool] | None = None) -> list:
+    def decode_keys(self, raws: list[msgspec.Raw]) -> list:
         """The events' keys (``schema.EventKeys``), decoded from their raw records a chunk
-        at a time: each chunk holds the interpreter for ~5 ms, where decoding them from
-        the whole file at once held it for 0.7 s at a million events, during which the
-        interface could not answer a key. It costs ~0.1 s more there; the bar moves.
-        ``between()`` is called after each chunk until it returns True."""
+        at a time: each chunk holds the interpreter for a few milliseconds, so that a
+        load in the app's background leaves the interface free to answer keys."""
         n = len(raws)
         keys: list = []
         for start in range(0, n, _KEYS_CHUNK):
             keys += _KEYS_DECODER.decode(b"[" + b",".join(raws[start:start + _KEYS_CHUNK]) + b"]")
             if n > _KEYS_PROGRESS and start % _KEYS_PROGRESS == 0:
                 self.progress("decoding", start / n)
-            if between is not None and between():
-                between = None
         return keys
-
-    def preview_found(self, checker: _Checker, f, documents: dict[str, Document], actors: dict[str, Actor],
-                      raws: list[msgspec.Raw], wait: bool) -> bool:
-        """Give the preview of the first events the checking child found, once it has
-        answered (without ``wait``, False while it has not)."""
-        if self.previewed:
-            return True
-        answered, found = checker.first_events(wait)
-        picks = None if found is None else _found_in_order(found, raws, PREVIEW_EVENTS)
-        if picks is not None:
-            self.give_preview(f, documents, actors, raws, picks)
-        return answered
 
     def read(self) -> bytes | bytearray:
         """The file's bytes: read ahead by the caller (``ReadAhead``), or read now."""
@@ -618,11 +528,7 @@ class _Loader:
             documents = self.build_documents(f.documents)
         if actors is None:
             actors = self.build_actors(f.actors)
-        preview = None
-        if raws is not None and self.preview is not None and not self.previewed:
-            def preview(picks: list[int]) -> None:
-                self.give_preview(f, documents, actors, raws, picks)
-        built = self.build_events(f.events if events is None else events, actors, preview)
+        built = self.build_events(f.events if events is None else events, actors)
         records, types = built["records"], None
         if raws is not None:
             types = list(map(_TYPE_OF, records))
@@ -929,8 +835,7 @@ class _Loader:
             return None  # a document that failed its checks was reported already
         return cls(doc, q.exact, q.prefix, q.suffix, owner, slot, **extra)
 
-    def build_events(self, records: list, actors: dict[str, Actor],
-                     preview: Callable[[list[int]], None] | None = None) -> dict:
+    def build_events(self, records: list, actors: dict[str, Actor]) -> dict:
         """Dated, checked event records in timeline order, with what the corpus indexes need.
 
         The records stay as decoded (their quotes possibly still raw JSON): no
@@ -941,9 +846,6 @@ class _Loader:
         ``sorted`` over bound methods, which run in C: on a slow machine, a
         loop of ours over a million records costs a quarter of a second.
 
-        ``preview(picks)`` is given the first events in timeline order
-        (indexes into ``records``) as soon as the dates are parsed, before
-        the rest of the work.
         """
         texts = list(map(_DATE_OF, records))
         tally = Counter(texts)  # the distinct dates, and how many events have each
@@ -951,9 +853,6 @@ class _Loader:
         # Timeline order: by the rank of the date (an int), then by id within
         # runs of one date only.  Records with a bad date are dropped below.
         distinct = sorted({d for d in parsed.values() if d is not None}, key=_date_order)
-        if preview is not None:
-            preview(_in_id_order(_date_groups(texts, distinct[:PREVIEW_EVENTS], PREVIEW_EVENTS), PREVIEW_EVENTS,
-                                 lambda k: records[k].id))
         indices, unique, ids = self.unique_events(records)
         if unique is not records:  # records with a duplicate id were dropped
             records = unique
@@ -1024,45 +923,6 @@ class _Loader:
         return {"records": records, "dates": dates, "file_index": indices, "by_actor": by_actor, "ids": ids,
                 "groups": _heading_groups(distinct, counts)}
 
-    def give_preview(self, f, documents: dict[str, Document], actors: dict[str, Actor], raws: list[msgspec.Raw],
-                     picks: list[int]) -> None:
-        """Hand the preview of the events ``picks`` over (once), unless it could be wrong."""
-        self.previewed = True
-        corpus = self.preview_corpus(f, documents, actors, raws, picks)
-        if corpus is not None:
-            self.preview(corpus)  # type: ignore[misc]
-
-    def preview_corpus(self, f, documents: dict[str, Document], actors: dict[str, Actor],
-                       raws: list[msgspec.Raw], picks: list[int]) -> Corpus | None:
-        """A corpus of just the events ``picks`` (the first in timeline order): the top of
-        the timeline, shown while the rest loads.  None when it could show something the
-        loaded corpus will not: the whole file is checked later, these records now."""
-        try:
-            decoded = [_EVENT_DECODER.decode(raws[k]) for k in picks]
-        except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError, RecursionError):
-            return None
-        if any(a not in actors for rec in decoded for a in rec.actors):
-            return None  # the load reports it; the timeline would have no name to show
-        dates = [self.parse_date_fast(rec.date) for rec in decoded]
-        if None in dates:
-            return None
-        claims: dict[str, Claim] = {}
-        for i, rec in enumerate(f.claims):
-            if rec.id not in claims:  # the marks of disagreement need the claims' events only
-                claims[rec.id] = Claim(rec.id, rec.about, (), tuple(dict.fromkeys(rec.events)), i, bool(rec.events))
-        periods = [Period(rec.id, rec.title, date) for rec in f.periods
-                   if (date := self.parse_date_fast(rec.date)) is not None]
-        problems: list[Problem] = []
-        corpus = Corpus(
-            title=f.title, description=f.description, root=self.root, file=self.file,
-            documents=documents, actors=actors, records=decoded, dates=dates, file_index=picks,  # type: ignore[arg-type]
-            claims=claims, periods=sorted(periods, key=lambda p: (p.date.sort_key, p.id)), problems=problems,
-            reader=self.read_text,
-        )
-        for _ in corpus.events:  # every event made here, in the loading thread
-            pass
-        return None if problems else corpus
-
     def unique_events(self, records: list) -> tuple[list[int] | None, list, list[str]]:
         """``unique`` for the events, as columns: indexes in the file (None when each
         record's is its index in ``records``), records, ids."""
@@ -1074,12 +934,6 @@ class _Loader:
             return self.indices.get("events"), records, ids
         pairs = self.unique("events", records, "event")
         return [i for i, _ in pairs], [rec for _, rec in pairs], [rec.id for _, rec in pairs]
-
-    def parse_date_fast(self, value: str) -> EDTFDate | None:
-        try:
-            return parse_edtf(value)
-        except DateError:
-            return None
 
     def check_event(self, i: int, rec, date: EDTFDate | None, actors: dict[str, Actor], *,
                     check_dates: bool = True, check_actors: bool = True) -> EDTFDate | None:
@@ -1132,7 +986,6 @@ class _Loader:
                 periods.append(Period(rec.id, rec.title, date))
         return periods
 
-_MISSING = object()
 
 
 class _Orphan:
@@ -1153,13 +1006,6 @@ _DATE_OF = attrgetter("date")
 _ACTORS_OF = attrgetter("actors")
 _TYPE_OF = attrgetter("type")
 
-# How many of the first events a preview of the timeline holds: more than a
-# screen of the tallest terminal shows.
-PREVIEW_EVENTS = 200
-
-# From a file this large (some 40,000 events), the records are checked by a child
-# process, in parallel with the indexing.
-PARALLEL_CHECK_BYTES = 16 << 20
 _CHUNK = 4096  # records decoded at once
 
 
@@ -1168,7 +1014,6 @@ def _decode_records(raws: list[msgspec.Raw]) -> list:
 
 
 _RECORDS_DECODER = msgspec.json.Decoder(list[schema.LeanEvent])
-_EVENT_DECODER = msgspec.json.Decoder(schema.LeanEvent)
 _KEYS_DECODER = msgspec.json.Decoder(list[schema.EventKeys])
 _KEYS_CHUNK = 4_096  # events' keys decoded at once
 _KEYS_PROGRESS = 32 * _KEYS_CHUNK  # events between two reports of progress
@@ -1222,234 +1067,6 @@ def _events_valid(data: bytes, raws: list[msgspec.Raw], wanted: Callable[[], boo
     return True
 
 
-class _Checker:
-    """The check of the event records (``_events_valid``) and, when asked, the search
-    for the first ``first`` events in timeline order (``_first_events``).
-
-    With a large file and where processes can fork, a child process does
-    both on another core, started as soon as the file is read: it shares
-    the file's bytes with this one (copy on write), finds the first events
-    from the dates alone and sends them through a pipe while this process
-    is still decoding the records, then checks the records, holding one
-    chunk of decoded records at a time, and answers with its exit status.
-    A child that dies for any other reason answers "not valid": the corpus
-    is then loaded the usual way, which finds what is wrong, if anything.
-    Otherwise the records are checked here, when the verdict is asked for,
-    and no first events are found here (the caller finds them as it orders
-    the events).
-    """
-
-    def __init__(self, data: bytes, first: int = 0) -> None:
-        self._data = data
-        self._pid = -1
-        self._reader = None  # the pipe of the first events, until the child has answered
-        self._first: tuple[int, list[list[int]]] | None = None
-        self._valid: bool | None = None
-        if len(data) >= PARALLEL_CHECK_BYTES and hasattr(os, "fork"):
-            self._fork(data, first)
-
-    def _fork(self, data: bytes, first: int) -> None:
-        pipe = None
-        if first:
-            try:
-                pipe = os.pipe()
-            except OSError:
-                pipe = None
-        try:
-            pid = os.fork()
-        except OSError:
-            pid = -1
-        if pid == 0:  # the child: answer, and leave without running any cleanup of the parent's
-            parent = os.getppid()
-            try:
-                if pipe is not None:
-                    os.close(pipe[0])
-                    try:
-                        found = _first_events(data, first)
-                    except Exception:
-                        found = None
-                    message = b"" if found is None else msgspec.json.encode(found)
-                    with open(pipe[1], "wb", closefd=True) as out:
-                        out.write(message)
-                try:
-                    raws = msgspec.json.decode(data, type=schema.RawEventsCorpusFile).events
-                except (msgspec.DecodeError, UnicodeDecodeError, RecursionError):
-                    os._exit(1)
-                # An orphan stops: its parent ended (or was killed) mid-load.
-                code = 0 if _events_valid(data, raws, lambda: os.getppid() == parent) else 1
-            except BaseException:
-                code = 2
-            os._exit(code)
-        if pipe is not None:
-            os.close(pipe[1])
-            if pid > 0:
-                self._reader = open(pipe[0], "rb", closefd=True)
-            else:
-                os.close(pipe[0])
-        self._pid = pid
-        if pid > 0:
-            _CHECKING.add(pid)
-
-    def first_events(self, wait: bool = True) -> tuple[bool, tuple[int, list[list[int]]] | None]:
-        """(answered, what the child found or None): without ``wait``, (False, None)
-        while the child is still looking.  What it found is the number of events in
-        the file and the indexes of the events of the earliest dates, a list per
-        date in timeline order (see ``_first_events``)."""
-        reader = self._reader
-        if reader is not None:
-            if not wait and not select.select([reader], [], [], 0)[0]:
-                return False, None
-            with reader:
-                message = reader.read()
-            self._reader = None
-            try:
-                self._first = msgspec.json.decode(message, type=tuple[int, list[list[int]]]) if message else None
-            except msgspec.DecodeError:
-                self._first = None
-        return True, self._first
-
-    def verdict(self, raws: list[msgspec.Raw]) -> bool:
-        """Are the file's text and every event record (``raws``) valid? (Waits for the child.)"""
-        if self._valid is None:
-            self._close_reader()  # a child blocked on a pipe nobody reads would never end
-            if self._pid <= 0:
-                self._valid = _events_valid(self._data, raws)
-            else:
-                self._valid = self._wait()
-        return self._valid
-
-    def close(self) -> None:
-        """Stop the child if it has not answered yet (its verdict is no longer wanted), and wait for it."""
-        self._close_reader()
-        if self._pid > 0 and self._valid is None:
-            try:
-                os.kill(self._pid, signal.SIGKILL)
-            except OSError:
-                pass
-            self._valid = self._wait()
-        self._data = None
-
-    def _close_reader(self) -> None:
-        if self._reader is not None:
-            self._reader.close()
-            self._reader = None
-
-    def _wait(self) -> bool:
-        try:
-            _, status = os.waitpid(self._pid, 0)
-        except ChildProcessError:
-            return False
-        finally:
-            _CHECKING.discard(self._pid)
-        return os.waitstatus_to_exitcode(status) == 0
-
-
-# The children checking records now (their process ids).
-_CHECKING: set[int] = set()
-
-
-def stop_checking() -> None:
-    """Stop the children that check records, for a process that ends mid-load: they
-    would go on for a second or two, orphans, in the terminal the user is back in."""
-    for pid in list(_CHECKING):
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except OSError:
-            pass
-
-
-def _found_in_order(found: tuple[int, list[list[int]]], raws: list[msgspec.Raw], limit: int) -> list[int] | None:
-    """Indexes of the first ``limit`` events in timeline order, from what the child
-    found (``_first_events``) and the events' ids; None if it does not fit the
-    records decoded here (or one of those records is wrong: the load says why)."""
-    count, groups = found
-    n = len(raws)
-    if count != n or not all(0 <= k < n for group in groups for k in group):
-        return None
-    decode = _EVENT_ID_DECODER.decode
-    try:
-        return _in_id_order(groups, limit, lambda k: decode(raws[k]).id)
-    except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError, RecursionError):
-        return None
-
-
-def _date_groups(texts: list[str], dates: list[EDTFDate], limit: int) -> list[list[int]]:
-    """Indexes of the events on the first of ``dates`` (in timeline order) that hold
-    ``limit`` events, a list per date, given each event's date text: one pass over
-    ``texts``.  ``dates`` start where the timeline does (each has an event at least,
-    so the first ``limit`` of them are enough)."""
-    wanted = {date.text: r for r, date in enumerate(dates[:limit])}
-    groups: list[list[int]] = [[] for _ in wanted]
-    for k in compress(range(len(texts)), map(wanted.__contains__, texts)):
-        groups[wanted[texts[k]]].append(k)
-    total = 0
-    for r, group in enumerate(groups):
-        total += len(group)
-        if total >= limit:
-            return groups[:r + 1]
-    return groups
-
-
-def _in_id_order(groups: list[list[int]], limit: int, id_of: Callable[[int], str]) -> list[int]:
-    """The first ``limit`` of the events of ``_date_groups``: by date, then by id."""
-    picks: list[int] = []
-    for group in groups:
-        if len(picks) >= limit:
-            break
-        picks += sorted(group, key=id_of)
-    return picks[:limit]
-
-
-_EVENT_ID_DECODER = msgspec.json.Decoder(schema.EventId)
-
-# A plain year, month or day, maybe qualified, maybe the start of an interval:
-# the earliest instant of such a date lies in the year of its first four digits
-# (a season of a year too: "2019-24" is the winter of 2019).
-_IN_ITS_YEAR = re.compile(r"[0-9]{4}(?:-[0-9]{2}){0,2}[~?%]?(?:/.*)?", re.DOTALL).fullmatch
-
-
-def _earliest_dates(texts: Iterable[str], limit: int) -> list[EDTFDate]:
-    """The first ``limit`` of the dates written ``texts`` (distinct), in timeline order
-    (texts that are not dates are left out).
-
-    Parsing every distinct date took most of the time of finding the first
-    events (70,756 dates of a million events, 0.45 s): a date whose earliest
-    instant lies in the year of its first digits (``_IN_ITS_YEAR``, the
-    common forms) is parsed only if that year is among the earliest ones
-    that hold ``limit`` dates; any other form is parsed, whatever it is.
-    """
-    by_year: dict[str, list[str]] = defaultdict(list)
-    other: list[str] = []
-    for text in texts:
-        if _IN_ITS_YEAR(text):
-            by_year[text[:4]].append(text)
-        else:
-            other.append(text)
-    parsed = [date for date in parse_dates(other).values() if date is not None]
-    # Any date of a later year comes after the ``limit`` dates of these years.
-    found = 0
-    for year in sorted(by_year):
-        if found >= limit:
-            break
-        dates = [date for date in parse_dates(by_year[year]).values() if date is not None]
-        parsed += dates
-        found += len(dates)
-    return heapq.nsmallest(limit, parsed, key=_date_order)
-
-
-def _first_events(data: bytes, limit: int) -> tuple[int, list[list[int]]] | None:
-    """How many events the file has, and the indexes of the events of the earliest
-    dates that hold the first ``limit`` events, a list per date in timeline order;
-    found from the dates alone. None if the dates do not decode."""
-    try:
-        dated = msgspec.json.decode(data, type=schema.DatesCorpusFile).events
-    except (msgspec.DecodeError, UnicodeDecodeError, RecursionError):
-        return None
-    texts = [event.date for event in dated]
-    del dated
-    return len(texts), _date_groups(texts, _earliest_dates(set(texts), limit), limit)
-
-
 def _heading_groups(distinct: list[EDTFDate], counts: list[int]) -> list[tuple[tuple[int, int], int, int]]:
     """Runs of timeline positions under one (year, month) heading, worked out per distinct
     date (``counts[r]`` events have the date ``distinct[r]``)."""
@@ -1471,27 +1088,6 @@ def _heading_groups(distinct: list[EDTFDate], counts: list[int]) -> list[tuple[t
     if last is not None:
         groups.append((last, start, position))
     return groups
-
-
-def build_from_cache_part(part, root: Path, file: Path):
-    """Documents, actors, claims and periods from a compiled cache (checked when it was written)."""
-    documents: dict[str, Document] = {}
-    base = str(root)
-    for rec in part.documents:
-        published = parse_edtf(rec.published) if rec.published else None
-        # The paths were checked (relative, inside the folder) when the cache was written.
-        documents[rec.id] = Document(rec.id, rec.path, os.path.join(base, rec.path), rec.title, rec.outlet,
-                                     published, rec.url, rec.note, rec.exclude)
-    actors = {a.id: Actor(a.id, a.name, a.kind, tuple(a.aliases), tuple(a.members), a.affiliation, a.note)
-              for a in part.actors}
-    claims: dict[str, Claim] = {}
-    for i, rec in enumerate(part.claims):
-        claim = Claim(rec.id, rec.about, (), tuple(rec.events), i, bool(rec.events))
-        claim.statements = tuple(Statement(documents[st.doc], st.exact, st.prefix, st.suffix, claim, j, value=st.value)
-                                 for j, st in enumerate(rec.statements) if st.doc in documents)
-        claims[rec.id] = claim
-    periods = [Period(p.id, p.title, parse_edtf(p.date)) for p in part.periods]
-    return documents, actors, claims, periods
 
 
 def _reaches(actors: dict[str, Actor], start: str, target: str) -> bool:

@@ -55,6 +55,7 @@ import msgspec
 
 from .atomic import atomic_write_bytes
 from .files import NOTES_LIMIT, check_output, describe_mode, read_regular
+from .places import data_dir, path_key
 from .corpus import Query
 from .dates import DateError, parse_edtf
 
@@ -69,25 +70,12 @@ except ImportError:  # pragma: no cover - Windows: the merge still runs, without
     fcntl = None  # type: ignore[assignment]
 
 
-def data_dir() -> Path:
-    base = os.environ.get("TIMELINE_EXPLORER_DATA") or os.path.join(
-        os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share"),
-        "timeline-explorer")
-    return Path(base)
-
-
 def _beside(origin: Path) -> Path:
     return origin.with_name(origin.stem + ".notes.json")
 
 
 def _private(origin: Path) -> Path:
-    try:  # the standard library's own SHA-1: `import hashlib` loads OpenSSL (1.5 ms of opening the bundled corpus)
-        from _sha1 import sha1
-    except ImportError:  # a Python built without it
-        from hashlib import sha1
-
-    key = sha1(str(origin).encode("utf-8")).hexdigest()[:16]
-    return data_dir() / "notes" / f"{origin.parent.name or 'corpus'}-{key}.notes.json"
+    return data_dir() / "notes" / f"{origin.parent.name or 'corpus'}-{path_key(origin)}.notes.json"
 
 
 def sidecar_files(origin: Path) -> dict[Path, str]:

@@ -97,6 +97,14 @@ class EventSet(Protocol):
     def search(self, text: str, cancelled: Callable[[], bool] | None = None) -> Matches | None:
         """The events among these that match the search ``text`` (None if ``cancelled``)."""
 
+    def members(self, positions: Iterable[int]) -> list[int]:
+        """Those of ``positions`` that are among these events, ascending."""
+
+    def iter_events(self) -> Iterator[Event]:
+        """Every one of these events, in timeline order (exports; a SQL store fetches them by batches)."""
+
+    def density(self, room: int, span: tuple[EDTFDate | None, EDTFDate | None]): ...
+    def coarse_in(self, period) -> int | None: ...
     def lowers(self, start: int, stop: int) -> Sequence[float]: ...
 
 
@@ -119,6 +127,7 @@ class EventStore(Protocol):
     def select(self, query: Query) -> EventSet: ...
     def event(self, position: int) -> Event: ...
     def position_of(self, event_id: str) -> int | None: ...
+    def positions_of(self, ids: Iterable[str]) -> dict[str, int]: ...
     def events_at(self, positions: Iterable[int]) -> Iterator[Event]: ...
     def resolve_actor(self, token: str) -> str: ...
     def search_pattern(self, text: str) -> SearchPattern: ...
@@ -235,6 +244,14 @@ class MemoryEventSet:
             return None
         return _ListMatches(text, pattern, found)
 
+    def members(self, positions: Iterable[int]) -> list[int]:
+        """Those of ``positions`` that are among these events, ascending."""
+        return sorted(p for p in positions if p in self)
+
+    def iter_events(self) -> Iterator[Event]:
+        """Every one of these events, in timeline order, made one at a time (exports)."""
+        return self.store.corpus.iter_events(self.selected)
+
     def lowers(self, start: int, stop: int) -> Sequence[float]:
         lowers = self.store.corpus._lowers
         return [lowers[p] for p in self.selected[start:stop]]
@@ -284,6 +301,15 @@ class MemoryStore:
 
     def position_of(self, event_id: str) -> int | None:
         return self.corpus.position_of(event_id)
+
+    def positions_of(self, ids: Iterable[str]) -> dict[str, int]:
+        """Where each of the events ``ids`` is (those not in the store are left out)."""
+        found = {}
+        for event_id in ids:
+            p = self.corpus.position_of(event_id)
+            if p is not None:
+                found[event_id] = p
+        return found
 
     def events_at(self, positions: Iterable[int]) -> Iterator[Event]:
         return self.corpus.iter_events(positions)

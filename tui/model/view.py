@@ -11,7 +11,6 @@ then found in O(log) time, which is what a virtualised view needs.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
 from typing import Literal
 
 import msgspec

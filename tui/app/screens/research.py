@@ -28,6 +28,7 @@ from textual.widgets import Button, Input, Label, OptionList, RadioButton, Radio
 from textual.widgets.option_list import Option
 
 from ...model.corpus import Claim, Corpus, Event, Query
+from ...model.store import EventSet, EventStore
 from ...model.coverage import Coverage
 from ...model.export import protected_files
 from ...model.files import OutputRefused, check_output
@@ -92,7 +93,7 @@ class MarksScreen(ModalScreen[str | None]):
                 text.append(safe_line(event_id), "bold")
                 text.append("  not in the corpus any more (kept)", "italic red")
             else:
-                event = self.corpus.events[p]
+                event = self.corpus.event(p)
                 text.append(f"{short_date(event.date):<13} ", "bold")
                 text.append(safe_line(event.title))
             note = notes.note(event_id)
@@ -145,7 +146,7 @@ class MarksScreen(ModalScreen[str | None]):
         p = self.corpus.position_of(event_id) if event_id else None
         if event_id is None or self.notes is None:
             return
-        event = self.corpus.events[p] if p is not None else None
+        event = self.corpus.event(p) if p is not None else None
 
         def save(text: str | None) -> None:
             if text is None or text.rstrip() == self.notes.note(event_id):
@@ -312,10 +313,10 @@ class ExportScreen(ModalScreen[None]):
 
     BINDINGS = [Binding("escape", "dismiss_none", "Cancel", id="export.cancel")]
 
-    def __init__(self, corpus: Corpus, view: list[int], query: Query, marked: list[int]) -> None:
+    def __init__(self, corpus: EventStore, view: EventSet, query: Query, marked: list[int]) -> None:
         super().__init__()
         self.corpus = corpus
-        self.view_positions = view
+        self.view_events = view
         self.export_query = query
         self.marked = marked
 
@@ -324,7 +325,7 @@ class ExportScreen(ModalScreen[None]):
             yield Static(Text("Export", style="bold"))
             with Horizontal(classes="export-row"):
                 with RadioSet(id="export-scope"):
-                    yield RadioButton(f"the current view ({len(self.view_positions):,} events)", value=True, id="scope-view")
+                    yield RadioButton(f"the current view ({len(self.view_events):,} events)", value=True, id="scope-view")
                     yield RadioButton(f"the marked events ({len(self.marked):,})", id="scope-marked",
                                       disabled=not self.marked)
                 with RadioSet(id="export-format"):
@@ -396,12 +397,12 @@ class ExportScreen(ModalScreen[None]):
         from ...model.export import write_export
 
         scope, fmt = self._choice()
-        positions = self.marked if scope == "marked" else self.view_positions
+        events = self.corpus.events_at(self.marked) if scope == "marked" else self.view_events.iter_events()
         query = self.export_query if scope == "view" else Query()
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             with atomic_writer(target) as handle:
-                count = write_export(self.corpus, self.corpus.iter_events(positions), query, fmt, handle)
+                count = write_export(self.corpus, events, query, fmt, handle)
         except OSError as exc:
             self._say(f"Cannot write {target}: {exc.strerror or exc}. Nothing was written.", error=True)
             return
@@ -446,10 +447,12 @@ class DisagreementsScreen(Screen[str | None]):
         options: list[Option] = []
         width = max(8, max((cell_len(s.value) for c in self.corpus.claims.values() for s in c.statements), default=8))
         width = min(width, 28)
+        located = self.corpus.positions_of({e for c in self.corpus.claims.values() for e in c.events})
+        titles = {event_id: self.corpus.event(p).title for event_id, p in located.items()}
         for claim in self.corpus.claims.values():
             heading = Text("≠ ", style="bold red")
             heading.append(safe_line(claim.about), "bold")
-            events = [self.corpus.events_by_id[e].title for e in claim.events if e in self.corpus.events_by_id]
+            events = [titles[e] for e in claim.events if e in titles]
             if events:
                 heading.append("\n  about: " + safe_line("; ".join(events)), "italic")
             options.append(Option(heading, id=f"h:{claim.id}", disabled=True))

@@ -127,7 +127,7 @@ class ActorList(LineView, can_focus=True):
     def __init__(self, corpus: Corpus, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.corpus = corpus
-        self.count: Callable[[str], int] = lambda actor_id: 0
+        self.count: Callable[[str], int | None] = lambda actor_id: 0
         self.selected: frozenset[str] = frozenset()
         self.narrow = ""
         self._lines: Sequence[_Line] = ()
@@ -156,7 +156,7 @@ class ActorList(LineView, can_focus=True):
             self._keys = {a.id: " ".join(key.split()) for a, key in zip(actors, joined, strict=True)}
         return self._keys
 
-    def show(self, *, count: Callable[[str], int], selected: frozenset[str], narrow: str) -> None:
+    def show(self, *, count: Callable[[str], int | None], selected: frozenset[str], narrow: str) -> None:
         """``count(actor_id)``: events the actor would show (asked only for the actors drawn)."""
         current = self.current_actor
         self.count = count
@@ -165,6 +165,10 @@ class ActorList(LineView, can_focus=True):
             self.narrow = narrow
             self._build()
             self._select(current)
+        self.refresh()
+
+    def refresh_counts(self) -> None:
+        """The counts came (a store that asks an engine counts every actor at once): draw them."""
         self.refresh()
 
     def narrow_to(self, text: str) -> None:
@@ -300,10 +304,10 @@ class ActorList(LineView, can_focus=True):
         if line.kind == "members":
             return self._strip(Text("      " + safe_line(line.text), style=self.get_component_rich_style("actors--members")), width, base)
         actor = self.corpus.actors[line.actor]
-        count = self.count(actor.id)
+        count = self.count(actor.id)  # None: the engine has not answered yet
         selected = actor.id in self.selected
         mark = "[x] " if selected else "[ ] "
-        count_text = f" {count}"
+        count_text = f" {count}" if count is not None else " …"
         name_w = max(1, width - 2 - len(mark) - len(count_text))
         style = self.get_component_rich_style("actors--selected") if selected else (
             self.get_component_rich_style("actors--zero") if count == 0 else None)
@@ -383,7 +387,7 @@ class ActorFilterInput(Input):
 class ActorPane(Vertical):
     """Title (drawn on its top edge), narrowing field and list; forwards the list's messages."""
 
-    def __init__(self, corpus: Corpus, *, count: Callable[[str], int], selected: frozenset[str],
+    def __init__(self, corpus: Corpus, *, count: Callable[[str], int | None], selected: frozenset[str],
                  id: str | None = None) -> None:
         super().__init__(id=id)
         self.corpus = corpus

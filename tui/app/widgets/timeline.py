@@ -2,7 +2,9 @@
 
 A virtualised view (Textual's Line API on a ``ScrollView``): it sets its
 virtual height to the number of rows and draws only the lines on screen, so
-it costs the same for ten events as for a million.
+it costs the same for ten events as for a million.  The rows of a store that
+asks an engine come a page at a time: a row not fetched yet is drawn as a
+placeholder, and the view asks for the rows on screen (``WantRows``).
 """
 
 from __future__ import annotations
@@ -20,8 +22,9 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
 
-from ...model.corpus import Corpus, Event
+from ...model.corpus import Event
 from ...model.search import SearchPattern
+from ...model.store import EventStore, Matches
 from ...model.view import Row, TimelineRows, short_date
 from ..text import safe_line
 from .lines import LineView, fit_segments
@@ -78,11 +81,18 @@ class TimelineView(LineView, can_focus=True):
             super().__init__()
             self.event = event
 
-    def __init__(self, corpus: Corpus, *, id: str | None = None) -> None:
+    class WantRows(Message):
+        """Rows on screen whose events are not fetched yet: events ``start`` to ``stop`` of the view."""
+
+        def __init__(self, start: int, stop: int) -> None:
+            super().__init__()
+            self.start, self.stop = start, stop
+
+    def __init__(self, store: EventStore, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.corpus = corpus
+        self.store = store
         self.rows: TimelineRows | None = None
-        self.matches: frozenset[int] = frozenset()
+        self.matches: Matches | None = None
         self.pattern: SearchPattern | None = None
         self.empty_message = "No events match the filters."
         # Rendered event rows, reused while nothing that shapes them changes
@@ -96,7 +106,7 @@ class TimelineView(LineView, can_focus=True):
 
     # -- state in -------------------------------------------------------------
 
-    def prepare(self, rows: TimelineRows, *, matches: frozenset[int], pattern: SearchPattern | None,
+    def prepare(self, rows: TimelineRows, *, matches: Matches | None, pattern: SearchPattern | None,
                 select_position: int | None, empty_message: str) -> None:
         """The first state, given before the widget is mounted."""
         self.rows, self.matches, self.pattern, self.empty_message = rows, matches, pattern, empty_message
@@ -126,7 +136,7 @@ class TimelineView(LineView, can_focus=True):
             target = rows.first_event_row()
         return target if target is not None else 0
 
-    def show(self, rows: TimelineRows, *, matches: frozenset[int], pattern: SearchPattern | None,
+    def show(self, rows: TimelineRows, *, matches: Matches | None, pattern: SearchPattern | None,
              select_position: int | None) -> None:
         """Show ``rows``; put the cursor on ``select_position`` or the nearest event."""
         self.rows = rows
@@ -142,17 +152,34 @@ class TimelineView(LineView, can_focus=True):
         self._generation += 1
         self.refresh()
 
-    def set_matches(self, matches: frozenset[int], pattern: SearchPattern | None) -> None:
+    def set_matches(self, matches: Matches | None, pattern: SearchPattern | None) -> None:
         self.matches = matches
         self.pattern = pattern
         self._generation += 1
         self.refresh()
 
+    def rows_arrived(self) -> None:
+        """The events of rows drawn as placeholders have been fetched: draw them, and say which
+        event the cursor is on if that was one of them."""
+        self._wanted = None
+        self._generation += 1
+        self.refresh()
+        self.post_message(self.Highlighted(self.current_event))
+
+    def event_at(self, row: int) -> Event | None:
+        """The event of ``row`` (None for a heading, or an event not fetched yet)."""
+        if self.rows is None or not 0 <= row < len(self.rows):
+            return None
+        found = self.rows[row]
+        if found.kind != "event" or found.position < 0:
+            return None
+        return self.store.event(found.position)
+
     @property
     def current_event(self) -> Event | None:
         if self.rows is None or not len(self.rows):
             return None
-        return self.rows.event(min(self.cursor_row, len(self.rows) - 1))
+        return self.event_at(min(self.cursor_row, len(self.rows) - 1))
 
     # -- movement -------------------------------------------------------------
 
@@ -202,7 +229,7 @@ class TimelineView(LineView, can_focus=True):
             return
         lines = max(1, int(self.scrollable_content_region.height * fraction))
         target = max(0, min(len(self.rows) - 1, self.cursor_row + direction * lines))
-        row = self.rows.step(target, 0) if self.rows.event(target) is None else target
+        row = target if self.rows.is_event(target) else self.rows.step(target, 0)
         if row == self.cursor_row:
             row = self.rows.step(self.cursor_row, direction)
         self.scroll_to(y=self.scroll_y + direction * lines, animate=False, force=True)
@@ -233,7 +260,7 @@ class TimelineView(LineView, can_focus=True):
         if self.rows is None:
             return
         row = int(self.scroll_offset.y + click.y)
-        if 0 <= row < len(self.rows) and self.rows.event(row) is not None:
+        if 0 <= row < len(self.rows) and self.rows.is_event(row):
             self._move_to(row)
             if click.chain >= 2:
                 self.action_open()
@@ -258,6 +285,9 @@ class TimelineView(LineView, can_focus=True):
         if row_index >= len(self.rows):
             return Strip.blank(width, base)
         row = self.rows[row_index]
+        if row.kind == "event" and row.position < 0:  # not fetched yet: asked for, drawn when it comes
+            self._want_rows()
+            return self._strip(Text("   …", style=self.get_component_rich_style("timeline--empty")), width, base)
         if row.kind in ("year", "month"):
             indent = " " if row.kind == "year" else "   "
             text = Text(indent + row.label, style=self.get_component_rich_style(f"timeline--{row.kind}"))
@@ -270,8 +300,8 @@ class TimelineView(LineView, can_focus=True):
         strip = self._strip_cache.get(key)
         if strip is not None:
             return strip
-        event = self.corpus.events[row.position]
-        segments = self._event_segments(event, width, row.position in self.matches)
+        event = self.store.event(row.position)
+        segments = self._event_segments(event, width, self.matches is not None and row.position in self.matches)
         style = base
         if is_cursor:
             cursor = self.get_component_rich_style("timeline--cursor")
@@ -284,6 +314,19 @@ class TimelineView(LineView, can_focus=True):
             self._strip_cache.clear()
         self._strip_cache[key] = strip
         return strip
+
+    _wanted: tuple[int, int] | None = None
+
+    def _want_rows(self) -> None:
+        """Ask (once per screen) for the events of the rows on screen, and a screen around them."""
+        rows = self.rows
+        height = max(1, self.scrollable_content_region.height)
+        top = int(self.scroll_offset.y)
+        start, stop = rows.index_range(top - height, top + 2 * height)
+        if self._wanted is not None and self._wanted[0] <= start and stop <= self._wanted[1]:
+            return
+        self._wanted = (start, stop)
+        self.post_message(self.WantRows(start, stop))
 
     def _strip(self, text: Text, width: int, style: Style) -> Strip:
         text.end = ""
@@ -336,7 +379,7 @@ class TimelineView(LineView, can_focus=True):
             out.extend(fit_segments([(title, title_style)], title_w, console, title_style))
         if actors_w:
             out.append(Segment("  "))
-            names = [self.corpus.actors[a].name for a in event.actors]
+            names = [self.store.actors[a].name if a in self.store.actors else a for a in event.actors]
             actors_style = component("timeline--actors")
             out.extend(fit_segments([(safe_line(_join_fitting(names, actors_w)), actors_style)], actors_w, console, actors_style))
         # Marks: number of sources, disagreement, quotes that do not anchor.

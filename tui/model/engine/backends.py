@@ -17,7 +17,7 @@ ever shows them (``redact``).
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 __all__ = ["EngineError", "connect", "dialect_of", "duckdb_backend", "redact"]
 
@@ -26,20 +26,18 @@ class EngineError(Exception):
     """An engine that cannot be reached or used: one sentence, never a password."""
 
 
-def redact(url: str) -> str:
-    """``url`` with any password (and token-like query values) replaced by ``***``."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return "<an engine URL that cannot be read>"
-    netloc = parts.netloc
-    if "@" in netloc:
-        user, _, host = netloc.rpartition("@")
-        if ":" in user:
-            user = user.split(":", 1)[0] + ":***"
-        netloc = f"{user}@{host}"
-    query = re.sub(r"(?i)((?:password|token|secret|key)[^=&]*=)[^&]*", r"\1***", parts.query)
-    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+_SECRETS = [
+    re.compile(r"(://[^/\s:@]*:)[^@\s/]*(@)"),  # scheme://user:PASSWORD@host
+    re.compile(r"(?i)\b((?:password|passwd|pwd|token|secret|api[_-]?key|access[_-]?key)\s*[=:]\s*)[^\s&;,'\"]+"),
+]
+
+
+def redact(text: str) -> str:
+    """``text`` (a URL, or an engine's message quoting one) with passwords and tokens replaced by ``***``."""
+    for pattern in _SECRETS:
+        text = pattern.sub(lambda m: m.group(1) + "***" + (m.group(2) if m.lastindex and m.lastindex > 1 else ""),
+                           text)
+    return text
 
 
 def dialect_of(url: str | None) -> str:

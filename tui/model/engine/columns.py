@@ -134,3 +134,30 @@ def fold_table() -> tuple[str, str]:
             if char != folded and char != lower:
                 pairs.setdefault(char, folded)
     return "".join(pairs), "".join(pairs.values())
+
+
+# What ``fold`` does beyond lower case and accents, for engines that have ``strip_accents``: letters
+# without a decomposition, then typographic quotes, dashes and spaces.
+_LETTERS = ("\u0130\u0131\u0142\u0141\u00f8\u00d8\u0111\u0110", "iilloodd")
+_CLASSES = [
+    ("[\u2018\u2019\u201a\u201b\u2032\u02bc`\u00b4]", "'"),
+    ("[\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb]", '"'),
+    ("[\u2010\u2011\u2012\u2013\u2014\u2015\u2212]", "-"),
+    ("[\u00a0\u2007\u202f\u2009\u200a\u3000\t]", " "),
+]
+
+
+def fold_sql(expr: str) -> str:
+    """DuckDB SQL folding the text ``expr`` as ``fold`` does (case, accents, typography).
+
+    ``strip_accents(lower(...))`` does most of it at the speed of a copy; the
+    replacements of letters without a decomposition and of typographic marks
+    cost a pass each, so they are made only in the texts that have one."""
+    def quoted(text: str) -> str:
+        return "'" + text.replace("'", "''") + "'"
+
+    special = "[" + _LETTERS[0] + "".join(pattern[1:-1] for pattern, _ in _CLASSES) + "]"
+    full = f"strip_accents(lower(translate({expr}, {quoted(_LETTERS[0])}, {quoted(_LETTERS[1])})))"
+    for pattern, replacement in _CLASSES:
+        full = f"regexp_replace({full}, {quoted(pattern)}, {quoted(replacement)}, 'g')"
+    return f"CASE WHEN regexp_matches({expr}, {quoted(special)}) THEN {full} ELSE strip_accents(lower({expr})) END"

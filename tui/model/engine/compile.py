@@ -89,8 +89,9 @@ def load_tables(backend, events, event_actors, *, prefix: str = "te"):
         raw = backend.con
         raw.register(f"{name}_arrow", events)
         raw.register(f"{actors_name}_arrow", event_actors)
-        raw.execute(f'CREATE OR REPLACE TEMP TABLE "{name}" AS SELECT * FROM "{name}_arrow" ORDER BY pos')
-        raw.execute(f'CREATE OR REPLACE TEMP TABLE "{actors_name}" AS SELECT * FROM "{actors_name}_arrow" '
+        # Tables of the in-memory database, not of one connection: a cursor (another thread) sees them too.
+        raw.execute(f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM "{name}_arrow" ORDER BY pos')
+        raw.execute(f'CREATE OR REPLACE TABLE "{actors_name}" AS SELECT * FROM "{actors_name}_arrow" '
                     "ORDER BY actor, pos")
         raw.unregister(f"{name}_arrow")
         raw.unregister(f"{actors_name}_arrow")

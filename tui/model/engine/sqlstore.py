@@ -21,7 +21,7 @@ import bisect
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 import msgspec
@@ -99,7 +99,10 @@ class SqlStore:
         self.origin = meta.origin
         self.file = meta.file
         self.root = meta.root
-        self.verified = True
+        self.verified = meta.kind != "corpus"  # a corpus's quotes are checked by ``verify``
+        self.compiled = None  # the compiled cache this store reads (a large corpus), see ``largefile``
+        self._quote_problems: dict[int, dict[int, Problem]] = {}  # pos -> slot -> why the quote does not anchor
+        self.on_verified: Callable[[SqlStore, list[Problem]], None] | None = None  # keeps the verdict (a cache)
         self._date = _dates_cache()
         self._events: OrderedDict[int, Event] = OrderedDict()
         self._lock = threading.RLock()
@@ -206,10 +209,14 @@ class SqlStore:
     def _quotes(self, event: Event, r: dict) -> list[Quote]:
         if r.get("quotes") is not None:
             made = []
+            problems = self._quote_problems.get(event.position, {})
             for j, q in enumerate(msgspec.json.decode(r["quotes"])):
                 doc = self.documents.get(q.get("doc"))
                 if doc is not None:
-                    made.append(Quote(doc, q["exact"], q.get("prefix", ""), q.get("suffix", ""), event, j))
+                    quote = Quote(doc, q["exact"], q.get("prefix") or "", q.get("suffix") or "", event, j)
+                    if j in problems:
+                        quote.problem, quote.checked = problems[j], True
+                    made.append(quote)
             return made
         text = r.get("notes") or ""
         if not text.strip():
@@ -250,6 +257,13 @@ class SqlStore:
         rows = self._run(self.t.filter(self.t.id == event_id).select("pos")).column("pos").to_pylist()
         return rows[0] if rows else None
 
+    def positions_of(self, ids: Iterable[str]) -> dict[str, int]:
+        wanted = sorted(set(ids))
+        if not wanted:
+            return {}
+        rows = self._run(self.t.filter(self.t.id.isin(wanted)).select("id", "pos")).to_pylist()
+        return {r["id"]: r["pos"] for r in rows}
+
     def events_at(self, positions: Iterable[int], batch: int = 5_000) -> Iterator[Event]:
         """The events at ``positions`` (ascending), fetched a batch at a time and not kept."""
         chunk: list[int] = []
@@ -282,6 +296,131 @@ class SqlStore:
             for r in rows:
                 yield self._make(r)
             last = rows[-1]["pos"]
+
+    # -- checking every quote ----------------------------------------------------------
+
+    def adopt_verdict(self, problems: list[Problem]) -> None:
+        """What an earlier ``verify`` of the same compiled corpus found (kept in its cache)."""
+        import re
+
+        where = re.compile(r'^events\[\d+\]\.quotes\[(\d+)\] \(event "(.*)"\)$')
+        located = {}
+        for p in problems:
+            m = where.match(p.location)
+            if m:
+                located.setdefault(m[2], {})[int(m[1])] = p
+        positions = self.positions_of(located)
+        self._quote_problems = {positions[i]: slots for i, slots in located.items() if i in positions}
+        self.problems.extend(problems)
+        self.verified = True
+
+    def verify(self, progress: Callable[[int, int], None] | None = None,
+               cancelled: Callable[[], bool] | None = None) -> list[Problem]:
+        """Anchor every quote of a corpus in its document (the engine hands them over document by
+        document); record what does not anchor.  Safe to run in a worker while the store is shown."""
+        from ..anchoring import AnchorError, resolve
+        from ..corpus import Exclusion, anchor_quote
+
+        if self.meta.kind != "corpus" or self.verified:
+            self.verified = True
+            return []
+        shown = str(self.file) if self.file is not None else "corpus.json"
+        found: list[Problem] = []
+        quote_problems: dict[int, dict[int, Problem]] = {}
+        reader = self._quotes_by_document()
+        documents = list(self.documents.values())
+        total, done = len(documents), 0
+        current_doc, text, lines = None, None, None
+        for batch in reader:
+            if cancelled is not None and cancelled():
+                return found
+            columns = batch.to_pydict()
+            for pos, row, event_id, slot, doc_id, exact, prefix, suffix in zip(
+                    columns["pos"], columns["row"], columns["id"], columns["slot"], columns["doc"], columns["exact"],
+                    columns["prefix"], columns["suffix"]):
+                if doc_id != current_doc:
+                    current_doc = doc_id
+                    doc = self.documents.get(doc_id)
+                    text, lines = self._document_text(doc, found) if doc is not None else (None, None)
+                    done += 1
+                    if progress is not None:
+                        progress(min(done, total), total)
+                if text is None:
+                    continue
+                result = anchor_quote(text, exact, prefix or "", suffix or "", lines, doc,
+                                      str(Path(shown).parent / doc.path))
+                if not isinstance(result, tuple):
+                    problem = Problem(shown, f'events[{row}].quotes[{slot}] (event "{event_id}")', result.message,
+                                      result.hint, None, "error", result.code)
+                    found.append(problem)
+                    quote_problems.setdefault(pos, {})[slot] = problem
+        for claim in self.claims.values():
+            for statement in claim.statements:
+                doc = statement.document
+                text, lines = self._document_text(doc, found)
+                if text is None:
+                    continue
+                result = anchor_quote(text, statement.exact, statement.prefix, statement.suffix, lines, doc,
+                                      str(Path(shown).parent / doc.path))
+                statement.checked = True
+                if isinstance(result, tuple):
+                    statement.start, statement.end = result
+                else:
+                    statement.problem = Problem(shown, f'claims[{claim.index}].statements[{statement.slot}] '
+                                                f'(claim "{claim.id}")', result.message, result.hint, None, "error",
+                                                result.code)
+                    found.append(statement.problem)
+        with self._lock:
+            self._quote_problems = quote_problems
+            self.problems.extend(found)
+            for position, event in self._events.items():
+                for q in event.quotes:
+                    q.problem = quote_problems.get(position, {}).get(q.slot)
+                    q.checked = q.problem is not None
+            self.verified = True
+        if self.on_verified is not None:
+            self.on_verified(self, found)
+        del AnchorError, resolve, Exclusion
+        return found
+
+    def _quotes_by_document(self):
+        """Every quote of every event, grouped by document: batches of (pos, row, id, slot, doc, exact, prefix,
+        suffix), from the compiled table (DuckDB's SQL: a step of the embedded engine, not a query of the app)."""
+        raw = self.backend.con.cursor()
+        return raw.sql("""
+            SELECT pos, row, id, slot, q.doc AS doc, q.exact AS exact, q.prefix AS prefix, q.suffix AS suffix
+            FROM (SELECT pos, row, id, unnest(qs) AS q, generate_subscripts(qs, 1) - 1 AS slot
+                  FROM (SELECT pos, row, id, from_json(quotes,
+                        '[{"doc": "VARCHAR", "exact": "VARCHAR", "prefix": "VARCHAR", "suffix": "VARCHAR"}]') AS qs
+                        FROM te_events))
+            ORDER BY doc, pos, slot""").to_arrow_reader(50_000)
+
+    def _document_text(self, doc: Document, found: list[Problem]):
+        """A document's text and line index for checking its quotes (its excluded passages resolved too),
+        or (None, None) after recording why it cannot be read."""
+        from ..anchoring import AnchorError, LineIndex, resolve
+        from ..corpus import Exclusion
+
+        try:
+            text = doc._borrow_text()
+        except (OSError, UnicodeDecodeError) as exc:
+            found.append(Problem(str(doc.file), "", f"cannot be read: {getattr(exc, 'strerror', None) or exc}",
+                                 getattr(exc, "hint", "check the document's file"), None, "error", "document"))
+            return None, None
+        lines = LineIndex(text)
+        if doc._exclusions is None:
+            exclusions = []
+            for j, sel in enumerate(doc.selectors):
+                try:
+                    start, end = resolve(text, sel.exact, sel.prefix, sel.suffix, lines)
+                except AnchorError as exc:
+                    found.append(Problem(str(self.file), f'document "{doc.id}" .exclude[{j}]',
+                                         f"{exc.message} (in {doc.path})", exc.hint, None, "error",
+                                         f"anchor-exclude-{exc.kind}"))
+                    continue
+                exclusions.append(Exclusion(start, end, getattr(sel, "reason", "")))
+            doc.exclusions = sorted(exclusions, key=lambda e: (e.start, e.end))
+        return text, lines
 
     # -- queries ------------------------------------------------------------------
 
@@ -518,6 +657,17 @@ class SqlEventSet:
                 return i < len(page) and page[i] == position
         t = self.store.t
         return int(self.store._run(self.filtered.filter(t.pos == position).count())) > 0
+
+    def members(self, positions: Iterable[int]) -> list[int]:
+        wanted = sorted(set(positions))
+        if not wanted:
+            return []
+        t = self.store.t
+        found = self.store._run(self.filtered.filter(t.pos.isin(wanted)).select("pos")).column("pos").to_pylist()
+        return sorted(found)
+
+    def iter_events(self) -> Iterator[Event]:
+        return self.store.iter_selected(self.query)
 
     # -- counts ----------------------------------------------------------------------
 

@@ -30,8 +30,7 @@ from .columns import DATE_COLUMNS, date_rows, fold_table
 __all__ = ["GDELT2_COLUMNS", "PRESETS", "TABLE_SUFFIXES", "TableMapping", "detect_mapping", "load_mapping",
            "mapped_events", "read_table"]
 
-TABLE_SUFFIXES = {".csv": "csv", ".tsv": "csv", ".parquet": "parquet", ".pq": "parquet", ".jsonl": "json",
-                  ".ndjson": "json"}
+from ..engine_names import TABLE_SUFFIXES  # noqa: E402  (one list of the tables' file names)
 SHOWN_BAD_ROWS = 20  # bad rows named one by one; the others are counted
 
 # GDELT 2.0 event table columns, in file order (the files have no header).
@@ -136,13 +135,26 @@ def _problem(file: str, where: str, message: str, hint: str) -> CorpusError:
 
 
 def detect_mapping(columns: list[str]) -> TableMapping | None:
-    """The built-in mapping the columns are those of, if any."""
-    lower = {c.lower() for c in columns}
-    if {"event_id_cnty", "event_date"} <= lower:
+    """The mapping the columns tell: ACLED's, GDELT's, or, for a table with a column of dates under a
+    common name, the common names ``import csv`` recognises (``id``, ``date``, ``title``, ``actors``...)."""
+    lower = {c.lower(): c for c in columns}
+    if {"event_id_cnty", "event_date"} <= lower.keys():
         return PRESETS["acled"]
-    if {"globaleventid", "sqldate"} <= lower or (len(columns) == len(GDELT2_COLUMNS) and "column00" in lower):
+    if {"globaleventid", "sqldate"} <= lower.keys():
         return PRESETS["gdelt2"]
-    return None
+    from ..csvimport import DEFAULTS, OTHER_ACTORS
+
+    def first(names: tuple[str, ...]) -> str:
+        return next((lower[n] for n in names if n in lower), "")
+
+    date = first(DEFAULTS["date"])
+    if not date:
+        return None
+    notes = first(DEFAULTS["notes"])
+    actors = [lower[n] for n in OTHER_ACTORS if n in lower][:1]
+    return TableMapping(name="columns", id=first(DEFAULTS["id"]), date=date, precision=first(DEFAULTS["precision"]),
+                        title=first(DEFAULTS["title"]), summary=notes, notes=notes, actors=actors,
+                        type=first(DEFAULTS["type"]), source=first(DEFAULTS["source"]))
 
 
 def read_table(backend, path: str, kind: str, mapping: TableMapping | None, *, name: str = "te_source"):
@@ -151,7 +163,9 @@ def read_table(backend, path: str, kind: str, mapping: TableMapping | None, *, n
     if kind == "csv":
         delimiter = (mapping.delimiter if mapping and mapping.delimiter else
                      "\t" if path.lower().endswith(".tsv") else ",")
-        options.update(all_varchar=True, delim=delimiter)
+        # Every cell as text (dates are read by our rules); the dialect given rather than sniffed, and
+        # lines ended either way (a row appended by another tool may end in \r\n where the rest end in \n).
+        options.update(all_varchar=True, delim=delimiter, quote='"', escape='"', strict_mode=False)
         if mapping is not None and not mapping.header:
             options.update(header=False, names=mapping.columns or None)
         if backend.name != "duckdb":
@@ -198,7 +212,8 @@ def mapped_events(backend, t, mapping: TableMapping, shown: str, *, skip_bad_row
     what = [_column(t, c, "title_what", shown) for c in mapping.title_what]
     who = [_column(t, c, "title_who", shown) for c in mapping.title_who]
     where = [_column(t, c, "title_where", shown) for c in mapping.title_where]
-    numbered = t.mutate(_row=(ibis.row_number() + 1).cast("int64"))
+    # Rows numbered as a spreadsheet numbers them (and as `import csv` does): the header is row 1.
+    numbered = t.mutate(_row=(ibis.row_number() + (2 if mapping.header else 1)).cast("int64"))
     date_cell = _text(numbered, name["date"]).fill_null("")
     code_cell = _text(numbered, name["precision"]).fill_null("") if name["precision"] else ibis.literal("")
     dates, problems = _dates_of(backend, numbered.mutate(_d=date_cell, _p=code_cell), mapping, shown, name)
@@ -314,8 +329,8 @@ def _dates_of(backend, t, mapping: TableMapping, shown: str, name: dict):
         total = int(backend.execute(found.count()))
         for r in rows:
             column, value, message, hint = bad[(r["_d"], r["_p"])]
-            line = r["_row"] + (1 if mapping.header else 0)
-            problems.append(Problem(shown, f"row {r['_row']}, column {column!r}", message, hint, line, "error", "csv"))
+            problems.append(Problem(shown, f"row {r['_row']}, column {column!r}", message, hint, r["_row"], "error",
+                                    "csv"))
         if total > len(rows):
             problems.append(Problem(shown, "", f"… and {total - len(rows)} more row(s) whose date is not one",
                                     "fix them, or open the table with --skip-bad-rows to leave them out", None,
@@ -356,7 +371,8 @@ def table_store(path: str | Path, *, mapping: TableMapping | None = None, backen
     if mapping is None:
         mapping = detect_mapping(list(t.columns))
         if mapping is None:
-            raise _problem(shown, "", "its columns are neither ACLED's nor GDELT's",
+            raise _problem(shown, "", "its columns are neither ACLED's nor GDELT's, and none of them is named as a "
+                           f"date column ({', '.join(t.columns[:12])}{', …' if len(t.columns) > 12 else ''})",
                            "give --mapping FILE.toml naming its id, date, title and actor columns (docs/engines.md)")
     report("mapping", None)
     events, problems = mapped_events(backend, t, mapping, shown, skip_bad_rows=skip_bad_rows)
@@ -365,13 +381,14 @@ def table_store(path: str | Path, *, mapping: TableMapping | None = None, backen
     report("ordering", None)
     pairs = ordered.select("pos", actor=ordered.actors.unnest()).distinct()
     if backend.name == "duckdb":
-        ev = backend.create_table("te_events", ordered.order_by("pos"), temp=True, overwrite=True)
-        ea = backend.create_table("te_event_actors", pairs.order_by(["actor", "pos"]), temp=True, overwrite=True)
+        # Tables of the in-memory database, not of one connection: a cursor (another thread) sees them too.
+        ev = backend.create_table("te_events", ordered.order_by("pos"), overwrite=True)
+        ea = backend.create_table("te_event_actors", pairs.order_by(["actor", "pos"]), overwrite=True)
     else:
         ev, ea = ordered.cache(), pairs.cache()
     names = backend.to_pyarrow(ea.select("actor").distinct().order_by("actor")).column("actor").to_pylist()
     actors = {n: Actor(n, n, "other") for n in names}
-    meta = StoreMeta(title=f"{shown} ({mapping.name})" if mapping.name != "custom" else shown,
+    meta = StoreMeta(title=f"{shown} ({mapping.name})" if mapping.name not in ("custom", "columns") else shown,
                      description=f"The table {shown}, read in place; one event per row.", actors=actors,
                      problems=[msgspec.structs.replace(p, severity="warning") for p in problems],
                      origin=Path(path) if kind != "table" else None, file=Path(path) if kind != "table" else None,
