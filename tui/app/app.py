@@ -585,11 +585,15 @@ class TimelineApp(ResearchActions, App[int]):
             if not current and store is self.store:
                 self.notify("The corpus file changed since it was compiled: compiling it again.", severity="warning",
                             timeout=8)
-                from ..model.engine.largefile import cache_folder
-
                 import shutil
 
-                shutil.rmtree(cache_folder(store.file), ignore_errors=True)
+                compiled = store.compiled_path
+                if compiled is not None:
+                    store.close()
+                    if compiled.is_dir():
+                        shutil.rmtree(compiled, ignore_errors=True)
+                    else:
+                        compiled.unlink(missing_ok=True)
                 self._reload()
 
         def work() -> None:
@@ -791,7 +795,7 @@ class TimelineApp(ResearchActions, App[int]):
         events, matches, timeline = self.events, self.matches, self.query_one("#timeline", TimelineView)
 
         def fetch() -> None:
-            positions = events.positions(message.start, message.stop)
+            positions = events.positions(message.first, message.end)
             fetch_matches = getattr(matches, "fetch_between", None)
             if positions and fetch_matches is not None:
                 fetch_matches(positions[0], positions[-1])  # which of them to mark, for a large result

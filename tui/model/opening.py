@@ -138,7 +138,9 @@ def open_store(plan: Plan, progress: Progress | None = None, *, read_ahead=None)
                                skip_bad_rows=plan.source.skip_bad_rows, progress=progress)
         return table_store(plan.file, mapping=mapping, skip_bad_rows=plan.source.skip_bad_rows, progress=progress)
     except EngineError as exc:
-        raise CorpusError([Problem(plan.source.engine or "", "", str(exc),
+        from .engine.backends import redact
+
+        raise CorpusError([Problem(redact(plan.source.engine or ""), "", str(exc),
                                    "check the engine's URL, that it is running, and your credentials",
                                    code="engine")]) from None
 

@@ -82,11 +82,11 @@ class TimelineView(LineView, can_focus=True):
             self.event = event
 
     class WantRows(Message):
-        """Rows on screen whose events are not fetched yet: events ``start`` to ``stop`` of the view."""
+        """Rows on screen whose events are not fetched yet: events ``first`` to ``end`` (excluded) of the view."""
 
-        def __init__(self, start: int, stop: int) -> None:
+        def __init__(self, first: int, end: int) -> None:
             super().__init__()
-            self.start, self.stop = start, stop
+            self.first, self.end = first, end
 
     def __init__(self, store: EventStore, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -326,7 +326,9 @@ class TimelineView(LineView, can_focus=True):
         if self._wanted is not None and self._wanted[0] <= start and stop <= self._wanted[1]:
             return
         self._wanted = (start, stop)
-        self.post_message(self.WantRows(start, stop))
+        # Made after this frame, in the view's own turn: a message made while the screen draws would
+        # count the screen as its sender and stop there, never reaching the app.
+        self.call_later(lambda: self.post_message(self.WantRows(start, stop)))
 
     def _strip(self, text: Text, width: int, style: Style) -> Strip:
         text.end = ""

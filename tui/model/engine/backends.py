@@ -49,12 +49,12 @@ def dialect_of(url: str | None) -> str:
             "bigquery": "bigquery"}.get(scheme, scheme)
 
 
-def duckdb_backend(database: str = ":memory:"):
+def duckdb_backend(database: str = ":memory:", *, read_only: bool = False):
     """An ibis DuckDB backend over a DuckDB connection of ours (``raw``: its connection)."""
     import duckdb
     import ibis
 
-    raw = duckdb.connect(database)
+    raw = duckdb.connect(database, read_only=read_only)
     # ibis 12 writes list lambdas in the arrow form (x -> ...), which DuckDB 2 deprecates and
     # refuses unless asked to read it (sqlglot 30.17, the last release ibis 12 works with).
     raw.execute("SET lambda_syntax = 'ENABLE_SINGLE_ARROW'")
@@ -75,10 +75,11 @@ def connect(url: str | None):
 
         return ibis.connect(url)
     except ImportError as exc:
-        raise EngineError(f"the {scheme} engine needs a package that is not installed ({exc.name}); "
-                          f"install ibis's {scheme} extra") from None
+        missing = f" ({exc.name})" if exc.name else ""
+        raise EngineError(f"the {scheme} engine needs a package that is not installed{missing}: "
+                          f"pip install 'ibis-framework[{scheme}]'") from None
     except Exception as exc:  # the engine's own error: said in one line, without the URL's secrets
-        raise EngineError(f"cannot connect to {redact(url)}: {_first_line(exc)}") from None
+        raise EngineError(f"cannot connect to {redact(url)}: {redact(_first_line(exc))}") from None
 
 
 def _spark_connect(url: str):
@@ -91,7 +92,7 @@ def _spark_connect(url: str):
         session = SparkSession.builder.remote(url).getOrCreate()
         return ibis.pyspark.connect(session)
     except Exception as exc:
-        raise EngineError(f"cannot connect to Spark at {redact(url)}: {_first_line(exc)}") from None
+        raise EngineError(f"cannot connect to Spark at {redact(url)}: {redact(_first_line(exc))}") from None
 
 
 def _first_line(exc: BaseException) -> str:

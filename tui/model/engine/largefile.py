@@ -155,7 +155,7 @@ def open_compiled(folder: Path, meta: _Meta, root: Path, file: Path):
     events, event_actors = backend.table("te_events"), backend.table("te_event_actors")
     store = SqlStore(backend, events, event_actors, _store_meta(meta, documents, actors, claims, periods, root, file),
                      engine="duckdb")
-    store.compiled = meta
+    store.compiled, store.compiled_path = meta, folder
     try:
         verdict = msgspec.json.decode((folder / "verdict.json").read_bytes(), type=_Verdict)
     except (OSError, msgspec.DecodeError, msgspec.ValidationError):
@@ -341,7 +341,7 @@ def _compile(root: Path, file: Path, f, st: os.stat_result, folder: Path, work: 
     meta.warnings += [p for p in described if (p.location, p.message) not in seen]
     store = SqlStore(backend, backend.table("te_events"), backend.table("te_event_actors"),
                      _store_meta(meta, documents, actors, claims, periods, root, file), engine="duckdb")
-    store.compiled = meta
+    store.compiled, store.compiled_path = meta, folder
     _write_cache_later(raw, meta, folder, work, store)
     return store
 
@@ -351,7 +351,7 @@ def _check_references(raw, f, documents, actors) -> None:
     every claim's events there; anything else is for the usual load to explain."""
     import re
 
-    if raw.execute("SELECT count(*) - count(DISTINCT id) FROM ev").fetchone()[0]:
+    if raw.execute("SELECT count(*) - count(DISTINCT id) FROM ev").fetchall()[0][0]:
         raise _Slow
     known_actors = set(actors)
     named = {a for (a,) in raw.execute("SELECT DISTINCT unnest(actors) FROM ev").fetchall()}
@@ -361,12 +361,12 @@ def _check_references(raw, f, documents, actors) -> None:
     if cited - set(documents):
         raise _Slow
     pattern = schema.ID_PATTERN.removeprefix("^").removesuffix("$")
-    if raw.execute(f"SELECT count(*) FROM ev WHERE NOT regexp_full_match(id, {_sql_string(pattern)})").fetchone()[0]:
+    if raw.execute(f"SELECT count(*) FROM ev WHERE NOT regexp_full_match(id, {_sql_string(pattern)})").fetchall()[0][0]:
         raise _Slow
     wanted = sorted({e for c in f.claims for e in c.events})
     if wanted:
         raw.execute("CREATE TEMP TABLE wanted AS SELECT unnest(?::VARCHAR[]) AS id", [wanted])
-        found = raw.execute("SELECT count(*) FROM wanted JOIN ev USING (id)").fetchone()[0]
+        found = raw.execute("SELECT count(*) FROM wanted JOIN ev USING (id)").fetchall()[0][0]
         raw.execute("DROP TABLE wanted")
         if found != len(wanted):
             raise _Slow

@@ -100,7 +100,8 @@ class SqlStore:
         self.file = meta.file
         self.root = meta.root
         self.verified = meta.kind != "corpus"  # a corpus's quotes are checked by ``verify``
-        self.compiled = None  # the compiled cache this store reads (a large corpus), see ``largefile``
+        self.compiled = None  # what the compiled cache this store reads was made from (``largefile``, ``tables``)
+        self.compiled_path: Path | None = None  # where that cache is
         self._quote_problems: dict[int, dict[int, Problem]] = {}  # pos -> slot -> why the quote does not anchor
         self.on_verified: Callable[[SqlStore, list[Problem]], None] | None = None  # keeps the verdict (a cache)
         self._date = _dates_cache()

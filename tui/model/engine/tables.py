@@ -200,8 +200,8 @@ def _text(t, name: str | None):
 
 
 def mapped_events(backend, t, mapping: TableMapping, shown: str, *, skip_bad_rows: bool = False):
-    """The events of table ``t`` under ``mapping``, as the columns of ``columns.EVENT_COLUMNS`` but ``pos``,
-    and the problems found (cells that are not dates: raised, unless ``skip_bad_rows``)."""
+    """The events of table ``t`` under ``mapping``, as the columns of ``columns.EVENT_COLUMNS`` but ``pos`` and
+    ``hay`` (see ``_ordered``), and the problems found (cells that are not dates: raised, unless ``skip_bad_rows``)."""
     import ibis
 
     name = {f: _column(t, getattr(mapping, f), f, shown)
@@ -232,9 +232,9 @@ def mapped_events(backend, t, mapping: TableMapping, shown: str, *, skip_bad_row
     toll_column = _column(t, mapping.title_toll, "title_toll", shown)
     if built is not None and toll_column is not None:
         toll = _text(joined, toll_column).try_cast("int64")
-        suffix = ibis.ifelse(toll == 1, ibis.literal(" (1 fatality)"),
-                             ibis.literal(" (") + toll.cast("string") + " fatalities)")
-        built = ibis.ifelse(toll.notnull() & (toll > 0), built + suffix, built)
+        toll_text = ibis.cases((toll == 1, ibis.literal("(1 fatality)")),
+                               (toll > 1, ibis.literal("(") + toll.cast("string") + " fatalities)"), else_=None)
+        built = ibis.literal(" ").join([built, toll_text])
     if built is not None:
         title = built if title is None else title.fill_null(built)
     if title is None:
@@ -254,9 +254,6 @@ def mapped_events(backend, t, mapping: TableMapping, shown: str, *, skip_bad_row
         names = names.map(lambda x: x.strip()).filter(lambda x: x.notnull() & (x != ""))
     else:
         names = ibis.literal([], "array<string>")
-    source_from, source_to = fold_table()
-    hay = ibis.literal("\n").join([title, summary.fill_null("") if summary is not None else ibis.literal(""),
-                                    notes.fill_null("") if notes is not None else ibis.literal("")])
     none = ibis.literal(None, "string")
     events = joined.select(
         id=ident.fill_null(numbered_id) if ident is not None else numbered_id, row=row, date=joined.date,
@@ -267,8 +264,7 @@ def mapped_events(backend, t, mapping: TableMapping, shown: str, *, skip_bad_row
         sources=(notes.notnull().cast("int64") if notes is not None else ibis.literal(0, "int64")),
         draft=ibis.literal(False), confidence=ibis.literal(None, "float64"),
         date_note=joined.date_note, note=ibis.literal(f"{shown}, row ") + row.cast("string") + ".",
-        extra=none, hay=hay.lower().translate(source_from, source_to),
-        notes=notes if notes is not None else none,
+        extra=none, notes=notes if notes is not None else none,
         source=_text(joined, name["source"]) if name["source"] else none,
         url=_text(joined, name["url"]) if name["url"] else none,
     )
@@ -276,21 +272,20 @@ def mapped_events(backend, t, mapping: TableMapping, shown: str, *, skip_bad_row
 
 
 def _built_title(what, who, where):
-    """'Peaceful protest: Protesters (Xyland) in Port Example, Capital District' from the row's cells."""
+    """'Peaceful protest: Protesters (Xyland) in Port Example, Capital District' from the row's cells, as
+    ``import csv`` makes it.  Joins skip empty cells (SQL's ``concat_ws``), so that no part of the
+    expression is written twice: ibis would repeat it in the SQL, and the engine compute it again."""
     import ibis
 
-    what_cell = ibis.coalesce(*what) if what else None
-    body = ibis.literal(" and ").join(who).nullif("") if who else None
-    if where:
-        place = ibis.literal(", ").join(where).nullif("")
-        located = ibis.literal("in ") + place if body is None else ibis.ifelse(
-            body.notnull(), body + " in " + place, "in " + place)
-        body = located if body is None else ibis.ifelse(place.notnull(), located, body)
-    if what_cell is None:
-        return body
-    if body is None:
-        return what_cell
-    return ibis.ifelse(what_cell.notnull() & body.notnull(), what_cell + ": " + body, ibis.coalesce(what_cell, body))
+    def joined(separator: str, parts):
+        parts = [p for p in parts if p is not None]
+        return ibis.literal(separator).join(parts).nullif("") if parts else None
+
+    who_text = joined(" and ", who)
+    place = joined(", ", where)
+    body = joined(" ", [who_text, ibis.literal("in ") + place if place is not None else None])
+    what_cell = ibis.coalesce(*what) if len(what) > 1 else (what[0] if what else None)
+    return joined(": ", [what_cell, body])
 
 
 def _dates_of(backend, t, mapping: TableMapping, shown: str, name: dict):
@@ -338,25 +333,57 @@ def _dates_of(backend, t, mapping: TableMapping, shown: str, name: dict):
     return {"cells": cells, "table": table}, problems
 
 
+TABLES_FORMAT = 1  # bump when what a compiled table holds, or how it is made, changes
+
+
 def table_store(path: str | Path, *, mapping: TableMapping | None = None, backend=None, kind: str | None = None,
                 skip_bad_rows: bool = False, progress=None):
     """A :class:`~.sqlstore.SqlStore` of the event table at ``path`` (or, with ``kind="table"``, of the
     table of that name on ``backend``), its columns mapped by ``mapping`` (told from the columns if None).
 
-    On DuckDB the events are ordered once into a table of the session (the engine's memory, not
-    Python's); on another engine they stay a view the engine orders (``row_number``)."""
-    import ibis
-
-    from ..corpus import Actor
-    from .backends import duckdb_backend
-    from .sqlstore import SqlStore, StoreMeta
-
-    if backend is None:
-        backend = duckdb_backend()[0]
+    A file read by the embedded DuckDB (no ``backend`` given) is ordered once into a DuckDB database
+    file in the user's cache, keyed by the file's path, size, time and the mapping, which later opens
+    at once (its content hash is compared after the first screen, see ``is_current``); the engine's
+    buffer manager, not Python, holds it.  On another engine the events stay a view the engine orders
+    (``row_number``), cached by the engine."""
     path = str(path)
-    shown = Path(path).name if kind != "table" else path
     report = progress or (lambda phase, fraction: None)
+    if backend is None and kind != "table":
+        return _compiled_table(Path(path), mapping, kind, skip_bad_rows, report)
+    return _table_store(backend, path, mapping, kind, skip_bad_rows, report)
+
+
+def _table_store(backend, path: str, mapping, kind, skip_bad_rows, report, *, materialize: bool = False):
+    from .sqlstore import SqlStore
+
+    shown = Path(path).name if kind != "table" else path
     report("reading", None)
+    t, mapping, kind = _source(backend, path, mapping, kind, shown, materialize)
+    report("mapping", None)
+    events, problems = mapped_events(backend, t, mapping, shown, skip_bad_rows=skip_bad_rows)
+    report("ordering", None)
+    if materialize:
+        # In stages, each a table of the database (a cursor, in another thread, sees them too): ibis writes
+        # an expression again wherever it is used, so the search text is folded from the finished columns,
+        # not from the expressions that make them.
+        stage = backend.create_table("te_mapped", events, overwrite=True)
+        ordered = _ordered(stage, backend.name)
+        ev = backend.create_table("te_events", ordered.order_by("pos"), overwrite=True)
+        backend.drop_table("te_mapped")
+        backend.drop_table("te_source_rows", force=True)
+        pairs = ev.select("pos", actor=ev.actors.unnest()).distinct()
+        ea = backend.create_table("te_event_actors", pairs.order_by(["actor", "pos"]), overwrite=True)
+    else:
+        ordered = _ordered(events, backend.name)
+        ev = ordered.cache()
+        ea = ev.select("pos", actor=ev.actors.unnest()).distinct().cache()
+    title = f"{shown} ({mapping.name})" if mapping.name not in ("custom", "columns") else shown
+    return SqlStore(backend, ev, ea, _table_meta(backend, ea, title, shown, path, kind, problems),
+                    engine=backend.name)
+
+
+def _source(backend, path: str, mapping, kind, shown: str, materialize: bool):
+    """The table to map (read in place), its mapping (told from its columns if None), and its kind."""
     if kind == "table":
         t = backend.table(path)
     else:
@@ -365,6 +392,9 @@ def table_store(path: str | Path, *, mapping: TableMapping | None = None, backen
             mapping = _sniffed(backend, path)
         try:
             t = read_table(backend, path, kind, mapping)
+            if materialize and kind != "parquet":
+                # Parsed once into the engine: the dates, the mapping and the ordering all read it.
+                t = backend.create_table("te_source_rows", t, overwrite=True)
         except Exception as exc:  # the engine's own message, in one line
             raise _problem(path, "", f"cannot be read as a {kind} table: {_first_line(exc)}",
                            "check the file (and its delimiter and header: --mapping)") from None
@@ -374,26 +404,143 @@ def table_store(path: str | Path, *, mapping: TableMapping | None = None, backen
             raise _problem(shown, "", "its columns are neither ACLED's nor GDELT's, and none of them is named as a "
                            f"date column ({', '.join(t.columns[:12])}{', …' if len(t.columns) > 12 else ''})",
                            "give --mapping FILE.toml naming its id, date, title and actor columns (docs/engines.md)")
-    report("mapping", None)
-    events, problems = mapped_events(backend, t, mapping, shown, skip_bad_rows=skip_bad_rows)
-    ordered = events.mutate(pos=(ibis.row_number().over(order_by=[events["rank"], events["id"]])).cast("int64"))
-    ordered = ordered.select(*_EVENT_ORDER)
-    report("ordering", None)
-    pairs = ordered.select("pos", actor=ordered.actors.unnest()).distinct()
-    if backend.name == "duckdb":
-        # Tables of the in-memory database, not of one connection: a cursor (another thread) sees them too.
-        ev = backend.create_table("te_events", ordered.order_by("pos"), overwrite=True)
-        ea = backend.create_table("te_event_actors", pairs.order_by(["actor", "pos"]), overwrite=True)
-    else:
-        ev, ea = ordered.cache(), pairs.cache()
+    return t, mapping, kind
+
+
+def _table_meta(backend, ea, title: str, shown: str, path: str, kind, problems):
+    from ..corpus import Actor
+    from .sqlstore import StoreMeta
+
     names = backend.to_pyarrow(ea.select("actor").distinct().order_by("actor")).column("actor").to_pylist()
     actors = {n: Actor(n, n, "other") for n in names}
-    meta = StoreMeta(title=f"{shown} ({mapping.name})" if mapping.name not in ("custom", "columns") else shown,
+    return StoreMeta(title=title,
                      description=f"The table {shown}, read in place; one event per row.", actors=actors,
                      problems=[msgspec.structs.replace(p, severity="warning") for p in problems],
                      origin=Path(path) if kind != "table" else None, file=Path(path) if kind != "table" else None,
                      root=Path(path).parent if kind != "table" else None, table_name=shown, kind="table")
-    return SqlStore(backend, ev, ea, meta, engine=backend.name)
+
+
+class _TableCache(msgspec.Struct):
+    """What a compiled table was made from (kept inside it, in ``te_made``)."""
+
+    format: int
+    path: str
+    size: int
+    mtime_ns: int
+    mapping: str  # the mapping asked for ("" when told from the columns), and the rows left out
+    skip_bad_rows: bool
+    title: str = ""
+    problems: list[Problem] = []
+    sha256: str = ""
+
+
+def _compiled_table(path: Path, mapping: TableMapping | None, kind: str | None, skip_bad_rows: bool, report):
+    """The store of a table file on the embedded DuckDB: its compiled database in the cache, made if
+    there is none current (see ``table_store``)."""
+    import os
+    import tempfile
+
+    from ..places import cache_dir, content_hash, path_key
+    from .backends import duckdb_backend
+
+    resolved = path.resolve()
+    try:
+        st = os.stat(resolved)
+    except OSError as exc:
+        raise _problem(str(path), "", f"cannot be read: {exc.strerror or exc}", "check the path") from None
+    asked = msgspec.json.encode(mapping).decode() if mapping is not None else ""
+    made = _TableCache(TABLES_FORMAT, str(resolved), st.st_size, st.st_mtime_ns, asked, skip_bad_rows)
+    folder = cache_dir() / "tables"
+    # One file per version of the table (DuckDB keeps a database it has open by its path: a new version
+    # must have a new one); older versions are removed once a new one is made.
+    prefix = f"{path_key(resolved)}-{path_key(asked + str(skip_bad_rows), 8)}-"
+    database = folder / f"{prefix}{path_key(f'{st.st_size}:{st.st_mtime_ns}', 8)}.duckdb"
+    store = _open_compiled_table(database, made, path, report)
+    if store is not None:
+        return store
+    report("reading", None)
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{database.name}.", suffix=".tmp", dir=folder)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    tmp.unlink()  # DuckDB makes the file
+    try:
+        backend, raw = duckdb_backend(str(tmp))
+        store = _table_store(backend, str(path), mapping, kind, skip_bad_rows, report, materialize=True)
+        report("compiling", None)
+        made.problems = list(store.problems)
+        made.title = store.title
+        made.sha256 = content_hash(resolved)
+        raw.execute("CREATE TABLE te_made AS SELECT ? AS made", [msgspec.json.encode(made).decode()])
+        raw.close()
+        os.replace(tmp, database)
+        for older in folder.glob(f"{prefix}*.duckdb"):
+            if older != database:
+                older.unlink(missing_ok=True)  # an app that has it open keeps reading it until it closes
+    except BaseException:
+        for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+        raise
+    opened = _open_compiled_table(database, made, path, report)
+    if opened is None:  # pragma: no cover - just written
+        raise _problem(str(path), "", "its compiled form could not be read back", "try again")
+    return opened
+
+
+def _open_compiled_table(database: Path, made: _TableCache, path: Path, report):
+    """The store of a compiled table if it is current (same format, file, size, time and mapping), else None."""
+    from .backends import duckdb_backend
+    from .sqlstore import SqlStore
+
+    if not database.is_file():
+        return None
+    try:
+        backend, raw = duckdb_backend(str(database), read_only=True)
+        found = msgspec.json.decode(raw.execute("SELECT made FROM te_made").fetchall()[0][0], type=_TableCache)
+    except Exception:  # noqa: BLE001 - damaged, unfinished or of another version: made again
+        database.unlink(missing_ok=True)
+        return None
+    if (found.format, found.path, found.size, found.mtime_ns, found.mapping, found.skip_bad_rows) != (
+            made.format, made.path, made.size, made.mtime_ns, made.mapping, made.skip_bad_rows):
+        raw.close()
+        return None
+    ev, ea = backend.table("te_events"), backend.table("te_event_actors")
+    store = SqlStore(backend, ev, ea, _table_meta(backend, ea, found.title, path.name, str(path), None,
+                                                  found.problems), engine="duckdb")
+    store.compiled, store.compiled_path = found, database
+    return store
+
+
+def _ordered(events, engine: str):
+    """The events numbered in timeline order (by the date's rank, then id), with their folded search text
+    (title, summary and the row's own text)."""
+    import ibis
+
+    text = ibis.literal("\n").join([events.title, events.summary, events.notes.fill_null("")])
+    numbered = events.mutate(hay=folded(text, engine), pos=ibis.row_number().over(order_by=[events["rank"], events["id"]])
+                             .cast("int64"))
+    return numbered.select(*_EVENT_ORDER)
+
+
+def folded(text, engine: str):
+    """``text`` folded for search as ``textfold.fold`` folds it, by the engine (see ``columns``): DuckDB's
+    ``strip_accents`` where it has one, else a translation table after ``lower``."""
+    import ibis
+
+    if engine != "duckdb":
+        source, target = fold_table()
+        return text.lower().translate(source, target)
+    from .columns import _CLASSES, _LETTERS
+
+    @ibis.udf.scalar.builtin
+    def strip_accents(value: str) -> str:  # DuckDB's own function
+        ...
+
+    special = "[" + _LETTERS[0] + "".join(pattern[1:-1] for pattern, _ in _CLASSES) + "]"
+    full = strip_accents(text.translate(_LETTERS[0], _LETTERS[1]).lower())
+    for pattern, replacement in _CLASSES:
+        full = full.re_replace(pattern, replacement)
+    return ibis.ifelse(text.re_search(special), full, strip_accents(text.lower()))
 
 
 def _sniffed(backend, path: str) -> TableMapping | None:
