@@ -60,3 +60,22 @@ def make_corpus(tmp_path: Path) -> MakeCorpus:
 @pytest.fixture(scope="session")
 def seed_corpus():
     return load_corpus(SEEDS)
+
+
+@pytest.fixture(scope="session")
+def spark_url(tmp_path_factory):
+    """A real Spark Connect server on this machine (local[2]), started for the tests and stopped after:
+    the URL to give --engine.  Needs the spark extra (pyspark) and Java 17."""
+    from model_support import require_or_skip
+    from spark_server import SparkConnectServer, unavailable
+
+    why = unavailable()
+    if why:
+        require_or_skip("spark", why)
+    server = SparkConnectServer(tmp_path_factory.mktemp("spark"))
+    try:
+        server.start()
+    except RuntimeError as exc:
+        require_or_skip("spark", f"the Spark Connect server did not start: {exc}")
+    yield server.url
+    server.stop()

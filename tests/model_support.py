@@ -140,3 +140,15 @@ def record_lines(folder: Path, section: str, index: int) -> range:
         elif lines[n].startswith("  ]"):
             break
     raise AssertionError(f"no record {section}[{index}]")
+
+
+def require_or_skip(component: str, reason: str) -> None:
+    """Skip a test that needs ``component`` (spark, browser...) which this machine lacks, saying why;
+    unless TIMELINE_EXPLORER_REQUIRE names it (CI sets it): then the missing component is a failure,
+    never a check silently not done."""
+    import os
+
+    required = {c.strip() for c in os.environ.get("TIMELINE_EXPLORER_REQUIRE", "").split(",") if c.strip()}
+    if component in required:
+        pytest.fail(f"{component} is required here (TIMELINE_EXPLORER_REQUIRE) but {reason}")
+    pytest.skip(reason)

@@ -158,3 +158,56 @@ def test_a_table_read_in_place_gives_the_events_import_makes(tmp_path, capsys):
             if y.quotes:
                 assert y.quotes[0].document.title == f"acled-sample.csv, row {y.index:,}"
                 assert y.quotes[0].start == 0 and y.quotes[0].text == y.summary
+
+
+# -- the same suite on Spark (a real Spark Connect server, started for the tests) ---------------------
+
+SPARK_QUERIES = [Query(), Query(frozenset({"qatar"})), Query(frozenset({"gulf-cooperation-council"})),
+                 Query(types=frozenset({"letter", "statement"})), Query(text="uyghur"),
+                 Query(date_from=parse_edtf("2019-07"), date_to=parse_edtf("2019-07"))]
+
+
+@pytest.fixture(scope="module")
+def spark(spark_url):
+    from tui.model.engine.backends import connect
+
+    backend = connect(spark_url)
+    corpus = load_corpus(SEEDS)
+    store = corpus_store(corpus, backend)
+    yield MemoryStore(corpus), store
+    store.close()
+
+
+@pytest.mark.spark
+def test_spark_answers_as_memory_does(spark):
+    memory, sql = spark
+    assert len(memory) == len(sql) and memory.types == sql.types
+    for query in SPARK_QUERIES:
+        a, b = memory.select(query), sql.select(query)
+        assert len(a) == len(b), query
+        assert a.headings() == b.headings(), query
+        assert list(a.positions(0, len(a))) == b.positions(0, len(b)), query
+    counts = sql.select(Query()).actor_counts()
+    assert all(memory.select(Query()).actor_count(a) == counts.get(a, 0) for a in memory.actors)
+    a, b = memory.select(Query()).search("Uighur 22"), sql.select(Query()).search("Uighur 22")
+    assert list(a) == [p for p in range(len(memory)) if p in b]
+    for room in (12, 40):
+        assert memory.select(Query()).density(room, (None, None)) == sql.select(Query()).density(room, (None, None))
+    x, y = memory.event(5), sql.event(5)
+    assert (x.id, x.title, [q.exact for q in x.quotes]) == (y.id, y.title, [q.exact for q in y.quotes])
+
+
+@pytest.mark.spark
+def test_spark_reads_a_table_in_place(spark_url, tmp_path):
+    from tui.model.engine.backends import connect
+    from tui.model.engine.tables import table_store
+
+    backend = connect(spark_url)
+    store = table_store(str(ACLED), backend=backend)
+    try:
+        local = table_store(ACLED)
+        assert len(store) == len(local) == 8
+        assert [store.event(p).id for p in range(8)] == [local.event(p).id for p in range(8)]
+        assert len(store.select(Query(frozenset({"Protesters (Xyland)"})))) == 4
+    finally:
+        store.close()

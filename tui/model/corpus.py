@@ -426,7 +426,6 @@ class Corpus:
         orphan_records: Sequence[tuple[int, object]] = (),
         by_actor: dict[str, Sequence[int]] | None = None,
         groups: list[tuple[tuple[int, int], int, int]] | None = None,
-        columns: Columns | None = None,
         ids: Sequence[str] | None = None,
         types: Sequence[str] | None = None,
     ) -> None:
@@ -453,9 +452,6 @@ class Corpus:
         self._extra_quotes = list(extra_quotes)  # quotes of records that could not be built, still checked
         self._orphan_records = list(orphan_records)  # (file index, record) of events that could not be placed
         self._records = records
-        self._columns = columns  # precomputed columns (from a compiled cache), else made from the records
-        self._quote_problems: dict[tuple[int, int], Problem] = {}  # from a compiled cache: (event file index, slot)
-        self._cache = None  # the mapped compiled cache this corpus reads from, if any
         self._dates = dates
         self._file_index = file_index
         self._ids = ids
@@ -485,9 +481,7 @@ class Corpus:
         self._search_index: SearchIndex | None = None
         self._search_lock = threading.Lock()
         self._aliases: AliasTable | None = None
-        if claims and columns is not None and columns.claims_at is not None:
-            self._claims_at = {p: list(ids) for p, ids in columns.claims_at.items()}
-        elif claims:
+        if claims:
             # Claims name their events by id: find those few positions with one pass,
             # without building the index of every id.
             wanted = {e for c in claims.values() for e in c.events}
@@ -501,11 +495,6 @@ class Corpus:
                         ids = self._claims_at.setdefault(position, [])
                         if claim.id not in ids:
                             ids.append(claim.id)
-
-    @property
-    def from_cache(self) -> bool:
-        """Whether the corpus reads from its compiled cache (see ``cache.open_cached``)."""
-        return self._cache is not None
 
     @property
     def aliases(self) -> AliasTable:
@@ -536,8 +525,6 @@ class Corpus:
         return self._dates_columns()[2]
 
     def _types_columns(self) -> tuple[dict[str, int], list[int], dict[str, list[int]]]:
-        if self._type_columns is None and self._columns is not None:
-            self._type_columns = self._columns.types()
         if self._type_columns is None:
             types = self._types if self._types is not None else [rec.type for rec in self._records]
             type_ids = {t: k for k, t in enumerate(dict.fromkeys(types))}
@@ -563,9 +550,7 @@ class Corpus:
 
     def _ids_index(self) -> dict[str, int]:
         if self._events_by_id is None:
-            if self._columns is not None:
-                ids = self._columns.ids()
-            elif self._ids is not None:
+            if self._ids is not None:
                 ids = self._ids
             else:
                 ids = map(_ID_OF, self._records)
@@ -631,11 +616,6 @@ class Corpus:
         event.extra = rec.extra
         event.claims = list(self._claims_at.get(position, ()))
         event.quotes = tuple(self._make_quotes(event, rec.quotes, event.index))
-        if self._quote_problems:
-            for q in event.quotes:
-                problem = self._quote_problems.get((event.index, q.slot))
-                if problem is not None:
-                    q.problem, q.checked = problem, True
         return event
 
     def _make_quotes(self, owner: object, quotes: object, file_index: int) -> list[Quote]:
@@ -782,52 +762,6 @@ class Corpus:
         self._link_claims()
         self.verified = True
         return found
-
-    def adopt(self, fresh: Corpus) -> bool:
-        """Take over what a background indexer worked out: ``fresh`` is this corpus
-        opened from the compiled cache the indexer wrote, events at the same positions.
-
-        The records, columns and search text then come from the mapped cache
-        (so the decoded JSON can be let go), and the verification's verdict
-        replaces ours.  Events already made keep their identity; their quotes
-        take the problems found.  Returns False (and changes nothing) when
-        ``fresh`` does not describe the same events.
-        """
-        n = len(self._records)
-        if len(fresh._records) != n or not fresh.verified:
-            return False
-        for position in (0, n // 2, n - 1) if n else ():
-            if fresh._records[position].id != self._records[position].id:
-                return False
-        self._records = fresh._records
-        self._dates = fresh._dates
-        self._file_index = fresh._file_index
-        self._by_actor = fresh._by_actor
-        self._expanded.clear()
-        self._columns = fresh._columns
-        self._ids = None  # the columns have them
-        self._cache = fresh._cache
-        self._claims_at = fresh._claims_at
-        if self._search_index is None:
-            self._search_index = fresh.search_index() if fresh._columns is not None and fresh._columns.search else None
-        for claim_id, claim in fresh.claims.items():
-            mine = self.claims.get(claim_id)
-            if mine is not None:
-                mine.events = claim.events  # claims without an explicit list were linked by the indexer
-        self.problems[:] = fresh.problems
-        self._quote_problems = fresh._quote_problems
-        self._orphan_records = []
-        self._extra_quotes = []
-        for event in self._made:
-            if event is None:
-                continue
-            event.claims = list(self._claims_at.get(event.position, ()))
-            for q in event.quotes:
-                problem = self._quote_problems.get((event.index, q.slot))
-                if problem is not None:
-                    q.problem, q.checked, q.start, q.end = problem, True, None, None
-        self.verified = True
-        return True
 
     def _read(self, doc: Document) -> str | None:
         if doc._text is not None:
@@ -1026,8 +960,6 @@ class Corpus:
     def search_index(self) -> SearchIndex:
         """The index behind searches of large selections (built on first use)."""
         with self._search_lock:
-            if self._search_index is None and self._columns is not None and self._columns.search is not None:
-                self._search_index = self._columns.search()
             if self._search_index is None:
                 self._search_index = SearchIndex.of_records(self._records, self._made)
             return self._search_index
@@ -1051,19 +983,6 @@ class Corpus:
                 groups.append((last, start, len(self._dates)))
             self._groups = groups
         return self._groups
-
-
-class Columns:
-    """Columns of a corpus worked out before (by a compiled cache), handed to ``Corpus``."""
-
-    def __init__(self, ids: Callable[[], Sequence[str]],
-                 types: Callable[[], tuple[dict[str, int], Sequence[int], dict[str, Sequence[int]]]],
-                 claims_at: dict[int, list[str]] | None = None,
-                 search: Callable[[], SearchIndex] | None = None) -> None:
-        self.ids = ids
-        self.types = types
-        self.claims_at = claims_at
-        self.search = search
 
 
 class _OrphanEvent:

@@ -55,10 +55,23 @@ def duckdb_backend(database: str = ":memory:", *, read_only: bool = False):
     import ibis
 
     raw = duckdb.connect(database, read_only=read_only)
+    # The engine's memory stays bounded (it spills a large sort to disk): the explorer shares the machine.
+    raw.execute(f"SET memory_limit = '{_memory_limit()}'")
     # ibis 12 writes list lambdas in the arrow form (x -> ...), which DuckDB 2 deprecates and
     # refuses unless asked to read it (sqlglot 30.17, the last release ibis 12 works with).
     raw.execute("SET lambda_syntax = 'ENABLE_SINGLE_ARROW'")
     return ibis.duckdb.from_connection(raw), raw
+
+
+def _memory_limit() -> str:
+    """What DuckDB may hold: a quarter of the machine's memory, between 1 and 4 GB."""
+    import os
+
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        total = 8 << 30
+    return f"{max(1 << 30, min(4 << 30, total // 4)) >> 20}MB"
 
 
 def connect(url: str | None):

@@ -84,6 +84,8 @@ def event_actor_rows(positions: Iterable[int], actors: Iterable[list[str]]) -> t
 def load_tables(backend, events, event_actors, *, prefix: str = "te"):
     """Put the pyarrow tables ``events`` and ``event_actors`` into ``backend`` (as temporary
     tables of the session); their ibis tables."""
+    import ibis
+
     name, actors_name = f"{prefix}_events", f"{prefix}_event_actors"
     if backend.name == "duckdb":
         raw = backend.con
@@ -96,8 +98,9 @@ def load_tables(backend, events, event_actors, *, prefix: str = "te"):
         raw.unregister(f"{name}_arrow")
         raw.unregister(f"{actors_name}_arrow")
         return backend.table(name), backend.table(actors_name)
-    return (backend.create_table(name, events, temp=True, overwrite=True),
-            backend.create_table(actors_name, event_actors, temp=True, overwrite=True))
+    # Another engine: views of the session over the tables handed over (Spark has no temporary tables).
+    return (backend.create_view(name, ibis.memtable(events), overwrite=True).cache(),
+            backend.create_view(actors_name, ibis.memtable(event_actors), overwrite=True).cache())
 
 
 def corpus_store(corpus: Corpus, backend=None):

@@ -110,8 +110,8 @@ class SqlStore:
         self._aliases: AliasTable | None = None
         self._containers = _containers(self.actors)
         self._claims_at: dict[int, list[str]] = {}
-        self._total = int(self._run(events.count()))
-        self._types = sorted(t for t in self._run(events.select("type").distinct()).column("type").to_pylist() if t)
+        self._total: int | None = None  # asked of the engine when first wanted
+        self._types: list[str] | None = None
         self._attach_claims()
 
     # -- the engine ---------------------------------------------------------------
@@ -132,17 +132,35 @@ class SqlStore:
         return ibis.to_sql(expr, dialect=dialect or self.engine)
 
     def close(self) -> None:
+        """Let go of what the engine holds for this store (tables it cached) and of the connection."""
         if self._on_close is not None:
             self._on_close()
             self._on_close = None
+        with self._lock:
+            for table in (self.t, self.ea):
+                release = getattr(table, "release", None)  # a table the engine cached (Spark)
+                if release is not None:
+                    try:
+                        release()
+                    except Exception:  # noqa: BLE001 - the engine may be gone already
+                        pass
+            try:
+                self.backend.disconnect()
+            except Exception:  # noqa: BLE001
+                pass
 
     # -- what describes the events ---------------------------------------------------
 
     def __len__(self) -> int:
+        if self._total is None:
+            self._total = int(self._run(self.t.count()))
         return self._total
 
     @property
     def types(self) -> list[str]:
+        if self._types is None:
+            types = self._run(self.t.select("type").distinct()).column("type").to_pylist()
+            self._types = sorted(t for t in types if t)
         return self._types
 
     @property
@@ -577,12 +595,28 @@ class SqlEventSet:
         self._actor_counts: dict[str, int] | None = None
         self._lock = threading.Lock()
 
+    def headings_expr(self):
+        """How many of the events fall under each timeline heading (year, month), in order."""
+        f = self.filtered
+        return f.group_by(["hy", "hm"]).aggregate(n=f.count()).order_by(["hy", "hm"])
+
+    def page_expr(self, offset: int | None = None, after: int | None = None, before: int | None = None):
+        """A page of events: at ``offset`` among them, or by key, the one after position ``after`` or
+        before position ``before``."""
+        t, f = self.store.t, self.filtered
+        if after is not None:
+            expr = f.filter(t.pos > after).order_by("pos").limit(PAGE)
+        elif before is not None:
+            expr = f.filter(t.pos < before).order_by(t.pos.desc()).limit(PAGE)
+        else:
+            expr = f.order_by("pos").limit(PAGE, offset=offset or 0)
+        return expr.select(*ROW_COLUMNS)
+
     def prepare(self) -> None:
         """Ask the engine how many events there are and how they fall under the headings."""
         if self._headings is not None:
             return
-        f = self.filtered
-        rows = self.store._run(f.group_by(["hy", "hm"]).aggregate(n=f.count()).order_by(["hy", "hm"])).to_pylist()
+        rows = self.store._run(self.headings_expr()).to_pylist()
         self._headings = [((r["hy"], r["hm"]), int(r["n"])) for r in rows]
         self._count = sum(n for _, n in self._headings)
 
@@ -627,15 +661,15 @@ class SqlEventSet:
 
     def _fetch(self, k: int) -> None:
         """Page ``k``: by key from a neighbouring page already fetched, else by offset."""
-        store, t, f = self.store, self.store.t, self.filtered
+        store = self.store
         before, after = self._pages.get(k - 1), self._pages.get(k + 1)
         if before:
-            expr = f.filter(t.pos > before[-1]).order_by("pos").limit(PAGE)
+            expr = self.page_expr(after=before[-1])
         elif after and k > 0:
-            expr = f.filter(t.pos < after[0]).order_by(t.pos.desc()).limit(PAGE)
+            expr = self.page_expr(before=after[0])
         else:
-            expr = f.order_by("pos").limit(PAGE, offset=k * PAGE)
-        rows = store._run(expr.select(*ROW_COLUMNS)).to_pylist()
+            expr = self.page_expr(offset=k * PAGE)
+        rows = store._run(expr).to_pylist()
         rows.sort(key=lambda r: r["pos"])
         events = [store._make(r) for r in rows]
         store._keep(events)
@@ -672,16 +706,28 @@ class SqlEventSet:
 
     # -- counts ----------------------------------------------------------------------
 
+    def actor_pairs_expr(self):
+        """The (actor, pos) pairs of the events the query selects without its actors (the base the
+        sidebar counts in)."""
+        store = self.store
+        base_query = self.query.__class__(frozenset(), self.query.date_from, self.query.date_to, self.query.types,
+                                          self.query.text)
+        condition = store.predicate(base_query)
+        ea = store.ea
+        return ea if condition is None else ea.filter(ea.pos.isin(store.t.filter(condition).pos))
+
+    def actor_counts_expr(self):
+        """Every actor's events under the other filters; (actor, pos) pairs are distinct by construction,
+        so a count of rows is a count of events."""
+        pairs = self.actor_pairs_expr()
+        return pairs.group_by("actor").aggregate(n=pairs.count())
+
     def actor_counts(self) -> dict[str, int]:
-        """For every actor, how many events selecting it would show under the other filters."""
+        """For every actor, how many events selecting it would show under the other filters (an actor
+        in a coalition counts the coalition's events too)."""
         if self._actor_counts is None:
             store = self.store
-            base_query = self.query.__class__(frozenset(), self.query.date_from, self.query.date_to,
-                                              self.query.types, self.query.text)
-            condition = store.predicate(base_query)
-            ea = store.ea
-            pairs = ea if condition is None else ea.filter(ea.pos.isin(store.t.filter(condition).pos))
-            direct = store._run(pairs.group_by("actor").aggregate(n=pairs.pos.nunique())).to_pylist()
+            direct = store._run(self.actor_counts_expr()).to_pylist()
             counts = {r["actor"]: int(r["n"]) for r in direct}
             members = [a for a in store.actors if store.containers(a)]
             if members:
@@ -689,6 +735,7 @@ class SqlEventSet:
 
                 via = ibis.memtable({"actor": [a for a in members for _ in ({a} | store.containers(a))],
                                      "via": [v for a in members for v in sorted({a} | store.containers(a))]})
+                pairs = self.actor_pairs_expr()
                 joined = pairs.join(via, pairs.actor == via.via)
                 rows = store._run(joined.group_by(via.actor).aggregate(n=joined.pos.nunique())).to_pylist()
                 counts.update({r["actor"]: int(r["n"]) for r in rows})
@@ -715,6 +762,27 @@ class SqlEventSet:
         positions = self.positions(start, stop)
         return [self.store.event(p).date.lower for p in positions]
 
+    def density_expr(self, unit: str, periods):
+        """Events per period of the strip, grouped by the engine in calendar units (the periods are
+        days, months or runs of years, see ``density``); and the group key of each period."""
+        from ..dates import _year_month_of_instant
+
+        f = self.filtered
+        known = f.filter(f.lower != INT_MIN)
+        inside = known.filter((known.lower >= periods[0].lower) & (known.lower < periods[-1].upper))
+        if unit == "day":
+            bucket = inside.lday
+            keys = [p.lower // 86_400 for p in periods]
+        elif unit == "month":
+            bucket = inside.ly * 12 + inside.lm - 1
+            keys = [(lambda y, m: y * 12 + m - 1)(*_year_month_of_instant(p.lower)) for p in periods]
+        else:
+            years = {"year": 1, "decade": 10, "century": 100, "millennium": 1000}.get(unit) or int(
+                unit.split()[0].replace(",", ""))
+            bucket = (inside.ly / years).floor().cast("int64") * years if years > 1 else inside.ly
+            keys = [_year_month_of_instant(p.lower)[0] for p in periods]
+        return inside.group_by(b=bucket).aggregate(n=inside.count()), keys
+
     def density(self, room: int, span: tuple[EDTFDate | None, EDTFDate | None]):
         """The density strip's counts, grouped by the engine in calendar units."""
         from ..density import Density, Period as Bucket, _periods_for
@@ -735,26 +803,8 @@ class SqlEventSet:
         if hi < lo:
             hi = lo
         unit, periods = _periods_for(lo, hi, room)
-        inside = known.filter((known.lower >= periods[0].lower) & (known.lower < periods[-1].upper))
-        if unit == "day":
-            bucket = inside.lday
-            keys = [p.lower // 86_400 for p in periods]
-        elif unit == "month":
-            bucket = inside.ly * 12 + inside.lm - 1
-            keys = []
-            for p in periods:
-                from ..dates import _year_month_of_instant
-
-                y, m = _year_month_of_instant(p.lower)
-                keys.append(y * 12 + m - 1)
-        else:
-            years = {"year": 1, "decade": 10, "century": 100, "millennium": 1000}.get(unit) or int(
-                unit.split()[0].replace(",", ""))
-            bucket = (inside.ly / years).floor().cast("int64") * years if years > 1 else inside.ly
-            from ..dates import _year_month_of_instant
-
-            keys = [_year_month_of_instant(p.lower)[0] for p in periods]
-        rows = store._run(inside.group_by(b=bucket).aggregate(n=inside.count())).to_pylist()
+        expr, keys = self.density_expr(unit, periods)
+        rows = store._run(expr).to_pylist()
         by_key = {int(r["b"]): int(r["n"]) for r in rows if r["b"] is not None}
         counted = tuple(Bucket(p.lower, p.upper, p.edtf, p.label, by_key.get(k, 0)) for p, k in zip(periods, keys))
         before = int(store._run(known.filter(known.lower < periods[0].lower).count()))

@@ -168,8 +168,9 @@ def read_table(backend, path: str, kind: str, mapping: TableMapping | None, *, n
         options.update(all_varchar=True, delim=delimiter, quote='"', escape='"', strict_mode=False)
         if mapping is not None and not mapping.header:
             options.update(header=False, names=mapping.columns or None)
-        if backend.name != "duckdb":
-            options = {"sep": delimiter, "header": mapping.header if mapping else True}
+        if backend.name != "duckdb":  # Spark's CSV reader: quotes doubled inside quoted cells, which may hold lines
+            options = {"sep": delimiter, "header": mapping.header if mapping else True, "multiLine": True,
+                       "quote": '"', "escape": '"'}
         return backend.read_csv(path, table_name=name, **options)
     if kind == "parquet":
         return backend.read_parquet(path, table_name=name)
@@ -219,8 +220,8 @@ def mapped_events(backend, t, mapping: TableMapping, shown: str, *, skip_bad_row
     dates, problems = _dates_of(backend, numbered.mutate(_d=date_cell, _p=code_cell), mapping, shown, name)
     if problems and not skip_bad_rows:
         raise CorpusError(problems)
-    edtf = ibis.memtable(dates["cells"])
-    dim = ibis.memtable(dates["table"])
+    edtf = _small_table(backend, "te_date_cells", dates["cells"])
+    dim = _small_table(backend, "te_dates", dates["table"])
     keyed = numbered.mutate(_d=date_cell, _p=code_cell)
     joined = keyed.join(edtf, [keyed._d == edtf.cell, keyed._p == edtf.code]).join(dim, "date")
     row = joined._row
@@ -271,6 +272,17 @@ def mapped_events(backend, t, mapping: TableMapping, shown: str, *, skip_bad_row
     return events, problems
 
 
+def _small_table(backend, name: str, columns: dict):
+    """A small table of ours (the dates) the engine joins: a view of the session on an engine that runs
+    elsewhere (an in-memory table of ibis's may be gone from it by the time a cached query runs)."""
+    import ibis
+
+    table = ibis.memtable(columns)
+    if backend.name == "duckdb":
+        return table
+    return backend.create_view(name, table, overwrite=True)
+
+
 def _built_title(what, who, where):
     """'Peaceful protest: Protesters (Xyland) in Port Example, Capital District' from the row's cells, as
     ``import csv`` makes it.  Joins skip empty cells (SQL's ``concat_ws``), so that no part of the
@@ -316,9 +328,8 @@ def _dates_of(backend, t, mapping: TableMapping, shown: str, name: dict):
     table, _ = date_rows(set(cells["date"]))
     problems: list[Problem] = []
     if bad:
-        import ibis
 
-        keys = ibis.memtable({"k_d": [k[0] for k in bad], "k_p": [k[1] for k in bad]})
+        keys = _small_table(backend, "te_bad_dates", {"k_d": [k[0] for k in bad], "k_p": [k[1] for k in bad]})
         found = t.join(keys, [t._d == keys.k_d, t._p == keys.k_p])
         rows = backend.to_pyarrow(found.select("_row", "_d", "_p").order_by("_row").limit(SHOWN_BAD_ROWS)).to_pylist()
         total = int(backend.execute(found.count()))
