@@ -497,6 +497,10 @@ def open_cached(root: Path, file: Path, *, reporter=None, reader=None, thorough:
     return corpus
 
 
+# The codes of the problems a verification finds (reading the documents, anchoring, ``Corpus.verify``'s warnings).
+_VERIFIED = ("document", "encoding", "unused", "unsourced", "quoted-phrase", "claim-event-sources")
+
+
 def _corpus_from(cache: _Cache, root: Path, file: Path, reporter, reader, check_documents: bool = True) -> Corpus:
     from .loader import build_from_cache_part
 
@@ -548,8 +552,7 @@ def _corpus_from(cache: _Cache, root: Path, file: Path, reporter, reader, check_
     if corpus.verified:
         corpus._quote_problems = {(e, s): corpus.problems[k] for e, s, k in part.quote_problems}
     else:  # documents changed since: their problems are recomputed by a new verification
-        corpus.problems[:] = [p for p in corpus.problems if not (p.code.startswith("anchor") or p.code in
-                                                                  ("document", "encoding", "unused", "unsourced"))]
+        corpus.problems[:] = [p for p in corpus.problems if not (p.code.startswith("anchor") or p.code in _VERIFIED)]
     corpus._cache = cache
     return corpus
 

@@ -33,6 +33,7 @@ from msgspec.structs import replace
 from . import schema
 from .anchoring import AnchorError, Context, LineIndex, context, resolve
 from .dates import EDTFDate, Precision
+from .editorial import OPENS_QUOTE, foreign_events, missing_phrases
 from .errors import Problem
 from .search import AliasTable, SearchPattern
 from .textfold import fold
@@ -739,11 +740,14 @@ class Corpus:
             owner = _OrphanEvent(rec.id, file_index)
             orphans.extend(self._make_quotes(owner, rec.quotes, file_index))
         valid_id = re.compile(schema.ID_PATTERN).match
+        opens_quote = OPENS_QUOTE
         for event in self.events:
             if not valid_id(event.id):
                 self._warn("bad-id", event)
             if not event.quotes and not event.draft:
                 self._warn("unsourced", event)
+            if opens_quote(event.title) or (event.summary and opens_quote(event.summary)):
+                self._check_wording(event)  # most titles have no quotation mark: a regex search each
         for quote in [*self.quotes(), *self._extra_quotes, *orphans]:
             by_doc.setdefault(quote.document.id, []).append(quote)
         for doc in self.documents.values():
@@ -782,8 +786,46 @@ class Corpus:
             if progress is not None:
                 progress(done, total)
         self._link_claims()
+        self._check_claim_sources()
         self.verified = True
         return found
+
+    def _check_wording(self, event: Event) -> None:
+        """Warn of a phrase in quotation marks in the event's title or summary that none of its quotes contains."""
+        for field in ("title", "summary"):
+            for phrase in missing_phrases(getattr(event, field), [q.exact for q in event.quotes]):
+                self._advise("quoted-phrase", event, f".{field}",
+                             f"the {field} puts “{phrase}” in quotation marks, but none of the event's quotes contains it",
+                             "quote the passage that says it, or drop the quotation marks: they say a source used these words")
+
+    def _check_claim_sources(self) -> None:
+        """Warn of an explicit claim attached to an event that cites none of the claim's documents.
+
+        Per claim, over its own events only.  (A claim without ``events`` is
+        attached by shared passages, so to events that cite its documents.)
+        """
+        for claim in self.claims.values():
+            if not claim.explicit or not claim.statements or not claim.events:
+                continue
+            attached = []
+            for event_id in claim.events:
+                position = self.position_of(event_id)
+                if position is not None:
+                    attached.append((event_id, [q.document.id for q in self.events[position].quotes]))
+            own = list(dict.fromkeys(s.document.id for s in claim.statements))
+            for event_id, docs in foreign_events(own, attached):
+                self._advise("claim-event-sources", claim, ".events",
+                             f"the claim is attached to event {event_id!r}, which cites none of the claim's documents "
+                             f"(the event cites {', '.join(map(repr, docs))}; the claim quotes {', '.join(map(repr, own))})",
+                             "attach the claim to the events its sources report, or quote the event from one of them")
+
+    def _advise(self, kind: str, subject: object, location: str, message: str, hint: str) -> None:
+        """A warning about an event or a claim, found by verify (located in corpus.json by the loader)."""
+        if self._reporter is not None:
+            self._reporter(location, kind, subject, None, message, hint, kind)
+            return
+        label = f"{type(subject).__name__.lower()} {subject.id!r}{location}"  # type: ignore[attr-defined]
+        self.problems.append(Problem(str(self.file), label, message, hint, None, "warning", kind))
 
     def adopt(self, fresh: Corpus) -> bool:
         """Take over what a background indexer worked out: ``fresh`` is this corpus
