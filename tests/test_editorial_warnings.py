@@ -88,6 +88,22 @@ def test_phrases_the_quotes_contain_are_not_reported(make_corpus):
     assert load_corpus(folder).warnings == []
 
 
+def test_a_field_that_is_itself_a_passage_of_the_events_document_quotes_its_own_words(make_corpus):
+    # As an imported TimelineJS slide: the summary is the slide's text, the quote its caption.
+    slide = 'She said "Nobody would touch it" then.\n\nA caption.\n'
+    data = corpus_with(summary='She said "Nobody would touch it" then.')
+    data["documents"].append({"id": "d3", "path": "c.txt"})
+    data["events"][0]["quotes"] = [{"doc": "d3", "exact": "A caption."}]
+    data["events"][1]["quotes"].append({"doc": "d1", "exact": "hello world"})
+    folder = make_corpus(data, {**DOCS, "c.txt": slide})
+    assert load_corpus(folder).warnings == []
+    # The same words in a document the event does not cite are no support.
+    data["events"][0]["quotes"] = [{"doc": "d2", "exact": "Second report."}]
+    data["events"][1]["quotes"].append({"doc": "d3", "exact": "A caption."})
+    found = [p for p in load_corpus(make_corpus(data, {**DOCS, "c.txt": slide})).warnings]
+    assert [p.code for p in found] == ["quoted-phrase"] and "Nobody would touch it" in found[0].message
+
+
 # -- claims ------------------------------------------------------------------------------------------------
 
 
