@@ -135,6 +135,17 @@ def test_markdown_is_grouped_by_year(seed_corpus):
     assert "### July 2019" in md
 
 
+def test_markdown_puts_open_starts_first_under_their_own_heading(make_corpus):
+    data = base_corpus()
+    e1 = data["events"][0]
+    data["events"] = [dict(e1, id="late", date="2019-07-18"), dict(e1, id="early", date="2017"),
+                      dict(e1, id="past", date="../2019-07", date_note="“In the past”")]
+    md = export(load_corpus(make_corpus(data)), "markdown").decode("utf-8")
+    headings = re.findall(r"^##+ .*$", md, flags=re.MULTILINE)
+    assert headings[:4] == ["## Open start", "## 2017", "## 2019", "### July 2019"]
+    assert md.index("… – July 2019") < md.index("**2017**")
+
+
 def _markdown_html(md: str) -> str:
     import markdown_it  # a test extra: render the export as a Markdown reader would
     return markdown_it.MarkdownIt("commonmark").render(md)
