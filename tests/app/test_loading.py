@@ -51,7 +51,7 @@ async def test_a_corpus_loaded_in_the_app_shows_progress_then_the_chronology():
     async with app.run_test(size=(120, 40)) as pilot:
         assert isinstance(app.screen, LoadingScreen) or main_shown(app)
         await wait_for(pilot, lambda: main_shown(app))
-        assert "17 of 17 events" in header(app)
+        assert "22 of 22 events" in header(app)
         assert app.corpus.verified  # small: checked before it was shown
         await wait_for(pilot, lambda: app.focused is app.query_one(TimelineView))  # ready for keys
 
@@ -125,7 +125,7 @@ async def test_filters_from_the_command_line_apply_after_loading():
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: main_shown(app))
         await pilot.pause()
-        assert "4 of 17 events" in header(app)
+        assert "4 of 22 events" in header(app)
         assert app.current_event.id == "qatar-withdraws-july-18"
 
 
@@ -142,7 +142,7 @@ async def test_an_unverified_corpus_is_checked_by_the_indexer_process_and_adopts
         assert app.current_event.quotes[0].context() is not None
     assert cache_path(seeds_copy / "corpus.json").exists()
     reopened = open_cached(seeds_copy, seeds_copy / "corpus.json")
-    assert reopened is not None and reopened.verified and len(reopened.events) == 17
+    assert reopened is not None and reopened.verified and len(reopened.events) == 22
 
 
 async def test_reload_keeps_filters_search_and_selection_and_shows_the_change(seeds_copy):
@@ -163,7 +163,7 @@ async def test_reload_keeps_filters_search_and_selection_and_shows_the_change(se
         assert app.find_text == "withdraw"
         assert app.current_event.id == "qatar-withdraws-july-18"
         assert app.current_event.title == "Qatar withdraws its signature (edited)"
-        assert "4 of 17 events" in header(app)
+        assert "4 of 22 events" in header(app)
 
 
 async def test_reload_of_a_broken_corpus_keeps_the_last_good_state(seeds_copy):
@@ -180,7 +180,7 @@ async def test_reload_of_a_broken_corpus_keeps_the_last_good_state(seeds_copy):
         await pilot.press("escape")
         await pilot.pause()
         assert app.current_event.id == "july-12-letter"
-        assert "17 of 17 events" in header(app)
+        assert "22 of 22 events" in header(app)
         await pilot.press("p")  # the problems stay one key away
         await pilot.pause()
         assert isinstance(app.screen, ProblemsScreen)
@@ -249,8 +249,9 @@ async def test_the_first_events_show_while_the_rest_loads(held_loads, seeds_copy
         assert app.corpus is None  # still loading
         rows = preview_rows(app)
         first = load_corpus(seeds_copy).events
-        # The timeline's own rows: the year and month headings, then the first events in order.
-        assert rows[0].strip() == "2017"
+        # The timeline's own rows: the headings (first that of the open start, "in the past"), then the
+        # first events in order.
+        assert rows[0].strip() == "Open start" and rows[2].strip() == "2017"
         titles = [e.title for e in first]
         shown = [next(t for t in titles if t[:30] in row) for row in rows if any(t[:30] in row for t in titles)]
         assert shown == titles[:len(shown)] and len(shown) >= 10
@@ -271,7 +272,7 @@ async def test_no_first_events_when_the_first_screen_is_another_view(held_loads)
         assert not app.screen.query("#loading-preview")
         held_loads.set()
         await wait_for(pilot, lambda: main_shown(app))
-        assert "4 of 17 events" in header(app)
+        assert "4 of 22 events" in header(app)
 
 
 async def test_a_corpus_that_fails_after_its_first_events_showed_exits_with_its_problems(monkeypatch, make_corpus):
@@ -299,11 +300,12 @@ async def test_clicks_in_the_first_events_open_nothing_before_the_corpus_is_load
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: first_events_shown(app))
         view = app.screen.query_one("#loading-preview", TimelineView)
-        await pilot.click("#loading-preview", offset=(10, 5))  # an event row, below the year and month headings
-        await pilot.click("#loading-preview", offset=(10, 5), times=2)
+        # An event row (Amnesty's, 2018), below the open start's, 2017's and 2018's headings.
+        await pilot.click("#loading-preview", offset=(10, 6))
+        await pilot.click("#loading-preview", offset=(10, 6), times=2)
         await pilot.pause()
         assert isinstance(app.screen, LoadingScreen) and app.current_event is None
-        assert view.cursor_row == 5  # the click did reach the rows
+        assert view.cursor_row == 6  # the click did reach the rows
         held_loads.set()
         await wait_for(pilot, lambda: main_shown(app))
         assert app.current_event.id == load_corpus(seeds_copy).events[0].id
