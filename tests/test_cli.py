@@ -22,7 +22,7 @@ def test_check_seeds_is_one_line(capsys):
     assert status == 0
     lines = out.splitlines()
     assert len(lines) == 1
-    assert "OK: 17 events" in lines[0] and "quotes anchored" in lines[0]
+    assert "OK: 22 events" in lines[0] and "quotes anchored" in lines[0]
     assert lines[0].startswith(str(SEEDS / "corpus.json"))
     assert err == ""
 
@@ -50,7 +50,7 @@ def test_the_command_entry_point_runs_the_command_line_and_leaves_the_collector_
     result = subprocess.run([sys.executable, "-m", "tui", "check", str(SEEDS)], capture_output=True, text=True,
                             timeout=120)
     assert result.returncode == 0, result.stderr
-    assert "OK: 17 events" in result.stdout
+    assert "OK: 22 events" in result.stdout
 
 
 def test_check_bad_corpus(make_corpus, capsys):
@@ -284,7 +284,7 @@ def test_python_dash_m_tui_check(tmp_path):
         cwd=tmp_path, capture_output=True, text=True, timeout=60, env=env,
     )
     assert result.returncode == 0, result.stderr
-    assert "OK: 17 events" in result.stdout
+    assert "OK: 22 events" in result.stdout
     assert len(result.stdout.splitlines()) == 1
     assert result.stderr == ""
 

@@ -41,8 +41,11 @@ def test_the_unit_is_the_finest_that_fits(seed_corpus):
     assert d.unit == "day" and len(d.periods) == 31
     in_july = seed_corpus.select(Query(date_from=july[0], date_to=july[1]))
     d = density(seed_corpus, in_july, 40, july)
-    assert d.before == sum(1 for p in in_july if seed_corpus.events[p].date.lower < july[0].lower)  # 2017, 2019
-    assert d.periods[7].label == "8 Jul 2019" and d.periods[7].count == 1  # the July 8 statement
+    # Begun before July: the unrest "in the past" (an open start), and 2017, November 2018 and 2019 dates.
+    assert d.open_start == sum(1 for p in in_july if seed_corpus.events[p].date.lower == float("-inf")) == 1
+    assert d.before == sum(1 for p in in_july if float("-inf") < seed_corpus.events[p].date.lower < july[0].lower)
+    # The 22 states' text of July 8, and the two replies dated from July 8 (to the end of the month).
+    assert d.periods[7].label == "8 Jul 2019" and d.periods[7].count == 3
 
 
 def test_a_filtered_selection_and_a_zoom(seed_corpus):
@@ -62,9 +65,9 @@ def test_coarse_dates_are_told_apart(seed_corpus):
     everything = seed_corpus.select(Query())
     d = density(seed_corpus, everything, 100)
     jan_2018 = next(p for p in d.periods if p.label == "Jan 2018")
-    # Three events dated only to 2018 start in January: they are counted there, and said to be wider.
-    assert jan_2018.count == 3
-    assert coarse_in(seed_corpus, everything, jan_2018) == 3
+    # Two events dated only to 2018 start in January: they are counted there, and said to be wider.
+    assert jan_2018.count == 2
+    assert coarse_in(seed_corpus, everything, jan_2018) == 2
     jul_2019 = next(p for p in d.periods if p.label == "Jul 2019")
     assert coarse_in(seed_corpus, everything, jul_2019) == 0  # "July 2019" lies within the month
 

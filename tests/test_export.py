@@ -101,7 +101,7 @@ def test_csv_one_row_per_event(seed_corpus):
     for r, e in zip(records, seed_corpus.events, strict=True):
         assert r["date"] == e.date.text and r["title"] == e.title
         assert r["date_label"] == e.date.human()
-        assert r["actor_ids"].split("; ") == list(e.actors)
+        assert (r["actor_ids"].split("; ") if r["actor_ids"] else []) == list(e.actors)
         assert int(r["sources"]) == e.source_count
         for q in e.quotes:
             assert q.text in r["quotes"]  # multi-line cells survive the round trip
@@ -133,6 +133,20 @@ def test_markdown_is_grouped_by_year(seed_corpus):
     years = re.findall(r"^## (\d{4})$", md, flags=re.MULTILINE)
     assert years == sorted(years) == ["2017", "2018", "2019"]
     assert "### July 2019" in md
+    # An open start ("In the past", ../2019-07) comes first under its own heading, as in the timeline,
+    # not under the year of its end.
+    assert md.index("\n## Open start\n") < md.index("\n## 2017\n")
+
+
+def test_markdown_puts_open_starts_first_under_their_own_heading(make_corpus):
+    data = base_corpus()
+    e1 = data["events"][0]
+    data["events"] = [dict(e1, id="late", date="2019-07-18"), dict(e1, id="early", date="2017"),
+                      dict(e1, id="past", date="../2019-07", date_note="“In the past”")]
+    md = export(load_corpus(make_corpus(data)), "markdown").decode("utf-8")
+    headings = re.findall(r"^##+ .*$", md, flags=re.MULTILINE)
+    assert headings[:4] == ["## Open start", "## 2017", "## 2019", "### July 2019"]
+    assert md.index("… – July 2019") < md.index("**2017**")
 
 
 def _markdown_html(md: str) -> str:

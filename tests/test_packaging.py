@@ -48,4 +48,4 @@ def test_the_installed_package_checks_its_bundled_corpus(wheel, tmp_path):
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert f"{site}/tui/seeds/corpus.json: OK: 17 events" in result.stdout
+    assert f"{site}/tui/seeds/corpus.json: OK: 22 events" in result.stdout

@@ -403,7 +403,8 @@ def test_export_is_a_valid_timelinejs_file(seed_corpus):
         assert slide["media"]["url"].startswith("<blockquote>")
         assert html_to_text(slide["media"]["credit"]) == first.document.citation()
         assert slide["text"]["text"].count("<blockquote>") == len(event.quotes) - 1
-        if event.date.approximate or event.date.uncertain or event.date.open_end:
+        d = event.date
+        if d.approximate or d.uncertain or d.open_start or d.open_end or d.unknown_start or d.unknown_end:
             assert slide["display_date"] == event.date.human()
         else:
             assert "display_date" not in slide

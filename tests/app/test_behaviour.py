@@ -50,9 +50,9 @@ async def test_opens_on_the_whole_chronology_in_order():
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         ids = shown_ids(app)
-        assert len(ids) == 17
+        assert len(ids) == 22
         assert ids == [e.id for e in app.corpus.events]
-        assert "17 of 17 events" in header(app)
+        assert "22 of 22 events" in header(app)
         assert app.current_event.id == ids[0]
         assert app.focused is app.query_one(TimelineView)
 
@@ -66,7 +66,7 @@ async def test_filtering_by_qatar_keeps_the_july_12_letter_and_the_withdrawal():
         assert "july-12-letter" in ids  # through the coalition of signatories
         assert "qatar-withdraws-july-18" in ids  # directly
         assert "july-8-statement" not in ids
-        assert f"{len(ids)} of 17 events" in header(app)
+        assert f"{len(ids)} of 22 events" in header(app)
         assert "actor: Qatar" in header(app)
 
 
@@ -84,11 +84,12 @@ async def test_several_actors_means_any_of_them_and_c_clears():
         await pilot.press(*["backspace"] * 7)
         await toggle_actor(pilot, "wang")
         assert app.query_state.actors == {"germany", "wang-yi"}
-        assert set(shown_ids(app)) == {"envoys-letter-to-chen-quanguo", "july-8-statement", "wang-yi-ignore-gossip"}
+        assert set(shown_ids(app)) == {"envoys-letter-to-chen-quanguo", "july-8-statement", "wang-yi-ignore-gossip",
+                                       "canada-raises-at-un-general-assembly"}
         await pilot.press("escape", "c")
         await pilot.pause()
         assert app.query_state.is_empty()
-        assert len(shown_ids(app)) == 17
+        assert len(shown_ids(app)) == 22
 
 
 async def test_actor_counts_follow_the_other_filters():
@@ -112,7 +113,7 @@ async def test_opening_the_july_18_event_shows_both_documents_that_report_it():
         text = viewer_text(app)
         assert "Qatar refuses to certify China’s human rights record" in text  # ThePrint
         assert "Qatar withdraws support for China over Beijing’s crackdown" in text  # Middle East Confidential
-        assert "Sources: 2 documents, 4 quotes" in text
+        assert "Sources: 2 documents, 7 quotes" in text
         assert "wrote to Seck on July 18" in text
         assert "Sources disagree: Why Qatar withdrew" in text
 
@@ -154,12 +155,12 @@ async def test_search_matches_alias_spellings_and_n_moves_between_matches():
         await pilot.press("N")
         assert app.current_event.position == first
         # Nothing is filtered by a search alone; f narrows, esc clears.
-        assert len(shown_ids(app)) == 17
+        assert len(shown_ids(app)) == 22
         await pilot.press("f")
         assert len(shown_ids(app)) == len(list(app.matches))
         await pilot.press("escape")
         await pilot.pause()
-        assert app.find_text == "" and len(shown_ids(app)) == 17
+        assert app.find_text == "" and len(shown_ids(app)) == 22
 
 
 async def test_search_is_incremental():
@@ -204,11 +205,15 @@ async def test_document_view_opens_at_the_quote_and_walks_the_event_quotes():
         await pilot.press("right_square_bracket", "right_square_bracket")
         await pilot.pause()
         assert screen.quote_index == 2
+        assert screen.query_one(DocumentView).document.id == "theprint-qatar"  # its three quotes come first
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert screen.quote_index == 3
         assert screen.query_one(DocumentView).document.id == "mec-qatar"  # switched document
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, DocumentScreen)
-        assert app.quote_index == 2  # the viewer follows where the reader went
+        assert app.quote_index == 3  # the viewer follows where the reader went
 
 
 async def test_main_screen_actions_do_nothing_on_the_document_screen():
@@ -313,7 +318,7 @@ async def test_a_corpus_with_unanchored_quotes_opens_and_lists_them(tmp_path):
         await pilot.pause()
         assert isinstance(app.screen, ProblemsScreen)
         problems = " ".join(str(s.content) for s in app.screen.query(".problem"))
-        assert 'events[0].quotes[0] (event "detentions-since-2017")' in problems
+        assert 'events[0].quotes[0] (event "past-unrest-in-xinjiang")' in problems
         assert "not in the document" in problems
 
 

@@ -57,7 +57,7 @@ async def test_a_large_corpus_opens_behind_a_progress_screen_then_answers_from_t
         assert isinstance(app.screen, LoadingScreen) or main_shown(app)
         await wait_for(pilot, lambda: main_shown(app))
         assert app.store.kind == "sql"
-        assert "17 of 17 events" in header(app)
+        assert "22 of 22 events" in header(app)
         await wait_for(pilot, lambda: app.focused is app.query_one(TimelineView))  # ready for keys
         # Its quotes are checked after the first screen, as a large corpus's are.
         await wait_for(pilot, lambda: app.store.verified)
@@ -66,7 +66,7 @@ async def test_a_large_corpus_opens_behind_a_progress_screen_then_answers_from_t
         assert app.current_event.quotes[0].context() is not None
         await pilot.press("a")
         await pilot.press(*"qatar", "down", "space")
-        await wait_for(pilot, lambda: "4 of 17 events" in header(app))
+        await wait_for(pilot, lambda: "4 of 22 events" in header(app))
 
 
 class LoadingOnly(App):
@@ -150,7 +150,7 @@ async def test_filters_from_the_command_line_apply_after_opening(seeds_copy):
                       event_id="qatar-withdraws-july-18", find="withdraw")
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: main_shown(app))
-        await wait_for(pilot, lambda: "4 of 17 events" in header(app) and "withdraw”: 1 match" in header(app))
+        await wait_for(pilot, lambda: "4 of 22 events" in header(app) and "withdraw”: 1 match" in header(app))
         assert app.current_event.id == "qatar-withdraws-july-18"
 
 
@@ -165,7 +165,7 @@ async def test_a_compiled_corpus_reopens_from_its_cache_and_keeps_its_verdict(se
     async with again.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: main_shown(again))
         assert again.store.compiled is not None and again.store.verified  # no check needed: the cache says
-        assert "17 of 17 events" in header(again)
+        assert "22 of 22 events" in header(again)
 
 
 async def test_a_cache_whose_source_changed_behind_its_back_is_not_trusted(seeds_copy):
@@ -212,7 +212,7 @@ async def test_reload_keeps_filters_search_and_selection_and_shows_the_change(se
         assert app.find_text == "withdraw"
         assert app.current_event.id == "qatar-withdraws-july-18"
         assert app.current_event.title == "Qatar withdraws its signature (edited)"
-        assert "4 of 17 events" in header(app)
+        assert "4 of 22 events" in header(app)
 
 
 async def test_reload_of_a_broken_corpus_keeps_the_last_good_state(seeds_copy):
@@ -229,7 +229,7 @@ async def test_reload_of_a_broken_corpus_keeps_the_last_good_state(seeds_copy):
         await pilot.press("escape")
         await pilot.pause()
         assert app.current_event.id == "july-12-letter"
-        assert "17 of 17 events" in header(app)
+        assert "22 of 22 events" in header(app)
         await pilot.press("p")  # the problems stay one key away
         await pilot.pause()
         assert isinstance(app.screen, ProblemsScreen)
@@ -252,7 +252,7 @@ async def test_an_engine_that_fails_mid_session_keeps_the_last_screen_and_says_w
     app = TimelineApp(compiled(seeds_copy))
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: main_shown(app))
-        await wait_for(pilot, lambda: "17 of 17 events" in header(app))
+        await wait_for(pilot, lambda: "22 of 22 events" in header(app))
         before = app.current_event.id
 
         def broken(query, **kwargs):
@@ -262,5 +262,5 @@ async def test_an_engine_that_fails_mid_session_keeps_the_last_screen_and_says_w
         app.query_state = Query(frozenset({"qatar"}))
         app.refresh_view()
         await wait_for(pilot, lambda: any("could not answer" in n.message for n in app._notifications))
-        assert app.current_event.id == before and "17 of 17 events" in header(app)
+        assert app.current_event.id == before and "22 of 22 events" in header(app)
         assert not any("hunter2" in n.message for n in app._notifications)

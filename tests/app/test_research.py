@@ -92,7 +92,7 @@ async def test_marks_follow_event_ids_through_filters_and_corpus_edits(corpus_di
             if app.corpus is not old and app.query(TimelineView):
                 break
         await pilot.pause()
-        assert len(app.corpus.events) == 18
+        assert len(app.corpus.events) == 23
         assert app.notes.is_marked("july-12-letter")
         assert row_text(app, "july-12-letter")[1] == "●"
         assert row_text(app, "an-earlier-event")[1] == " "
@@ -228,7 +228,7 @@ async def test_saved_views_name_the_filters_and_bring_them_back(corpus_dir):
         await pilot.press("enter")
         await pilot.pause()
         assert app.query_state.actors == {"qatar"} and app.find_text == "withdraw"
-        assert "4 of 17 events" in header(app)
+        assert "4 of 22 events" in header(app)
         await pilot.press("v", "delete")
         await pilot.pause()
         assert sidecar(corpus_dir)["views"] == {}
@@ -338,14 +338,14 @@ async def test_coverage_matrix_shows_which_document_reports_which_event():
         screen = app.screen
         assert isinstance(screen, CoverageScreen)
         cov = screen.coverage
-        assert len(cov.positions) == 17 and len(cov.documents) == 5
+        assert len(cov.positions) == 22 and len(cov.documents) == 5
         # Every ● is a document citing the event, and every event has one.
-        for row in range(17):
+        for row in range(22):
             event = cov.event(row)
             cited = {q.document.id for q in event.quotes}
             assert {d.id for d in cov.documents if cov.cell(row, cov.documents.index(d))} == cited
         # The July 18 withdrawal: reported by two documents; enter opens the quote.
-        row = [cov.event(r).id for r in range(17)].index("qatar-withdraws-july-18")
+        row = [cov.event(r).id for r in range(22)].index("qatar-withdraws-july-18")
         matrix = screen.query_one(CoverageMatrix)
         matrix.scroll_to_row(row)
         column = next(c for c in range(5) if cov.cell(row, c))
@@ -357,7 +357,7 @@ async def test_coverage_matrix_shows_which_document_reports_which_event():
         await pilot.press("escape")
         await pilot.press("s")  # by number of sources
         await pilot.pause()
-        counts = [screen.coverage.event(r).source_count for r in range(17)]
+        counts = [screen.coverage.event(r).source_count for r in range(22)]
         assert counts == sorted(counts, reverse=True)
         await pilot.press("L")  # only the events of the document under the cursor
         await pilot.pause()
@@ -374,14 +374,14 @@ async def test_density_strip_counts_the_view_and_zooms_into_a_period():
         strip = app.query_one(DensityStrip)
         dens = strip.density
         assert dens.unit == "month"
-        assert sum(p.count for p in dens.periods) == 17
+        assert sum(p.count for p in dens.periods) == 21 and dens.open_start == 1  # "in the past" has no place on it
         assert dens.periods[strip.current].label == "Jul 2019" and dens.periods[strip.current].count == 5
         await pilot.press("z")
         await pilot.pause()
         assert app.query_state.date_from.text == "2019-07" and app.query_state.date_to.text == "2019-07"
         july = [e for e in app.corpus.events if e.date.lower <= app.query_state.date_to.upper
                 and e.date.upper >= app.query_state.date_from.lower]  # overlapping July 2019
-        assert len(july) > 5 and f"{len(july)} of 17 events" in header(app)
+        assert len(july) > 5 and f"{len(july)} of 22 events" in header(app)
         assert app.current_event.id == "july-12-letter"
         app.query_state = Query(frozenset({"qatar"}), app.query_state.date_from, app.query_state.date_to)
         app.refresh_view()

@@ -33,6 +33,7 @@ from msgspec.structs import replace
 from . import schema
 from .anchoring import AnchorError, Context, LineIndex, context, resolve
 from .dates import EDTFDate, Precision
+from .editorial import OPENS_QUOTE, foreign_events, missing_phrases
 from .errors import Problem
 from .files import read_document
 from .search import AliasTable, SearchPattern
@@ -717,11 +718,22 @@ class Corpus:
             owner = _OrphanEvent(rec.id, file_index)
             orphans.extend(self._make_quotes(owner, rec.quotes, file_index))
         valid_id = re.compile(schema.ID_PATTERN).match
+        opens_quote = OPENS_QUOTE
+        # Titles and summaries with a phrase in quotation marks that no quote of their event
+        # contains: (event, field, phrases), reported after the documents are read unless the
+        # field is itself a passage of one of the event's documents (see ``_wording_gaps``).
+        wording: list[list] = []
+        wording_of_doc: dict[str, list[list]] = {}
         for event in self.events:
             if not valid_id(event.id):
                 self._warn("bad-id", event)
             if not event.quotes and not event.draft:
                 self._warn("unsourced", event)
+            if opens_quote(event.title) or (event.summary and opens_quote(event.summary)):
+                for gap in self._wording_gaps(event):  # most titles have no quotation mark: a regex search each
+                    wording.append(gap)
+                    for doc_id in {q.document.id for q in event.quotes}:
+                        wording_of_doc.setdefault(doc_id, []).append(gap)
         for quote in [*self.quotes(), *self._extra_quotes, *orphans]:
             by_doc.setdefault(quote.document.id, []).append(quote)
         for doc in self.documents.values():
@@ -755,13 +767,64 @@ class Corpus:
                 problem = self._anchor(quote, text, lines, doc)
                 if problem is not None:
                     found.append(problem)
+            for gap in wording_of_doc.get(doc.id, ()):
+                if gap[2] and getattr(gap[0], gap[1]) in text:
+                    gap[2] = []  # the field is the document's own words, quotation marks and all
             if not doc._keep:
                 doc._text = None  # nobody is reading it: let it go
             if progress is not None:
                 progress(done, total)
+        for event, field, phrases in wording:
+            for phrase in phrases:
+                self._advise("quoted-phrase", event, f".{field}",
+                             f"the {field} puts “{phrase}” in quotation marks, but none of the event's quotes contains it",
+                             "quote the passage that says it, or drop the quotation marks: they say a source used these words")
         self._link_claims()
+        self._check_claim_sources()
         self.verified = True
         return found
+
+    @staticmethod
+    def _wording_gaps(event: Event) -> list[list]:
+        """[event, field, phrases] for each of the event's title and summary that puts in quotation
+        marks phrases none of its quotes contains.
+
+        A field that is itself a verbatim passage of a document the event cites (an
+        imported TimelineJS slide's headline and text are) quotes with its source's own
+        quotation marks: ``verify`` drops it once it has read the documents.
+        """
+        exacts = [q.exact for q in event.quotes]
+        return [[event, field, phrases] for field in ("title", "summary")
+                if (phrases := missing_phrases(getattr(event, field), exacts))]
+
+    def _check_claim_sources(self) -> None:
+        """Warn of an explicit claim attached to an event that cites none of the claim's documents.
+
+        Per claim, over its own events only.  (A claim without ``events`` is
+        attached by shared passages, so to events that cite its documents.)
+        """
+        for claim in self.claims.values():
+            if not claim.explicit or not claim.statements or not claim.events:
+                continue
+            attached = []
+            for event_id in claim.events:
+                position = self.position_of(event_id)
+                if position is not None:
+                    attached.append((event_id, [q.document.id for q in self.events[position].quotes]))
+            own = list(dict.fromkeys(s.document.id for s in claim.statements))
+            for event_id, docs in foreign_events(own, attached):
+                self._advise("claim-event-sources", claim, ".events",
+                             f"the claim is attached to event {event_id!r}, which cites none of the claim's documents "
+                             f"(the event cites {', '.join(map(repr, docs))}; the claim quotes {', '.join(map(repr, own))})",
+                             "attach the claim to the events its sources report, or quote the event from one of them")
+
+    def _advise(self, kind: str, subject: object, location: str, message: str, hint: str) -> None:
+        """A warning about an event or a claim, found by verify (located in corpus.json by the loader)."""
+        if self._reporter is not None:
+            self._reporter(location, kind, subject, None, message, hint, kind)
+            return
+        label = f"{type(subject).__name__.lower()} {subject.id!r}{location}"  # type: ignore[attr-defined]
+        self.problems.append(Problem(str(self.file), label, message, hint, None, "warning", kind))
 
     def _read(self, doc: Document) -> str | None:
         if doc._text is not None:

@@ -201,6 +201,9 @@ def _md_quote_note(q: Quote) -> str:
     return f"“{_md_block(q.text)}” — {_md_citation(q.document)} (`{q.document.id}`, {where})."
 
 
+_OPEN_START = object()  # the heading of the dates with an open start (``../2019-07``), as in the timeline
+
+
 def write_markdown(corpus: Corpus, events: Iterable[Event], query: Query, out: BinaryIO) -> int:
     w: Callable[[str], object] = lambda s: out.write(s.encode("utf-8"))  # noqa: E731
     w(f"# {md_escape(corpus.title)}\n\n")
@@ -224,9 +227,13 @@ def write_markdown(corpus: Corpus, events: Iterable[Event], query: Query, out: B
         year = month = object()
         count = 0
         for e in events:
-            y, m = e.date.year_month()
+            if e.date.open_start or e.date.lower == float("-inf"):  # first in the timeline, under their own heading
+                y, m, label = _OPEN_START, None, "Open start"
+            else:
+                y, m = e.date.year_month()
+                label = format_year(y) if y is not None else "Undated"
             if y != year:
-                w(f"\n## {format_year(y) if y is not None else 'Undated'}\n")
+                w(f"\n## {label}\n")
                 year, month = y, None
             if m != month and m is not None and e.date.precision >= Precision.MONTH:
                 w(f"\n### {_MONTHS[m - 1]} {format_year(y)}\n")

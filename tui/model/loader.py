@@ -580,6 +580,11 @@ class _Loader:
                                 "the event cites no quote, so nothing traces it to a source",
                                 'add "quotes" from the documents that report it',
                                 line=self.line("events", event.index), severity="warning", code="unsourced")  # type: ignore[attr-defined]
+        if kind in ("quoted-phrase", "claim-event-sources"):  # warnings of Corpus.verify about a record
+            section = "claims" if isinstance(subject, Claim) else "events"
+            where = self.where(section, subject.index, subject.id, location)  # type: ignore[attr-defined]
+            return self.problem(where, message, hint, line=self.line(section, subject.index),  # type: ignore[attr-defined]
+                                severity="warning", code=kind)
         if kind == "unused":
             doc = subject
             return self.problem(self.document_where[doc.id], "no event or claim cites this document",  # type: ignore[attr-defined]
@@ -974,6 +979,12 @@ class _Loader:
             if len(rec.statements) < 2:
                 self.problem(self.where_sub(where, ".statements"), "a claim with one statement shows no disagreement",
                              "add the other sources' versions", line=line, severity="warning", code="claim")
+            elif len(docs := {st.doc for st in rec.statements}) == 1:
+                self.problem(self.where_sub(where, ".statements"),
+                             f"every statement is quoted from one document ({next(iter(docs))!r}): one source's "
+                             "versions show no disagreement between sources",
+                             "add the version of another document that reports it; if none differs, quote the "
+                             "passages in the event instead", line=line, severity="warning", code="claim-one-source")
             claim.events = tuple(e for e in dict.fromkeys(rec.events) if e in self.event_ids)
             claims[rec.id] = claim
         return claims

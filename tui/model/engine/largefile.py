@@ -396,6 +396,7 @@ def _warnings(raw, f, documents) -> list[Problem]:
         problems.append(Problem(shown, f'events[{row}] (event "{event_id}")',
                                 "the event cites no quote, so nothing traces it to a source",
                                 'add "quotes" from the documents that report it', None, "warning", "unsourced"))
+    problems += _editorial_warnings(raw, f, documents)
     cited = {d for (d,) in raw.execute("SELECT DISTINCT unnest([q.doc FOR q IN quotes]) FROM ev").fetchall()}
     cited |= {s.doc for c in f.claims for s in c.statements}
     for i, record in enumerate(f.documents):
@@ -403,6 +404,62 @@ def _warnings(raw, f, documents) -> list[Problem]:
             problems.append(Problem(shown, f'documents[{i}] (document "{record.id}")',
                                     "no event or claim cites this document", "cite it, or remove it from the corpus",
                                     None, "warning", "unused"))
+    return problems
+
+
+def _editorial_warnings(raw, f, documents) -> list[Problem]:
+    """The warnings ``Corpus.verify`` gives of wording: a title or summary putting in quotation marks
+    words none of its event's quotes contains, and a claim attached to an event citing none of the
+    claim's documents.  The engine picks the few titles with a quotation mark; Python reads those."""
+    from ..editorial import foreign_events, missing_phrases
+
+    shown = "corpus.json"
+    problems: list[Problem] = []
+    texts: dict[str, str | None] = {}
+
+    def own_words(field: str, doc_ids: list[str]) -> bool:
+        for doc_id in doc_ids:
+            if doc_id not in texts:
+                doc = documents.get(doc_id)
+                try:
+                    texts[doc_id] = doc._borrow_text() if doc is not None else None
+                except (OSError, UnicodeDecodeError):
+                    texts[doc_id] = None  # the document's own problem says why
+            if texts[doc_id] is not None and field in texts[doc_id]:
+                return True
+        return False
+
+    opener = "[“„«\"‘']"
+    for row, event_id, title, summary, exacts, doc_ids in raw.execute(
+            "SELECT row, id, title, summary, [q.exact FOR q IN coalesce(quotes, [])], "
+            "[q.doc FOR q IN coalesce(quotes, [])] FROM ev "
+            "WHERE regexp_matches(title, ?) OR regexp_matches(coalesce(summary, ''), ?) ORDER BY row",
+            [opener, opener]).fetchall():
+        for field, text in (("title", title), ("summary", summary)):
+            phrases = missing_phrases(text or "", exacts)
+            if not phrases or own_words(text, list(dict.fromkeys(doc_ids))):
+                continue
+            for phrase in phrases:
+                problems.append(Problem(
+                    shown, f'events[{row}].{field} (event "{event_id}")',
+                    f"the {field} puts “{phrase}” in quotation marks, but none of the event's quotes contains it",
+                    "quote the passage that says it, or drop the quotation marks: they say a source used these words",
+                    None, "warning", "quoted-phrase"))
+    attached = [(i, c) for i, c in enumerate(f.claims) if c.statements and c.events]
+    if attached:
+        wanted = sorted({e for _, c in attached for e in c.events})
+        docs_of = dict(raw.execute(
+            "SELECT id, [q.doc FOR q IN coalesce(quotes, [])] FROM ev WHERE id IN (SELECT unnest(?::VARCHAR[]))",
+            [wanted]).fetchall())
+        for i, claim in attached:
+            own = list(dict.fromkeys(s.doc for s in claim.statements))
+            for event_id, docs in foreign_events(own, [(e, docs_of.get(e, [])) for e in claim.events]):
+                problems.append(Problem(
+                    shown, f'claims[{i}].events (claim "{claim.id}")',
+                    f"the claim is attached to event {event_id!r}, which cites none of the claim's documents "
+                    f"(the event cites {', '.join(map(repr, docs))}; the claim quotes {', '.join(map(repr, own))})",
+                    "attach the claim to the events its sources report, or quote the event from one of them",
+                    None, "warning", "claim-event-sources"))
     return problems
 
 
