@@ -44,7 +44,7 @@ __all__ = ["CACHE_FORMAT", "cache_dir", "cache_path", "content_hash", "documents
            "write_cache"]
 
 MAGIC = b"TECACHE1"
-CACHE_FORMAT = 7  # bump when what is cached, or how the loader orders events, changes
+CACHE_FORMAT = 8  # bump when what is cached, or how the loader orders events, changes
 _ALIGN = 8
 _OPEN = (-(2**63), 2**63 - 1)  # how an instant column stores -inf and +inf (open ends)
 
@@ -321,7 +321,7 @@ def _aligned(n: int) -> int:
 
 def _document_record(d: Document) -> schema.Document:
     return schema.Document(d.id, d.path, d.title, d.outlet, d.published.text if d.published else None, d.url, d.note,
-                           list(d.selectors))
+                           list(d.selectors), accessed=d.accessed.text if d.accessed else None)
 
 
 def _claim_record(c) -> schema.Claim:

@@ -41,10 +41,14 @@ def _quote_record(q: Quote) -> dict:
 
 
 def _event_record(corpus: Corpus, e: Event) -> dict:
+    earliest, latest = e.date.day_bounds()
     record = {
         "id": e.id,
         "date": e.date.text,
         "date_label": e.date.human(),
+        # For tools that cannot read EDTF: the first and last day the date can denote (ISO 8601).
+        "date_earliest": earliest,
+        "date_latest": latest,
         "title": e.title,
         "summary": e.summary,
         "type": e.type,
@@ -80,6 +84,7 @@ def _document_record(d: Document) -> dict:
         "outlet": d.outlet,
         "published": d.published.text if d.published else None,
         "url": d.url,
+        "accessed": d.accessed.text if d.accessed else None,
     }
 
 

@@ -765,6 +765,7 @@ class _Loader:
             line = self.line("documents", i)
             found = self.document_file(rec.path, self.where_sub(where, ".path"), line)
             published = self.parse_date(rec.published, self.where_sub(where, ".published"), line) if rec.published else None
+            accessed = self.parse_date(rec.accessed, self.where_sub(where, ".accessed"), line) if rec.accessed else None
             if found is None or not self.probe_document(found[0], self.where_sub(where, ".path"), line):
                 continue
             file, resolved = found
@@ -774,7 +775,7 @@ class _Loader:
                              line=line, severity="warning", code="duplicate")
             paths[key] = rec.id
             documents[rec.id] = Document(rec.id, rec.path, file, rec.title, rec.outlet, published, rec.url, rec.note,
-                                         rec.exclude)
+                                         rec.exclude, accessed=accessed)
         return documents
 
     def doc_shown(self, doc: Document) -> str:
@@ -1472,7 +1473,8 @@ def build_from_cache_part(part, root: Path, file: Path):
         published = parse_edtf(rec.published) if rec.published else None
         # The paths were checked (relative, inside the folder) when the cache was written.
         documents[rec.id] = Document(rec.id, rec.path, os.path.join(base, rec.path), rec.title, rec.outlet,
-                                     published, rec.url, rec.note, rec.exclude)
+                                     published, rec.url, rec.note, rec.exclude,
+                                     accessed=parse_edtf(rec.accessed) if rec.accessed else None)
     actors = {a.id: Actor(a.id, a.name, a.kind, tuple(a.aliases), tuple(a.members), a.affiliation, a.note)
               for a in part.actors}
     claims: dict[str, Claim] = {}
