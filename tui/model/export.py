@@ -1,4 +1,5 @@
-"""Exports of a chronology: JSON (``timeline-export/1``), CSV, Markdown and TimelineJS.
+"""Exports of a chronology: JSON (``timeline-export/1``), CSV, Markdown and TimelineJS; the documents
+as references (CSL-JSON, BibTeX: ``citations``); the quotes as W3C Web Annotations (``annotations``).
 
 Every writer streams: it takes an iterable of events and writes them one by
 one to a binary file, so exporting a very large corpus never builds the whole
@@ -20,7 +21,7 @@ import orjson
 from .corpus import Claim, Corpus, Document, Event, Query, Quote
 from .dates import Precision, format_year
 
-__all__ = ["EXPORT_FORMAT", "FORMATS", "write_export"]
+__all__ = ["EXPORT_FORMAT", "FORMATS", "UNITS", "write_export"]
 
 EXPORT_FORMAT = "timeline-export/1"
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -168,7 +169,7 @@ def write_csv(corpus: Corpus, events: Iterable[Event], query: Query, out: Binary
     return count
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#$])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#$@])")  # @: pandoc would read "@key" as a citation
 # Block markers at the start of a line: bullets, ordered-list numbers
 # (escape the punctuation: "1\." — a backslash before a digit would show),
 # setext underlines, blockquotes are covered by ">" above.
@@ -205,8 +206,13 @@ def _md_quote_note(q: Quote) -> str:
     return f"“{_md_block(q.text)}” — {_md_citation(q.document)} (`{q.document.id}`, {where})."
 
 
-def write_markdown(corpus: Corpus, events: Iterable[Event], query: Query, out: BinaryIO) -> int:
+def write_markdown(corpus: Corpus, events: Iterable[Event], query: Query, out: BinaryIO, *,
+                   quote_note: Callable[[Quote], str] = _md_quote_note, front: str = "", tail: str = "",
+                   sources_heading: bool = True) -> int:
+    """The chronology in Markdown; ``quote_note`` writes each quote's footnote (the pandoc variant
+    cites with ``[@key]``, see ``citations``), ``front`` and ``tail`` go first and last."""
     w: Callable[[str], object] = lambda s: out.write(s.encode("utf-8"))  # noqa: E731
+    w(front)
     w(f"# {md_escape(corpus.title)}\n\n")
     filters = query.describe(corpus)
     if filters:
@@ -235,7 +241,7 @@ def write_markdown(corpus: Corpus, events: Iterable[Event], query: Query, out: B
             if m != month and m is not None and e.date.precision >= Precision.MONTH:
                 w(f"\n### {_MONTHS[m - 1]} {format_year(y)}\n")
                 month = m
-            marks = "".join(f"[^{note(_md_quote_note(q))}]" for q in e.quotes)
+            marks = "".join(f"[^{note(quote_note(q))}]" for q in e.quotes)
             draft = " *(draft)*" if e.draft else ""
             w(f"\n- **{md_escape(e.date.human())}** — {md_escape(e.title)}{marks}{draft}\n")
             if e.summary:
@@ -255,11 +261,12 @@ def write_markdown(corpus: Corpus, events: Iterable[Event], query: Query, out: B
                 w(f"\n### {md_escape(c.about)}\n\n")
                 for s in c.statements:
                     value = f"**{md_escape(s.value)}** — " if s.value else ""
-                    w(f"- {value}{md_escape(s.document.label)}[^{note(_md_quote_note(s))}]\n")
+                    w(f"- {value}{md_escape(s.document.label)}[^{note(quote_note(s))}]\n")
         if n_notes:
-            w("\n## Sources\n\n")
+            w("\n## Sources\n\n" if sources_heading else "\n")
             notes.seek(0)
             shutil.copyfileobj(notes, out)
+    w(tail)
     return count
 
 
@@ -270,14 +277,41 @@ def write_timelinejs(corpus: Corpus, events: Iterable[Event], query: Query, out:
     return write(corpus, events, query, out)
 
 
-FORMATS: dict[str, Callable[[Corpus, Iterable[Event], Query, BinaryIO], int]] = {
+def write_csl_json(corpus: Corpus, events: Iterable[Event], query: Query, out: BinaryIO) -> int:
+    """The documents as CSL-JSON references; see ``citations``."""
+    from .citations import write_csl_json as write
+
+    return write(corpus, events, query, out)
+
+
+def write_bibtex(corpus: Corpus, events: Iterable[Event], query: Query, out: BinaryIO) -> int:
+    """The documents as BibTeX references; see ``citations``."""
+    from .citations import write_bibtex as write
+
+    return write(corpus, events, query, out)
+
+
+def write_annotations(corpus: Corpus, events: Iterable[Event], query: Query, out: BinaryIO, **options) -> int:
+    """Every quote as a W3C Web Annotation (JSON-LD); see ``annotations``."""
+    from .annotations import write_annotations as write
+
+    return write(corpus, events, query, out, **options)
+
+
+FORMATS: dict[str, Callable[..., int]] = {
     "json": write_json,
     "csv": write_csv,
     "markdown": write_markdown,
     "timelinejs": write_timelinejs,
+    "csl-json": write_csl_json,
+    "bibtex": write_bibtex,
+    "annotations": write_annotations,
 }
+# What each format counts (what ``write_export`` returns): events, unless said here.
+UNITS = {"csl-json": "reference", "bibtex": "reference", "annotations": "annotation"}
 
 
-def write_export(corpus: Corpus, events: Iterable[Event], query: Query, fmt: str, out: BinaryIO) -> int:
-    """Write ``events`` in format ``fmt`` to ``out``; return how many were written."""
-    return FORMATS[fmt](corpus, events, query, out)
+def write_export(corpus: Corpus, events: Iterable[Event], query: Query, fmt: str, out: BinaryIO, **options) -> int:
+    """Write ``events`` in format ``fmt`` to ``out``; return how many were written (events,
+    or what ``UNITS`` says). ``options`` go to the format's writer (the notes, for annotations)."""
+    return FORMATS[fmt](corpus, events, query, out, **options)

@@ -47,7 +47,8 @@ from .atomic import atomic_write_bytes
 from .corpus import Query
 from .dates import DateError, parse_edtf
 
-__all__ = ["NOTES_FORMAT", "NotesStore", "SaveResult", "notes_path", "query_from_view", "view_from_query"]
+__all__ = ["NOTES_FORMAT", "NotesStore", "SaveResult", "notes_path", "query_from_view", "read_notes",
+           "view_from_query"]
 
 NOTES_FORMAT = "timeline-notes/1"
 CONFLICT_SEPARATOR = "\n\n— also written in another session —\n\n"
@@ -111,6 +112,26 @@ def _parse(data: bytes) -> dict:
         if not isinstance(note, dict) or not isinstance(note.get("text"), str):
             raise DamagedNotes(f"the note of {event_id!r} has no text")
     return out
+
+
+def read_notes(path: Path) -> tuple[dict[str, str], str]:
+    """The notes in the sidecar at ``path``, read-only (event id → text), and a problem, if any.
+
+    For exports: a missing sidecar has no notes; one that cannot be read or is
+    damaged gives none, with the reason, and is left as it is (the app sets a
+    damaged one aside when it opens the corpus).
+    """
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        return {}, ""
+    except OSError as exc:
+        return {}, f"cannot be read: {exc.strerror or exc}"
+    try:
+        parsed = _parse(data)
+    except DamagedNotes as exc:
+        return {}, f"is damaged ({exc})"
+    return {event_id: note["text"] for event_id, note in parsed["notes"].items() if note["text"].strip()}, ""
 
 
 class SaveResult(msgspec.Struct, frozen=True):
