@@ -552,7 +552,8 @@ def draft_from_annotations(annotations: list[ReadAnnotation], corpus: Corpus, sh
             try:
                 parse_edtf(said)
             except DateError as exc:
-                problems.append(Problem(shown, f"{ann.where} ({field_name})", f"{said!r}: {exc.message}",
+                problems.append(Problem(shown, f"{ann.where}.{'body' if ann.event.get('date') else 'tags'}",
+                                        f"{field_name}: {exc.message}",
                                         exc.hint or "give an EDTF date such as 2019-07-18", line=ann.line))
                 continue
             date_text, date_note = said, f"As the annotation says ({field_name})."

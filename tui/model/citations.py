@@ -88,9 +88,13 @@ def _parts(point) -> list[int] | None:
     return parts
 
 
-def csl_date(date: EDTFDate) -> dict:
-    """A CSL-JSON date for an EDTF date, at its precision (see the module's docstring)."""
-    if date.uncertain:
+def csl_date(date: EDTFDate, *, uncertain_as_circa: bool = False) -> dict:
+    """A CSL-JSON date for an EDTF date, at its precision (see the module's docstring).
+
+    ``uncertain_as_circa``: for a processor that reads no EDTF (citeproc-py), an uncertain
+    date as its parts, marked circa, instead of its EDTF string.
+    """
+    if date.uncertain and not uncertain_as_circa:
         return {"raw": date.text}
     if date.interval:
         if date.open_start or date.open_end or date.unknown_start or date.unknown_end:
@@ -104,7 +108,7 @@ def csl_date(date: EDTFDate) -> dict:
         if parts is None:
             return {"literal": date.human()}
         value = {"date-parts": [parts]}
-    if date.approximate:
+    if date.approximate or date.uncertain:
         value["circa"] = True
     return value
 
