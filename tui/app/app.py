@@ -1007,7 +1007,7 @@ _COMMAND_HELP = {
     "app.open": "Open the source document at the selected quote",
     "app.previous-quote": "Previous quote of the event",
     "app.next-quote": "Next quote of the event",
-    "app.copy": "Copy the selected quote with its citation (title, outlet, date; or in the CSL style of settings.toml)",
+    "app.copy": "Copy the selected quote with its citation (title, outlet, date)",
     "app.problems": "List quotes that no longer match their documents, and warnings",
     "app.reload": "Reload the corpus from disk, keeping the filters, search, marks and selected event",
     "app.mark": "Mark or unmark the selected event (kept in the corpus's notes file)",
