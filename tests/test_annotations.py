@@ -292,3 +292,23 @@ def test_page_notes_and_replies_are_skipped_with_a_warning(tmp_path, capsys, sma
     assert status == 0, err
     assert "rows[0] (annotation 'page'): warning: skipped" in err and "a reply" in err
     assert len(load_corpus(tmp_path / "d" / "c.json").events) == 1
+
+
+def test_a_draft_written_inside_the_corpus_folder_cites_its_documents_in_place(tmp_path, capsys):
+    folder = tmp_path / "corpus"
+    shutil.copytree(EXAMPLE, folder)
+    status, _, err = run(["export", str(folder), "--format", "annotations", "-o", str(tmp_path / "q.jsonld")], capsys)
+    assert status == 0, err
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    status, _, err = run(["import", "annotations", str(tmp_path / "q.jsonld"), "--corpus", str(folder),
+                          "-o", str(folder / "annotations.json")], capsys)
+    assert status == 0, err
+    assert {p.name for p in folder.iterdir()} == set(before) | {"annotations.json"}  # no copies
+    assert all((folder / name).read_bytes() == data for name, data in before.items())  # nothing replaced
+    draft = json.loads((folder / "annotations.json").read_text(encoding="utf-8"))
+    assert {d["path"] for d in draft["documents"]} == {"gazette.txt", "minutes.txt"}
+    # The corpus file itself is never the draft's target, even with --force.
+    status, _, err = run(["import", "annotations", str(tmp_path / "q.jsonld"), "--corpus", str(folder),
+                          "-o", str(folder), "--force"], capsys)
+    assert status == 1 and "nothing was written" in err
+    assert (folder / "corpus.json").read_bytes() == before["corpus.json"]
