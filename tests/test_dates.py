@@ -478,3 +478,31 @@ def test_any_interval_of_days_months_and_years_parses_alike_in_a_column(a, b, cu
         assert parse_dates([text])[text] is None  # ends before it starts
         return
     assert _shown(parse_dates([text])[text]) == _shown(expected) == _shown(dates._parse_cached(text))
+
+
+# -- the earliest and latest day, for tools that cannot read EDTF ------------------------------------
+
+
+@pytest.mark.parametrize("text, bounds", [
+    ("2019-07-18", ("2019-07-18", "2019-07-18")),
+    ("2019-07", ("2019-07-01", "2019-07-31")),
+    ("2016-02", ("2016-02-01", "2016-02-29")),
+    ("2019", ("2019-01-01", "2019-12-31")),
+    ("2019-07~", ("2019-07-01", "2019-07-31")),  # qualifiers do not widen the span
+    ("2019-07-18T14:30:00Z", ("2019-07-18", "2019-07-18")),
+    ("2018-11/2019-01", ("2018-11-01", "2019-01-31")),
+    ("2017-04/..", ("2017-04-01", None)),  # ongoing
+    ("../2019", (None, "2019-12-31")),
+    ("2017/", ("2017-01-01", None)),  # end unknown
+    ("2019-21", ("2019-03-01", "2019-05-31")),  # spring, through the edtf package
+    ("201X", ("2010-01-01", "2019-12-31")),
+    ("-0043", ("-0043-01-01", "-0043-12-31")),  # 44 BCE, numbered astronomically as in EDTF
+    ("Y12000", ("+12000-01-01", "+12000-12-31")),
+])
+def test_day_bounds_are_iso_days(text, bounds):
+    assert parse_edtf(text).day_bounds() == bounds
+
+
+@given(st.dates())
+def test_day_bounds_of_any_day_are_that_day(day):
+    assert parse_edtf(day.isoformat()).day_bounds() == (day.isoformat(), day.isoformat())

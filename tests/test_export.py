@@ -224,3 +224,23 @@ def test_cli_export_to_file_equals_in_memory_export(tmp_path, capsys, seed_corpu
     n = len(seed_corpus.query(query))
     assert f"{n} events written ({fmt})" in err
     assert target.read_bytes() == export(seed_corpus, fmt, query)
+
+
+def test_json_gives_each_date_its_earliest_and_latest_day(seed_corpus):
+    data = json.loads(export(seed_corpus, "json"))
+    for record in data["events"]:
+        date = parse_edtf(record["date"])
+        assert (record["date_earliest"], record["date_latest"]) == date.day_bounds()
+    # A month, an interval: the first and last day they can denote.
+    by_precision = {r["date"]: r for r in data["events"]}
+    assert any(r["date_earliest"] != r["date_latest"] for r in by_precision.values())
+
+
+def test_json_documents_carry_the_accessed_date(make_corpus):
+    data = base_corpus()
+    data["documents"][0]["accessed"] = "2024-03-01"
+    data["documents"][0]["url"] = "https://example.org/a"
+    corpus = load_corpus(make_corpus(data))
+    exported = json.loads(export(corpus, "json"))
+    assert exported["corpus"]["documents"][0]["accessed"] == "2024-03-01"
+    assert exported["events"][0]["date_earliest"] == exported["events"][0]["date_latest"] == "2019-07-18"

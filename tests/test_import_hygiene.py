@@ -67,7 +67,9 @@ def test_the_app_opening_a_corpus_file_leaves_the_rest_unimported(tmp_path):
         "app._start = start_and_stop\n"
         "assert app.run(headless=True, size=(120, 40)) == 0\n"
         "loaded = sorted(m for m in ('tui.model.conversions', 'tui.model.timelinejs', 'tui.model.htmltext',\n"
-        "                            'tui.model.corpuswriter', 'orjson', 'json', 'tomllib') if m in sys.modules)\n"
+        "                            'tui.model.corpuswriter', 'orjson', 'json', 'tomllib',\n"
+        "                            'tui.model.citations', 'tui.model.cslformat', 'tui.model.annotations',\n"
+        "                            'citeproc', 'lxml', 'tui.app.settings') if m in sys.modules)\n"
         "assert not loaded, loaded\n"
         "print('ok')\n"
     )

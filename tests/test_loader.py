@@ -11,6 +11,7 @@ from model_support import BASE_DOC, base_corpus, line_of, load_problems, record_
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tui.model.dates import parse_edtf
 from tui.model.errors import CorpusError
 from tui.model.loader import load_corpus
 
@@ -502,3 +503,38 @@ def test_warnings_do_not_stop_loading(make_corpus):
     assert {"unsourced", "date-note", "unused"} <= codes
     assert corpus.unanchored == []
 
+
+
+def test_a_document_accessed_date_is_an_edtf_date(make_corpus):
+    data = base_corpus()
+    data["documents"][0]["accessed"] = "2024-03-01"
+    corpus = load_corpus(make_corpus(data))
+    assert corpus.documents["d1"].accessed == parse_edtf("2024-03-01")
+    data["documents"][0]["accessed"] = "March 2024"
+    problems = load_problems(make_corpus(data, name="bad"))
+    assert [(p.location, p.code) for p in problems] == [("documents[0].accessed (document \"d1\")", "date")]
+
+
+def test_the_accessed_date_survives_the_compiled_cache(make_corpus, tmp_path, monkeypatch):
+    import time
+
+    from tui.model.engine.largefile import build, cache_folder, compiled_store
+
+    monkeypatch.setenv("TIMELINE_EXPLORER_CACHE", str(tmp_path / "cache"))
+    data = base_corpus()
+    data["documents"][0]["accessed"] = "2024-03~"
+    folder = make_corpus(data)
+    first = build(folder, folder / "corpus.json")
+    assert first.documents["d1"].accessed == parse_edtf("2024-03~")
+    meta = cache_folder(folder / "corpus.json") / "meta.json"
+    for _ in range(400):  # the cache is written in the background, its metadata last
+        if meta.exists():
+            break
+        time.sleep(0.05)
+    first.close()
+    again = compiled_store(folder, folder / "corpus.json")
+    try:
+        assert again.compiled is not None  # from the cache, not built again
+        assert again.documents["d1"].accessed == parse_edtf("2024-03~")
+    finally:
+        again.close()

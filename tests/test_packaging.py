@@ -30,6 +30,12 @@ def test_the_wheel_carries_the_seed_corpus_byte_for_byte(wheel):
             assert archive.read(inside) == source.read_bytes()
         for styles in sorted((ROOT / "tui").rglob("*.tcss")):  # the app's styles ship too
             assert styles.relative_to(ROOT).as_posix() in names
+        # The CSL styles `y` formats with, and their licence note.
+        shipped = sorted((ROOT / "tui" / "styles").glob("*.csl"))
+        assert shipped
+        for style in [*shipped, ROOT / "tui" / "styles" / "README.md"]:
+            inside = style.relative_to(ROOT).as_posix()
+            assert inside in names and archive.read(inside) == style.read_bytes()
 
 
 def test_the_installed_package_checks_its_bundled_corpus(wheel, tmp_path):

@@ -26,9 +26,11 @@ EXAMPLES_TOP = f"""\
 commands:
   open      open the explorer on a corpus (the default command)
   check     validate a corpus: every problem, located, with a fix
-  export    write the chronology (or a filtered part) as JSON, CSV, Markdown or TimelineJS
+  export    write the chronology (or a filtered part) as JSON, CSV, Markdown or TimelineJS;
+            its documents as references (CSL-JSON, BibTeX); its quotes as W3C Web Annotations
   extract   propose candidate events from plain-text documents, as a draft corpus
-  import    make a corpus of a TimelineJS file or of a CSV table of events (ACLED)
+  import    make a corpus of a TimelineJS file or of a CSV table of events (ACLED);
+            turn Web Annotations (Hypothesis) of a corpus's documents into draft events
   schema    print the JSON Schema of corpus.json
 
 examples:
@@ -71,6 +73,16 @@ formats:
   timelinejs  a TimelineJS (Knight Lab) file: quotes as blockquotes with their citation,
             the first actor as the slide's group, periods as eras; exact values under
             "timeline_explorer", so that importing it back gives the same events
+  csl-json  the documents the events cite (all of them, unfiltered) as references for
+            Zotero, Mendeley or pandoc: title, outlet, date, URL, accessed date
+  bibtex    the same references as BibTeX entries (@misc; biblatex's EDTF date too)
+  annotations  every quote as a W3C Web Annotation (JSON-LD): the document with a
+            TextQuoteSelector and a TextPositionSelector, the event it supports and
+            your note on it (from the corpus's notes sidecar)
+
+markdown with --citations pandoc cites each quote's document as [@key] and writes
+the references beside -o FILE.md as FILE.references.json: pandoc --citeproc renders
+them in any CSL style (docs/citations.md).
 
 examples:
   {PROG} export --format json                            the whole seed corpus, to stdout
@@ -78,6 +90,9 @@ examples:
   {PROG} export my-corpus --format markdown --from 2019-07 --to 2019-07 -o july.md
   {PROG} export --format json --search "Uyghur" --type letter
   {PROG} export --format timelinejs -o timeline.json      publish with TimelineJS
+  {PROG} export --format csl-json -o references.json      import into Zotero
+  {PROG} export --format markdown --citations pandoc -o paper.md
+  {PROG} export --format annotations -o quotes.jsonld
 
 -o writes atomically and refuses to replace an existing file unless --force is
 given; it never writes over the corpus's own files.
@@ -175,7 +190,12 @@ def _add_export_parser(sub) -> None:
         epilog=EXAMPLES_EXPORT,
     )
     _add_corpus_arg(p_export)
-    p_export.add_argument("--format", "-f", required=True, choices=["json", "csv", "markdown", "timelinejs"], help="output format")
+    p_export.add_argument("--format", "-f", required=True,
+                          choices=["json", "csv", "markdown", "timelinejs", "csl-json", "bibtex", "annotations"],
+                          help="output format")
+    p_export.add_argument("--citations", choices=["footnotes", "pandoc"], default="footnotes",
+                          help="markdown: cite each quote in words (footnotes, the default) or with pandoc "
+                               "citation keys, writing FILE.references.json beside FILE (needs -o)")
     p_export.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout")
     p_export.add_argument("--force", action="store_true", help="replace FILE if it exists")
     _add_filters(p_export)
@@ -332,14 +352,20 @@ def cmd_export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
         sys.stderr.write(f"{printable(str(source))}: not exported: fix these problems first (see `{PROG} check`)\n")
         return 1
     query = _query_or_exit(corpus, args, parser)
+    if args.citations == "pandoc":
+        if args.format != "markdown":
+            parser.error("--citations pandoc: only for --format markdown")
+        if not args.output:
+            parser.error("--citations pandoc: give -o FILE.md (the references are written beside it)")
+    options = _export_options(corpus, args)
     events = corpus.select(query).iter_events()
     if not args.output:
         out = sys.stdout.buffer
         if out.isatty():
             # Document text could carry escape sequences: on a terminal, show them, never obey them.
-            write_export(corpus, events, query, args.format, _TerminalSafe(out))
+            write_export(corpus, events, query, args.format, _TerminalSafe(out), **options)
         else:
-            write_export(corpus, events, query, args.format, out)
+            write_export(corpus, events, query, args.format, out, **options)
         out.flush()
         return 0
     target = Path(args.output)
@@ -348,13 +374,66 @@ def cmd_export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
     except OutputRefused as exc:
         sys.stderr.write(f"{printable(args.output)}: {exc.message} ({exc.hint}); nothing was written\n")
         return 1
+    if args.citations == "pandoc":
+        return _export_pandoc(corpus, events, query, target, args)
     try:
         with atomic_writer(target) as handle:
-            count = write_export(corpus, events, query, args.format, handle)
+            count = write_export(corpus, events, query, args.format, handle, **options)
     except OSError as exc:
         sys.stderr.write(f"{printable(args.output)}: cannot write: {exc.strerror or exc}; nothing was written\n")
         return 1
-    sys.stderr.write(f"{printable(args.output)}: {count} event{'s' if count != 1 else ''} written ({args.format})\n")
+    from .model.export import UNITS
+
+    unit = UNITS.get(args.format, "event")
+    sys.stderr.write(f"{printable(args.output)}: {count} {unit}{'s' if count != 1 else ''} written ({args.format})\n")
+    return 0
+
+
+def _export_options(corpus, args: argparse.Namespace) -> dict:
+    """What a format's writer needs beyond the events: the researcher's notes, for annotations
+    (read from the corpus's sidecar, never written; a damaged one is reported and left alone)."""
+    if args.format != "annotations":
+        return {}
+    from .model.notes import notes_path, read_notes
+    from .resources import bundled_corpus
+
+    try:
+        bundled = corpus.origin.resolve().parent == bundled_corpus().resolve()
+    except OSError:
+        bundled = False
+    path = notes_path(corpus.origin, bundled=bundled)
+    notes, problem = read_notes(path)
+    if problem:
+        sys.stderr.write(printable(f"{path}: {problem}") + "\n")
+    return {"notes": notes}
+
+
+def _export_pandoc(corpus, events, query, target: Path, args: argparse.Namespace) -> int:
+    """The Markdown with pandoc citation keys, and its references (CSL-JSON) beside it; both or neither."""
+    from .model.atomic import atomic_writer
+    from .model.citations import references_name, write_csl_items, write_pandoc_markdown
+
+    from .model.export import protected_files
+    from .model.files import OutputRefused, check_output
+
+    refs = target.with_name(references_name(target.name))
+    try:
+        check_output(refs, force=args.force, protected=protected_files(corpus))
+    except OutputRefused as exc:
+        sys.stderr.write(f"{printable(str(refs))}: the references file: {exc.message} ({exc.hint}); nothing was written\n")
+        return 1
+    cited: set[str] = set()
+    try:
+        with atomic_writer(refs) as refs_out, atomic_writer(target) as handle:
+            count = write_pandoc_markdown(corpus, events, query, handle, bibliography=refs.name, cited=cited)
+            n_refs = write_csl_items([d for d in corpus.documents.values() if d.id in cited], refs_out)
+    except OSError as exc:
+        sys.stderr.write(f"{printable(args.output)}: cannot write: {exc.strerror or exc}; nothing was written\n")
+        return 1
+    sys.stderr.write(printable(
+        f"{args.output}: {count} event{'s' if count != 1 else ''} written (markdown, pandoc citations), "
+        f"{n_refs} reference{'s' if n_refs != 1 else ''} in {refs}; render with: "
+        f"cd {target.parent} && pandoc --citeproc {target.name} -o {Path(target.name).stem}.html") + "\n")
     return 0
 
 
@@ -596,10 +675,13 @@ sources:
               as the corpus's title, groups as actors, eras as periods; each event gets a
               small document of its own text, which its quotes cite
   csv         a table of events, one per row; ACLED's columns are recognised by default
+  annotations W3C Web Annotations (JSON-LD) or a Hypothesis export, of documents of a
+              corpus: each becomes a draft event with its quote, in a draft corpus
 
 examples:
   {PROG} import timelinejs timeline.json -o my-corpus
   {PROG} import csv acled.csv -o acled-corpus --skip-bad-rows
+  {PROG} import annotations hypothesis.json --corpus my-corpus -o drafts/
   {PROG} import SOURCE --help           the options of one source
 
 -o names a new folder, built beside it and renamed into place when complete; an
@@ -654,8 +736,10 @@ UTF-8, an existing folder; 2 a usage error (a column that does not exist).
 
 def _add_import_parser(sub) -> None:
     p = sub.add_parser(
-        "import", help="make a corpus of a TimelineJS file or a CSV table", formatter_class=argparse.RawDescriptionHelpFormatter,
-        description="Make a corpus of another tool's data: a TimelineJS file, or a CSV table of events such as ACLED's.",
+        "import", help="make a corpus of a TimelineJS file or a CSV table, or drafts of Web Annotations",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Make a corpus of another tool's data: a TimelineJS file, or a CSV table of events such as ACLED's; "
+                    "or draft events of Web Annotations (Hypothesis) of a corpus's documents.",
         epilog=EXAMPLES_IMPORT,
     )
     sources = p.add_subparsers(dest="source", metavar="SOURCE", parser_class=_Parser, required=True)
@@ -698,6 +782,44 @@ def _add_import_parser(sub) -> None:
     c.add_argument("--report", metavar="FILE", help="where --skip-bad-rows lists the bad rows "
                    "(default: import-report.csv in the corpus folder)")
 
+    a = sources.add_parser(
+        "annotations", help="W3C Web Annotations or a Hypothesis export, as draft events",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Turn Web Annotations of documents of a corpus into draft events, each with its quote.",
+        epilog=EXAMPLES_IMPORT_ANNOTATIONS,
+    )
+    a.add_argument("file", metavar="FILE", help="the annotations (JSON-LD, or a Hypothesis JSON export)")
+    a.add_argument("--corpus", required=True, metavar="CORPUS", help="the corpus whose documents were annotated")
+    a.add_argument("-o", "--output", required=True, metavar="DRAFT",
+                   help="the draft's corpus file (e.g. drafts/corpus.json), or a folder for it")
+    a.add_argument("--force", action="store_true", help="replace existing files")
+
+
+EXAMPLES_IMPORT_ANNOTATIONS = f"""\
+Each annotation that quotes a passage (a TextQuoteSelector) of a document of
+--corpus becomes a draft event with that quote: its target is matched to the
+document by URL (or by the identifier the annotations export gives a document
+without one, or by the document's id or path), its quote anchored in the
+document's text as every quote is. The event is dated as the annotation says
+(a tag date:2019-07-18, or the event's date in this program's own export), else
+approximately by the document's publication date; the annotation's note becomes
+its summary, its tags its tags. Notes on a whole page and replies are skipped
+(listed as warnings). Details: docs/citations.md.
+
+examples:
+  {PROG} import annotations hypothesis-export.json --corpus my-corpus -o drafts/
+  {PROG} import annotations quotes.jsonld --corpus my-corpus -o my-corpus/annotations.json
+  {PROG} drafts/                      review the drafts in the explorer
+
+-o names the draft's corpus file (a folder gets corpus.json), as for extract:
+documents not already in its folder are copied in byte for byte, no existing file
+is replaced without --force, every file is written atomically. Exit status: 0
+written; 1 nothing was written: every annotation whose document is not in the
+corpus, whose quote does not anchor, is ambiguous or falls in an excluded passage
+is listed (FILE:LINE: rows[3] (annotation 'id').target.selector: ... (fix: ...));
+2 a usage error.
+"""
+
 
 # Each command's parser, in the order --help lists them.
 _COMMAND_PARSERS = {
@@ -710,7 +832,52 @@ COMMANDS = tuple(_COMMAND_PARSERS)  # the words a line may start with to name it
 def cmd_import(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if args.source == "timelinejs":
         return _import_timelinejs(args)
+    if args.source == "annotations":
+        return _import_annotations(args)
     return _import_csv(args, parser)
+
+
+def _import_annotations(args: argparse.Namespace) -> int:
+    from .model.annotations import AnnotationError, draft_from_annotations, read_annotations
+    from .model.extract import DraftError, default_target, write_draft
+    from .model.loader import load_corpus
+
+    try:
+        corpus = load_corpus(args.corpus)
+    except CorpusError as exc:
+        _print_problems(exc.problems, sys.stderr)
+        sys.stderr.write(f"{printable(args.corpus)}: cannot be used as --corpus: fix these problems first "
+                         f"(`{PROG} check` lists them); nothing was written\n")
+        return 1
+    try:
+        annotations, warnings = read_annotations(args.file)
+        draft = draft_from_annotations(annotations, corpus, args.file)
+    except AnnotationError as exc:
+        _print_problems(exc.problems, sys.stderr)
+        n = len(exc.problems)
+        sys.stderr.write(f"{printable(args.file)}: {n} problem{'s' if n != 1 else ''}; nothing was written\n")
+        return 1
+    _print_problems(warnings, sys.stderr)
+    target = default_target(args.output)
+    protected = [Path(args.file), corpus.file, *(d.file for d in corpus.documents.values())]
+    try:
+        write_draft(draft, target, force=args.force, protected=protected)
+    except DraftError as exc:
+        _print_problems(exc.problems, sys.stderr)
+        sys.stderr.write("import: nothing was written\n")
+        return 1
+    try:
+        load_corpus(target)
+    except CorpusError as exc:  # a bug of ours: say so, located
+        _print_problems(exc.problems, sys.stderr)
+        sys.stderr.write(f"{printable(str(target))}: the draft was written but does not load; please report this\n")
+        return 1
+    n, w = len(draft.events), len(warnings)
+    sys.stderr.write(printable(
+        f"{target}: {n} draft event{'s' if n != 1 else ''} from {args.file}"
+        + (f" ({w} skipped, listed above)" if w else "") + f"; review {'them' if n != 1 else 'it'} with: {PROG} {target}"
+    ) + "\n")
+    return 0
 
 
 def _import_failed(args: argparse.Namespace, exc: Exception) -> int:

@@ -33,8 +33,9 @@ pytest_textual_snapshot.SVGImageExtension = TopLevelSVGExtension
 
 @pytest.fixture(autouse=True)
 def _no_user_keymap(monkeypatch, tmp_path):
-    # Tests never read the developer's own keymap.
+    # Tests never read the developer's own keymap or settings.
     monkeypatch.setenv("TIMELINE_EXPLORER_KEYMAP", str(tmp_path / "no-keymap.toml"))
+    monkeypatch.setenv("TIMELINE_EXPLORER_SETTINGS", str(tmp_path / "no-settings.toml"))
 
 
 @pytest.fixture(scope="session")

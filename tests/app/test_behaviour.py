@@ -351,3 +351,24 @@ def test_the_keys_reference_in_docs_is_current():
     shipped = (ROOT / "docs" / "keys.md").read_text(encoding="utf-8")
     assert shipped == keys_reference(), "regenerate docs/keys.md (see its header)"
     assert all(f"`{b.id}`" in shipped for b in _all_bindings() if b.id)
+
+
+async def test_copy_formats_the_citation_in_the_style_of_the_settings(tmp_path, monkeypatch):
+    settings = tmp_path / "settings.toml"
+    settings.write_text('[citation]\nstyle = "apa"\n', encoding="utf-8")
+    monkeypatch.setenv("TIMELINE_EXPLORER_SETTINGS", str(settings))
+    app = app_on(event_id="qatar-withdraws-july-18")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("y")
+        quote = app.current_event.quotes[0]
+        doc = quote.document
+        # APA: the title in the author's place (once), the date in parentheses, the outlet, the URL.
+        assert app.last_copied == (f"“{quote.text}” — {doc.title}. (2019, August). In {doc.outlet}. {doc.url}")
+        assert app.last_copied.count(doc.title) == 1
+        # A style that does not exist: the plain citation, and a warning that says so.
+        settings.write_text('[citation]\nstyle = "no-such-style"\n', encoding="utf-8")
+        await pilot.press("y")
+        await pilot.pause()
+        assert app.last_copied == citation_text(quote)
+        assert any("no style 'no-such-style'" in str(n.message) for n in app._notifications)

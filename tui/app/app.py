@@ -1020,10 +1020,19 @@ class TimelineApp(ResearchActions, App[int]):
         self.push_screen(DocumentScreen(event, self.quote_index, self.pattern), back)
 
     def copy_quote(self, quote: Quote) -> None:
-        text = citation_text(quote)
+        # The citation style, if the settings name one, is read now: citeproc-py loads only for a styled copy.
+        from ..model.cslformat import clipboard_citation
+        from .settings import citation_style
+
+        style, warning = citation_style()
+        text, problem = clipboard_citation(quote, style)
         self.last_copied = text
         self.copy_to_clipboard(text)
-        self.notify(f"Copied the quote with its citation ({len(quote.text)} characters).", timeout=3)
+        styled = f" in {style}" if style and style != "plain" and not problem else ""
+        self.notify(f"Copied the quote with its citation{safe_line(styled)} ({len(quote.text)} characters).", timeout=3)
+        for message in (warning, problem):
+            if message:
+                self.notify(safe_line(message), severity="warning", timeout=10)
 
     def action_copy(self) -> None:
         event = self.current_event
@@ -1239,9 +1248,7 @@ def _record_first_paint(path: str) -> None:
 
 
 def citation_text(quote: Quote) -> str:
-    """A quote as a researcher pastes it: “text” — Title, Outlet, date. URL"""
-    doc = quote.document
-    text = f"“{quote.text}” — {doc.citation()}"
-    if doc.url:
-        text += f". {doc.url}"
-    return text
+    """A quote as a researcher pastes it: “text” — Title, Outlet, date. URL (control characters escaped)."""
+    from ..model.cslformat import plain_citation
+
+    return plain_citation(quote)

@@ -68,11 +68,11 @@ class Document:
     """A source document; its text is read from its file when first needed."""
 
     __slots__ = ("id", "path", "_file", "title", "outlet", "published", "url", "note", "_exclusions",
-                 "selectors", "_text", "_lines", "_keep", "_lock")
+                 "selectors", "_text", "_lines", "_keep", "_lock", "accessed")
 
     def __init__(self, id: str, path: str, file: Path | str, title: str = "", outlet: str = "",
                  published: EDTFDate | None = None, url: str = "", note: str = "",
-                 selectors: Sequence = (), text: str | None = None) -> None:
+                 selectors: Sequence = (), text: str | None = None, *, accessed: EDTFDate | None = None) -> None:
         self.id = id
         self.path = path  # as written in corpus.json, relative to the corpus folder
         self._file = file  # a str until asked for: a Path each for 5,000 documents cost 70 ms per open
@@ -81,6 +81,7 @@ class Document:
         self.published = published
         self.url = url
         self.note = note
+        self.accessed = accessed  # when the copy was retrieved, if the corpus says
         self.selectors = list(selectors)  # the exclude selectors, resolved by Corpus.verify
         self._exclusions: list[Exclusion] | None = None if self.selectors else []
         self._text = text

@@ -43,6 +43,7 @@ __all__ = [
     "parse_edtf",
     "parse_dates",
     "date_from_parts",
+    "iso_day",
 ]
 
 DAY_SECONDS = 86_400
@@ -280,6 +281,14 @@ class EDTFDate:
             right = self.end.human() if self.end else "?"
         return f"{left} – {right}"
 
+    def day_bounds(self) -> tuple[str | None, str | None]:
+        """The earliest and latest day the date can denote, as ISO 8601 dates (``iso_day``):
+        ``2019-07`` gives ``("2019-07-01", "2019-07-31")``; an open end gives ``None``.
+        An unknown end (``2017/``) gives ``None`` too. Qualifiers (``~``, ``?``) do not widen the
+        span: these are the bounds of the date as written."""
+        return (None if self.unknown_start else iso_day(self.lower),
+                None if self.unknown_end else iso_day(self.upper))
+
     def year_month(self) -> tuple[int | None, int | None]:
         """The year and month a timeline files this date under (its start)."""
         p = self.start or self.end
@@ -439,6 +448,12 @@ _new_interval = _IntervalDate.__new__
 
 
 def _year_month_of_instant(key: int) -> tuple[int, int]:
+    year, month, _ = _day_of_instant(key)
+    return year, month
+
+
+def _day_of_instant(key: int) -> tuple[int, int, int]:
+    """(year, month, day) of an instant key, on the proleptic Gregorian calendar."""
     days = key // DAY_SECONDS
     # Estimate the year, then correct: works for any magnitude.
     year = days * 400 // 146_097
@@ -454,7 +469,19 @@ def _year_month_of_instant(key: int) -> tuple[int, int]:
             break
         doy -= length
         month += 1
-    return year, month
+    return year, month, doy + 1
+
+
+def iso_day(key: int | float) -> str | None:
+    """The day of an instant key as an ISO 8601 calendar date, for tools that cannot read EDTF:
+    ``2019-07-18``; years before 1 and after 9999 in ISO's expanded form (``-0043-03-15``,
+    ``+12000-01-01``; astronomical numbering, as in EDTF); ``None`` for an open end (±inf)."""
+    if key in (INF, -INF):
+        return None
+    year, month, day = _day_of_instant(int(key))
+    if 0 <= year <= 9999:
+        return f"{year:04d}-{month:02d}-{day:02d}"
+    return f"{'-' if year < 0 else '+'}{abs(year):04d}-{month:02d}-{day:02d}"
 
 
 def _parse_year(text: str) -> int:

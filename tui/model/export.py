@@ -1,4 +1,5 @@
-"""Exports of a chronology: JSON (``timeline-export/1``), CSV, Markdown and TimelineJS.
+"""Exports of a chronology: JSON (``timeline-export/1``), CSV, Markdown and TimelineJS; the documents
+as references (CSL-JSON, BibTeX: ``citations``); the quotes as W3C Web Annotations (``annotations``).
 
 Every writer streams: it takes an iterable of events and writes them one by
 one to a binary file, so exporting a very large corpus never builds the whole
@@ -21,7 +22,7 @@ import orjson
 from .corpus import Claim, Corpus, Document, Event, Query, Quote
 from .dates import Precision, format_year
 
-__all__ = ["EXPORT_FORMAT", "FORMATS", "protected_files", "write_export"]
+__all__ = ["EXPORT_FORMAT", "FORMATS", "UNITS", "protected_files", "write_export"]
 
 EXPORT_FORMAT = "timeline-export/1"
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -42,10 +43,14 @@ def _quote_record(q: Quote) -> dict:
 
 
 def _event_record(corpus: Corpus, e: Event) -> dict:
+    earliest, latest = e.date.day_bounds()
     record = {
         "id": e.id,
         "date": e.date.text,
         "date_label": e.date.human(),
+        # For tools that cannot read EDTF: the first and last day the date can denote (ISO 8601).
+        "date_earliest": earliest,
+        "date_latest": latest,
         "title": e.title,
         "summary": e.summary,
         "type": e.type,
@@ -81,6 +86,7 @@ def _document_record(d: Document) -> dict:
         "outlet": d.outlet,
         "published": d.published.text if d.published else None,
         "url": d.url,
+        "accessed": d.accessed.text if d.accessed else None,
     }
 
 
@@ -164,7 +170,7 @@ def write_csv(corpus: Corpus, events: Iterable[Event], query: Query, out: Binary
     return count
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#$])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#$@])")  # @: pandoc would read "@key" as a citation
 # Block markers at the start of a line: bullets, ordered-list numbers
 # (escape the punctuation: "1\." — a backslash before a digit would show),
 # setext underlines, blockquotes are covered by ">" above.
@@ -204,8 +210,13 @@ def _md_quote_note(q: Quote) -> str:
 _OPEN_START = object()  # the heading of the dates with an open start (``../2019-07``), as in the timeline
 
 
-def write_markdown(corpus: Corpus, events: Iterable[Event], query: Query, out: BinaryIO) -> int:
+def write_markdown(corpus: Corpus, events: Iterable[Event], query: Query, out: BinaryIO, *,
+                   quote_note: Callable[[Quote], str] = _md_quote_note, front: str = "", tail: str = "",
+                   sources_heading: bool = True) -> int:
+    """The chronology in Markdown; ``quote_note`` writes each quote's footnote (the pandoc variant
+    cites with ``[@key]``, see ``citations``), ``front`` and ``tail`` go first and last."""
     w: Callable[[str], object] = lambda s: out.write(s.encode("utf-8"))  # noqa: E731
+    w(front)
     w(f"# {md_escape(corpus.title)}\n\n")
     filters = query.describe(corpus)
     if filters:
@@ -238,7 +249,7 @@ def write_markdown(corpus: Corpus, events: Iterable[Event], query: Query, out: B
             if m != month and m is not None and e.date.precision >= Precision.MONTH:
                 w(f"\n### {_MONTHS[m - 1]} {format_year(y)}\n")
                 month = m
-            marks = "".join(f"[^{note(_md_quote_note(q))}]" for q in e.quotes)
+            marks = "".join(f"[^{note(quote_note(q))}]" for q in e.quotes)
             draft = " *(draft)*" if e.draft else ""
             w(f"\n- **{md_escape(e.date.human())}** — {md_escape(e.title)}{marks}{draft}\n")
             if e.summary:
@@ -258,11 +269,12 @@ def write_markdown(corpus: Corpus, events: Iterable[Event], query: Query, out: B
                 w(f"\n### {md_escape(c.about)}\n\n")
                 for s in c.statements:
                     value = f"**{md_escape(s.value)}** — " if s.value else ""
-                    w(f"- {value}{md_escape(s.document.label)}[^{note(_md_quote_note(s))}]\n")
+                    w(f"- {value}{md_escape(s.document.label)}[^{note(quote_note(s))}]\n")
         if n_notes:
-            w("\n## Sources\n\n")
+            w("\n## Sources\n\n" if sources_heading else "\n")
             notes.seek(0)
             shutil.copyfileobj(notes, out)
+    w(tail)
     return count
 
 
@@ -273,12 +285,38 @@ def write_timelinejs(corpus: Corpus, events: Iterable[Event], query: Query, out:
     return write(corpus, events, query, out)
 
 
-FORMATS: dict[str, Callable[[Corpus, Iterable[Event], Query, BinaryIO], int]] = {
+def write_csl_json(corpus: Corpus, events: Iterable[Event], query: Query, out: BinaryIO) -> int:
+    """The documents as CSL-JSON references; see ``citations``."""
+    from .citations import write_csl_json as write
+
+    return write(corpus, events, query, out)
+
+
+def write_bibtex(corpus: Corpus, events: Iterable[Event], query: Query, out: BinaryIO) -> int:
+    """The documents as BibTeX references; see ``citations``."""
+    from .citations import write_bibtex as write
+
+    return write(corpus, events, query, out)
+
+
+def write_annotations(corpus: Corpus, events: Iterable[Event], query: Query, out: BinaryIO, **options) -> int:
+    """Every quote as a W3C Web Annotation (JSON-LD); see ``annotations``."""
+    from .annotations import write_annotations as write
+
+    return write(corpus, events, query, out, **options)
+
+
+FORMATS: dict[str, Callable[..., int]] = {
     "json": write_json,
     "csv": write_csv,
     "markdown": write_markdown,
     "timelinejs": write_timelinejs,
+    "csl-json": write_csl_json,
+    "bibtex": write_bibtex,
+    "annotations": write_annotations,
 }
+# What each format counts (what ``write_export`` returns): events, unless said here.
+UNITS = {"csl-json": "reference", "bibtex": "reference", "annotations": "annotation"}
 
 
 def protected_files(corpus: Corpus) -> dict[Path, str]:
@@ -288,6 +326,7 @@ def protected_files(corpus: Corpus) -> dict[Path, str]:
     return {**corpus.own_files(), **sidecar_files(corpus.origin)}
 
 
-def write_export(corpus: Corpus, events: Iterable[Event], query: Query, fmt: str, out: BinaryIO) -> int:
-    """Write ``events`` in format ``fmt`` to ``out``; return how many were written."""
-    return FORMATS[fmt](corpus, events, query, out)
+def write_export(corpus: Corpus, events: Iterable[Event], query: Query, fmt: str, out: BinaryIO, **options) -> int:
+    """Write ``events`` in format ``fmt`` to ``out``; return how many were written (events,
+    or what ``UNITS`` says). ``options`` go to the format's writer (the notes, for annotations)."""
+    return FORMATS[fmt](corpus, events, query, out, **options)

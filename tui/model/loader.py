@@ -677,6 +677,7 @@ class _Loader:
             line = self.line("documents", i)
             found = self.document_file(rec.path, self.where_sub(where, ".path"), line)
             published = self.parse_date(rec.published, self.where_sub(where, ".published"), line) if rec.published else None
+            accessed = self.parse_date(rec.accessed, self.where_sub(where, ".accessed"), line) if rec.accessed else None
             if found is None or not self.probe_document(found[0], self.where_sub(where, ".path"), line):
                 continue
             file, resolved = found
@@ -686,7 +687,7 @@ class _Loader:
                              line=line, severity="warning", code="duplicate")
             paths[key] = rec.id
             documents[rec.id] = Document(rec.id, rec.path, file, rec.title, rec.outlet, published, rec.url, rec.note,
-                                         rec.exclude)
+                                         rec.exclude, accessed=accessed)
         return documents
 
     def doc_shown(self, doc: Document) -> str:

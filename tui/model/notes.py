@@ -59,7 +59,8 @@ from .places import data_dir, path_key
 from .corpus import Query
 from .dates import DateError, parse_edtf
 
-__all__ = ["NOTES_FORMAT", "NotesStore", "SaveResult", "notes_path", "query_from_view", "view_from_query"]
+__all__ = ["NOTES_FORMAT", "NotesStore", "SaveResult", "notes_path", "query_from_view", "read_notes",
+           "view_from_query"]
 
 NOTES_FORMAT = "timeline-notes/1"
 CONFLICT_SEPARATOR = "\n\n— also written in another session —\n\n"
@@ -174,6 +175,31 @@ def _parse(data: bytes) -> tuple[dict, list[str]]:
                 continue
             out[section][key] = msgspec.json.decode(value)
     return out, misfits
+
+
+def read_notes(path: Path) -> tuple[dict[str, str], str]:
+    """The notes in the sidecar at ``path``, read-only (event id → text), and a problem, if any.
+
+    For exports: a missing sidecar has no notes; one that cannot be read or is
+    damaged gives none, with the reason, and is left as it is (the app sets a
+    damaged one aside when it opens the corpus).
+    """
+    try:
+        data = read_regular(path, limit=NOTES_LIMIT, what="a file of marks and notes")
+    except FileNotFoundError:
+        return {}, ""
+    except OSError as exc:
+        return {}, f"cannot be read: {getattr(exc, 'hint', '') or exc.strerror or exc}; exported without the notes"
+    try:
+        parsed, misfits = _parse(data)
+    except DamagedNotes as exc:
+        return {}, f"is damaged ({exc}); exported without the notes"
+    except ForeignFile as exc:
+        return {}, f"is not a file of marks and notes ({exc}); exported without the notes"
+    notes = {event_id: note["text"] for event_id, note in parsed["notes"].items() if note["text"].strip()}
+    if misfits:
+        return notes, f"is damaged in part ({'; '.join(misfits)}); exported without those entries"
+    return notes, ""
 
 
 class SaveResult(msgspec.Struct, frozen=True):

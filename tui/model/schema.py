@@ -99,6 +99,11 @@ class Document(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
     url: str = ""
     note: str = ""
     exclude: list[Exclusion] = []
+    accessed: Annotated[
+        EDTFString,
+        msgspec.Meta(description="When the copy was retrieved (an EDTF date, usually a day): cited as the "
+                                 "reference's accessed date in the CSL-JSON and BibTeX exports."),
+    ] | None = None
 
 
 class Actor(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
