@@ -1,6 +1,8 @@
 """Timeline Explorer: a keyboard-driven terminal explorer of event chronologies."""
 
-__version__ = "0.1.0"
+from .version import __version__
+
+__all__ = ["__version__", "main"]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from . import __version__
+from .version import __version__
 from .model.errors import CorpusError, Problem, UsageError, printable
 from .resources import bundled_corpus
 
@@ -411,7 +411,8 @@ def _export_options(corpus, args: argparse.Namespace) -> dict:
 def _export_pandoc(corpus, events, query, target: Path, args: argparse.Namespace) -> int:
     """The Markdown with pandoc citation keys, and its references (CSL-JSON) beside it; both or neither."""
     from .model.atomic import atomic_writer
-    from .model.citations import references_name, write_csl_items, write_pandoc_markdown
+    from .model.citations import references_name, write_csl_items
+    from .model.export import write_pandoc_markdown
 
     from .model.export import protected_files
     from .model.files import OutputRefused, check_output

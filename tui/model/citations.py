@@ -39,7 +39,6 @@ __all__ = [
     "pandoc_citation",
     "write_bibtex",
     "write_csl_json",
-    "write_pandoc_markdown",
 ]
 
 # CSL's generic type (Zotero exports its "Document" items as this): a corpus says
@@ -230,29 +229,6 @@ def write_bibtex(corpus: Corpus, events: Iterable[Event], query: Query, out: Bin
     for doc in docs:
         out.write(b"\n" + bibtex_entry(doc).encode("utf-8"))
     return len(docs)
-
-
-# -- Markdown with pandoc citations ------------------------------------------------------------------
-
-
-def write_pandoc_markdown(corpus: Corpus, events: Iterable[Event], query: Query, out: BinaryIO, *,
-                          bibliography: str, cited: set[str] | None = None) -> int:
-    """The Markdown chronology (``export.write_markdown``) citing each quote's document with a
-    pandoc citation key, ``[@key]``, instead of a written citation; ``bibliography`` names the
-    CSL-JSON file beside it (YAML front matter), so that ``pandoc --citeproc`` renders the
-    citations and the list of references in any CSL style. The keys cited are added to ``cited``."""
-    from .export import _md_block, write_markdown
-
-    seen = cited if cited is not None else set()
-
-    def note(q: Quote) -> str:
-        seen.add(q.document.id)
-        where = "" if q.anchored else " (not found in the document)"
-        return f"“{_md_block(q.text)}” {pandoc_citation(q.document)}{where}."
-
-    front = f"---\nbibliography: {json.dumps(bibliography, ensure_ascii=False)}\n---\n\n"
-    tail = "\n## References\n\n::: {#refs}\n:::\n"
-    return write_markdown(corpus, events, query, out, quote_note=note, front=front, tail=tail, sources_heading=False)
 
 
 def references_name(markdown_name: str) -> str:

@@ -9,6 +9,7 @@ output in memory.  Quote texts are always ``document[start:end]``.
 from __future__ import annotations
 
 import csv
+import json
 import io
 import re
 import shutil
@@ -304,6 +305,26 @@ def write_annotations(corpus: Corpus, events: Iterable[Event], query: Query, out
     from .annotations import write_annotations as write
 
     return write(corpus, events, query, out, **options)
+
+
+def write_pandoc_markdown(corpus: Corpus, events: Iterable[Event], query: Query, out: BinaryIO, *,
+                          bibliography: str, cited: set[str] | None = None) -> int:
+    """The Markdown chronology (``write_markdown``) citing each quote's document with a
+    pandoc citation key, ``[@key]``, instead of a written citation; ``bibliography`` names the
+    CSL-JSON file beside it (YAML front matter), so that ``pandoc --citeproc`` renders the
+    citations and the list of references in any CSL style. The keys cited are added to ``cited``."""
+    from .citations import pandoc_citation
+
+    seen = cited if cited is not None else set()
+
+    def note(q: Quote) -> str:
+        seen.add(q.document.id)
+        where = "" if q.anchored else " (not found in the document)"
+        return f"“{_md_block(q.text)}” {pandoc_citation(q.document)}{where}."
+
+    front = f"---\nbibliography: {json.dumps(bibliography, ensure_ascii=False)}\n---\n\n"
+    tail = "\n## References\n\n::: {#refs}\n:::\n"
+    return write_markdown(corpus, events, query, out, quote_note=note, front=front, tail=tail, sources_heading=False)
 
 
 FORMATS: dict[str, Callable[..., int]] = {
