@@ -18,7 +18,6 @@ escape sequences from the documents: they are shown escaped (``printable``).
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterable
 from typing import BinaryIO
@@ -26,7 +25,7 @@ from urllib.parse import quote as url_quote
 
 import orjson
 
-from .corpus import Corpus, Document, Event, Query, Quote
+from .corpus import Corpus, Document, Event, Query
 from .dates import EDTFDate, Precision
 from .errors import printable
 
