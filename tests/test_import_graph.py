@@ -116,3 +116,10 @@ def test_a_circle_hidden_inside_a_function_is_found(tmp_path):
     graph = import_graph(package)
     assert circles(graph) == [["pkg.conversions", "pkg.loader", "pkg.sub.cache"]]
     assert graph["pkg.typed"] == set()  # for the type checker only
+
+
+def test_only_the_collector_policy_touches_the_garbage_collector():
+    touching = sorted(name for name, path in _module_names(PACKAGE).items()
+                      if any(isinstance(node, ast.Import) and any(a.name == "gc" for a in node.names)
+                             for node in _runtime_imports(ast.parse(path.read_text(encoding="utf-8")))))
+    assert touching == ["tui.collector"]

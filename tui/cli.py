@@ -8,7 +8,6 @@ traceback: 0 success, 1 a corpus with problems (or nothing could be written),
 from __future__ import annotations
 
 import argparse
-import gc
 import io
 import os
 import sys
@@ -16,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from .collector import paused
 from .version import __version__
 from .model.errors import CorpusError, Problem, UsageError, printable
 from .resources import bundled_corpus
@@ -471,17 +471,10 @@ def cmd_schema() -> int:
 
 
 def cmd_open(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    # Starting the app makes a few hundred thousand objects that all live on (modules, classes,
-    # styles, the corpus): the cyclic collector would only walk them again and again, a tenth of
-    # the time to the first screen. It is paused until the first screen is painted; the app then
-    # freezes what start-up made and resumes it (TimelineApp.resume_gc_after_start).
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    # The collector is paused until the first screen is painted; the app then settles what
+    # start-up made (see ``collector`` and TimelineApp.resume_gc_after_start).
+    with paused():
         return _open(args, parser)
-    finally:
-        if gc_was_enabled:
-            gc.enable()
 
 
 def _source(args: argparse.Namespace):

@@ -7,7 +7,6 @@ with messages; nothing reaches sideways into a sibling.
 
 from __future__ import annotations
 
-import gc
 import os
 import sys
 import time
@@ -24,6 +23,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
+from ..collector import settle
 from ..model.corpus import Corpus, Event, Query, Quote
 from ..model.dates import EDTFDate
 from ..model.errors import CorpusError, Problem, UsageError
@@ -340,7 +340,7 @@ class TimelineApp(ResearchActions, App[int]):
             self.call_after_refresh(_record_first_paint, marker)
         if self.resume_gc_after_start:
             self.resume_gc_after_start = False
-            self.call_after_refresh(_resume_gc)
+            self.call_after_refresh(settle)
         if self.find_text.strip() and self._search_in_worker():
             self._jump_after_search = self.start_event_id is None
             self._search()
@@ -1235,11 +1235,6 @@ def keys_reference() -> str:
         what = _COMMAND_HELP.get(binding.id, binding.description).replace("|", "\\|")
         lines.append(f"| `{binding.id}` | {keys} | {what} |")
     return "\n".join(lines) + "\n"
-
-
-def _resume_gc() -> None:
-    gc.freeze()
-    gc.enable()
 
 
 def _record_first_paint(path: str) -> None:

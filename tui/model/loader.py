@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import codecs
 import difflib
-import gc
 import os
 import re
 import stat
@@ -31,6 +30,7 @@ from pathlib import Path, PurePosixPath
 
 import msgspec
 
+from ..collector import paused, settle_large
 from . import schema
 from .anchoring import LineIndex
 from .corpus import Actor, Claim, Corpus, Document, Period, Quote, Statement
@@ -94,33 +94,23 @@ def load_corpus(source: str | os.PathLike[str], *, allow_unanchored: bool = Fals
     already (see ``ReadAhead``): its bytes are used, once, instead of reading
     the file again.
     """
-    gc_was_enabled = gc.isenabled()
-    # Loading creates millions of objects and frees almost none: the cyclic
-    # collector would only rescan them again and again.
-    gc.disable()
-    try:
-        root, file = resolve_corpus_path(source)
-        corpus = _Loader(root, file, progress, read_ahead).load(allow_unanchored, verify)
-    except CorpusError:
-        raise
-    except RecursionError:
-        raise CorpusError([Problem(str(source), "", "the corpus is nested too deeply to read", "flatten the JSON structure", code="json")]) from None
-    except MemoryError:
-        raise CorpusError([Problem(str(source), "", "the corpus is too large for the memory available", "", code="io")]) from None
-    except Exception as exc:  # pragma: no cover - a bug; still never a traceback
-        raise CorpusError([Problem(str(source), "", f"internal error while loading: {type(exc).__name__}: {exc}",
-                                   "please report this with the corpus that caused it", code="internal")]) from None
-    finally:
-        if gc_was_enabled:
-            gc.enable()
-    if len(corpus.events) >= FREEZE_THRESHOLD:
-        # A big corpus lives as long as the process: move it out of the
-        # collector's sight so that later collections stay short.
-        gc.freeze()
+    with paused():
+        try:
+            root, file = resolve_corpus_path(source)
+            corpus = _Loader(root, file, progress, read_ahead).load(allow_unanchored, verify)
+        except CorpusError:
+            raise
+        except RecursionError:
+            raise CorpusError([Problem(str(source), "", "the corpus is nested too deeply to read", "flatten the JSON structure", code="json")]) from None
+        except MemoryError:
+            raise CorpusError([Problem(str(source), "", "the corpus is too large for the memory available", "", code="io")]) from None
+        except Exception as exc:  # pragma: no cover - a bug; still never a traceback
+            raise CorpusError([Problem(str(source), "", f"internal error while loading: {type(exc).__name__}: {exc}",
+                                       "please report this with the corpus that caused it", code="internal")]) from None
+    # A big corpus lives as long as the process: out of the collector's sight.
+    settle_large(len(corpus.events))
     return corpus
 
-
-FREEZE_THRESHOLD = 50_000
 
 
 def read_file(file: Path, progress: Progress | None = None, chunk: int = 16 << 20) -> bytes | bytearray:

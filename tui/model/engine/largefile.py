@@ -224,12 +224,9 @@ def _build_slow(root: Path, file: Path, report):
 
 
 def _build_fast(root: Path, file: Path, data, st: os.stat_result, report):
-    import gc
+    from ...collector import paused
 
-
-    gc_was_enabled = gc.isenabled()
-    gc.disable()  # millions of objects made, none freed: the collector would only walk them
-    try:
+    with paused():  # millions of objects made, none freed: the collector would only walk them
         report("decoding", None)
         body = memoryview(data)[3:] if bytes(data[:3]) == b"\xef\xbb\xbf" else data
         try:
@@ -244,9 +241,6 @@ def _build_fast(root: Path, file: Path, data, st: os.stat_result, report):
         except BaseException:
             shutil.rmtree(work, ignore_errors=True)
             raise
-    finally:
-        if gc_was_enabled:
-            gc.enable()
 
 
 def _compile(root: Path, file: Path, f, st: os.stat_result, folder: Path, work: Path, report):
