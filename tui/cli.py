@@ -37,15 +37,18 @@ examples:
   {PROG}                              open the bundled seed corpus
   {PROG} path/to/corpus               open a corpus folder (or its corpus.json)
   {PROG} timeline.json                open a TimelineJS file as it is
-  {PROG} acled.csv                    open a CSV table of events (ACLED's columns) as it is
+  {PROG} acled.csv                    open an event table where it is (ACLED's or GDELT's columns)
+  {PROG} events.parquet --mapping m.toml   any table (.csv .tsv .parquet .jsonl), its columns mapped
+  {PROG} events.parquet --engine sc://host:15002   the same queries on Spark Connect
   {PROG} --actor qatar --from 2019-07 open the seed corpus filtered to Qatar, from July 2019
   {PROG} check path/to/corpus         check a corpus before sharing it
   {PROG} export --format markdown -o chronology.md
   {PROG} COMMAND --help               the options of one command
 
 A corpus is a folder with a corpus.json (format timeline-corpus/1, described in
-docs/corpus-format.md) and the documents it names. A TimelineJS file or a CSV
-table (.csv, .tsv) opens, checks and exports like a corpus (docs/import.md).
+docs/corpus-format.md) and the documents it names. A TimelineJS file opens, checks
+and exports like a corpus (docs/import.md); an event table is read by a database
+engine, DuckDB unless --engine says otherwise (docs/engines.md).
 """
 
 EXAMPLES_CHECK = f"""\
