@@ -43,7 +43,7 @@ EVENT_COLUMNS: dict[str, str] = {
     "lm": "int64",
     "lday": "int64",
     "title": "string",
-    "summary": "string",
+    "summary": "string",  # null: the row's own text (``notes``) is its summary too, kept once
     "type": "string",
     "tags": "array<string>",
     "actors": "array<string>",

@@ -212,7 +212,8 @@ class SqlStore:
 
     def _make(self, r: dict) -> Event:
         position = r["pos"]
-        event = Event(r["id"], self._date(r["date"]), r["title"] or "", r["summary"] or "", r["type"] or "",
+        summary = r["summary"] if r["summary"] is not None else r.get("notes")  # see ``columns``
+        event = Event(r["id"], self._date(r["date"]), r["title"] or "", summary or "", r["type"] or "",
                       tuple(r["tags"] or ()), tuple(dict.fromkeys(r["actors"] or ())), (), r["date_note"] or "",
                       bool(r["draft"]), r["confidence"], r["note"] or "", r["row"])
         event.position = position

@@ -256,10 +256,16 @@ def mapped_events(backend, t, mapping: TableMapping, shown: str, *, skip_bad_row
     else:
         names = ibis.literal([], "array<string>")
     none = ibis.literal(None, "string")
+    if summary is None:
+        summary = ibis.literal("")
+    elif name["summary"] == name["notes"]:
+        summary = ibis.literal(None, "string")  # the row's own text, kept once (see ``columns``)
+    else:
+        summary = summary.fill_null("")
     events = joined.select(
         id=ident.fill_null(numbered_id) if ident is not None else numbered_id, row=row, date=joined.date,
         **{column: joined[column] for column in DATE_COLUMNS if column != "date"},
-        title=title, summary=summary.fill_null("") if summary is not None else ibis.literal(""),
+        title=title, summary=summary,
         type=_text(joined, name["type"]).fill_null("") if name["type"] else ibis.literal(""),
         tags=ibis.literal([], "array<string>"), actors=names, quotes=none,
         sources=(notes.notnull().cast("int64") if notes is not None else ibis.literal(0, "int64")),
@@ -344,7 +350,7 @@ def _dates_of(backend, t, mapping: TableMapping, shown: str, name: dict):
     return {"cells": cells, "table": table}, problems
 
 
-TABLES_FORMAT = 1  # bump when what a compiled table holds, or how it is made, changes
+TABLES_FORMAT = 2  # bump when what a compiled table holds, or how it is made, changes
 
 
 def table_store(path: str | Path, *, mapping: TableMapping | None = None, backend=None, kind: str | None = None,
@@ -527,7 +533,7 @@ def _ordered(events, engine: str):
     (title, summary and the row's own text)."""
     import ibis
 
-    text = ibis.literal("\n").join([events.title, events.summary, events.notes.fill_null("")])
+    text = ibis.literal("\n").join([events.title, events.summary.fill_null(""), events.notes.fill_null("")])
     numbered = events.mutate(hay=folded(text, engine), pos=ibis.row_number().over(order_by=[events["rank"], events["id"]])
                              .cast("int64"))
     return numbered.select(*_EVENT_ORDER)
