@@ -5,8 +5,9 @@
 * ``duckdb`` (the default; ``duckdb:///path/to/file.duckdb`` for a database
   file) embedded in this process;
 * ``sc://host:port``: Spark Connect (the ``spark`` extra: ``pip install
-  'timeline-explorer[spark]'``); ``spark-local`` starts a local Spark
-  Connect server first (Java 17 must be installed);
+  'timeline-explorer[spark]'``); a server that does not answer within
+  ``REACH_SECONDS`` is said to be unreachable (the client itself would retry
+  for minutes);
 * any URL ibis connects to (``postgres://user@host/db``,
   ``bigquery://project/dataset``...), with that backend's ibis extra.
 
@@ -45,7 +46,7 @@ def dialect_of(url: str | None) -> str:
     if not url or url.startswith("duckdb"):
         return "duckdb"
     scheme = urlsplit(url).scheme
-    return {"sc": "pyspark", "spark-local": "pyspark", "postgres": "postgres", "postgresql": "postgres",
+    return {"sc": "pyspark", "postgres": "postgres", "postgresql": "postgres",
             "bigquery": "bigquery"}.get(scheme, scheme)
 
 
@@ -101,13 +102,69 @@ def _spark_connect(url: str):
         from pyspark.sql import SparkSession
     except ImportError:
         raise EngineError("Spark needs the spark extra: pip install 'timeline-explorer[spark]'") from None
+    _reachable(url, "Spark Connect server")
     try:
         session = SparkSession.builder.remote(url).getOrCreate()
+        _answers(session, url)
         return ibis.pyspark.connect(session)
+    except EngineError:
+        raise
     except Exception as exc:
         raise EngineError(f"cannot connect to Spark at {redact(url)}: {redact(_first_line(exc))}") from None
 
 
+ANSWER_SECONDS = 60.0
+
+
+def _answers(session, url: str) -> None:
+    """Ask the server its version, waiting ``ANSWER_SECONDS`` at most: something that accepts the
+    connection but never answers (a server still starting, a wrong port) would hang the client."""
+    import threading
+
+    outcome: list = []
+
+    def ask() -> None:
+        try:
+            outcome.append(session.version)
+        except BaseException as exc:  # noqa: BLE001 - given back to the caller below
+            outcome.append(exc)
+
+    asking = threading.Thread(target=ask, name="spark-connect-probe", daemon=True)
+    asking.start()
+    asking.join(ANSWER_SECONDS)
+    if not outcome:
+        raise EngineError(f"the Spark Connect server at {redact(url)} accepted the connection but did not answer "
+                          f"within {ANSWER_SECONDS:.0f} s; is it a Spark Connect server, and has it started?")
+    if isinstance(outcome[0], BaseException):
+        raise outcome[0]
+
+
+REACH_SECONDS = 10.0
+
+
+def _reachable(url: str, what: str) -> None:
+    """Raise :class:`EngineError` unless something accepts a connection at ``url``'s host and port."""
+    import socket
+
+    parts = urlsplit(url)
+    host = parts.hostname or "localhost"
+    try:
+        port = parts.port or 15002  # Spark Connect's port
+    except ValueError:
+        raise EngineError(f"{redact(url)}: the port is not a number") from None
+    try:
+        with socket.create_connection((host, port), timeout=REACH_SECONDS):
+            pass
+    except OSError as exc:
+        why = "no answer" if isinstance(exc, TimeoutError) else (exc.strerror or str(exc))
+        raise EngineError(f"cannot reach the {what} at {host}:{port} ({why}); "
+                          "is it running, and is the address right?") from None
+
+
 def _first_line(exc: BaseException) -> str:
+    """The engine's message in one line (gRPC's, Spark Connect's transport, is its ``details``)."""
+    found = re.search(r'details = "([^"]*)"', str(exc))
+    if found:
+        return found.group(1)[:300]
     text = str(exc).strip().splitlines()
     return text[0][:300] if text else type(exc).__name__
