@@ -180,7 +180,9 @@ _BUILD = """
 import sys, time
 from pathlib import Path
 from tui.model.engine.largefile import build, cache_folder
+import shutil
 folder = Path(sys.argv[1])
+shutil.rmtree(cache_folder(folder / "corpus.json"), ignore_errors=True)  # made anew, whatever was there
 build(folder, folder / "corpus.json")
 meta = cache_folder(folder / "corpus.json") / "meta.json"
 while not meta.exists():  # the compiled file is written in the background, its metadata last

@@ -7,7 +7,7 @@ import os
 import re
 
 import pytest
-from model_support import BASE_DOC, base_corpus, line_of, load_problems, record_lines, record_path
+from model_support import BASE_DOC, SEEDS, base_corpus, line_of, load_problems, record_lines, record_path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -538,3 +538,37 @@ def test_the_accessed_date_survives_the_compiled_cache(make_corpus, tmp_path, mo
         assert again.documents["d1"].accessed == parse_edtf("2024-03~")
     finally:
         again.close()
+
+
+def test_a_compiled_corpus_reopened_from_its_cache_is_described_as_the_loader_describes_it(tmp_path, monkeypatch):
+    """The cache's records were checked when it was made, so a reopen skips the checks (``trusted``):
+    what it builds must still be what the loader builds, down to the claims' events."""
+    import time
+
+    from tui.model.engine.largefile import build, cache_folder, compiled_store
+
+    import shutil
+
+    monkeypatch.setenv("TIMELINE_EXPLORER_CACHE", str(tmp_path / "cache"))
+    seeds_copy = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds_copy)
+    file = seeds_copy / "corpus.json"
+    build(seeds_copy, file).close()
+    for _ in range(400):
+        if (cache_folder(file) / "meta.json").exists():
+            break
+        time.sleep(0.05)
+    corpus = load_corpus(seeds_copy)
+    store = compiled_store(seeds_copy, file)
+    try:
+        assert store.compiled is not None  # from the cache
+        assert {a.id: (a.name, a.kind, a.aliases, a.members, a.affiliation) for a in store.actors.values()} == \
+            {a.id: (a.name, a.kind, a.aliases, a.members, a.affiliation) for a in corpus.actors.values()}
+        assert {d.id: (d.path, d.file, d.published, d.title) for d in store.documents.values()} == \
+            {d.id: (d.path, d.file, d.published, d.title) for d in corpus.documents.values()}
+        assert [p.id for p in store.periods] == [p.id for p in corpus.periods]
+        claimed = [(e.id, sorted(e.claims)) for e in corpus.events if e.claims]
+        assert claimed and [(store.event(corpus.position_of(i)).id, sorted(store.event(corpus.position_of(i)).claims))
+                            for i, _ in claimed] == claimed
+    finally:
+        store.close()

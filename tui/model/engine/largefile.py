@@ -38,7 +38,7 @@ from ..places import cache_dir, content_hash, path_key
 
 __all__ = ["FORMAT_VERSION", "cache_folder", "compiled_store", "is_current"]
 
-FORMAT_VERSION = 1  # bump when what is compiled, or how, changes
+FORMAT_VERSION = 2  # bump when what is compiled, or how, changes
 
 # What read_json gives each field of an event (the format's types; checked by msgspec first).
 _JSON_COLUMNS = {
@@ -66,6 +66,7 @@ class _Meta(msgspec.Struct):
     extra: dict
     warnings: list[Problem]
     sha256: str = ""
+    event_positions: dict[str, int] = {}  # where the events claims name are in the timeline
 
 
 class _Slow(Exception):
@@ -118,11 +119,12 @@ def is_current(store) -> bool:
     return actual == meta.sha256
 
 
-def _describe(root: Path, file: Path, meta: _Meta):
-    """Documents, actors, claims and periods of the corpus, built as the loader builds them."""
+def _describe(root: Path, file: Path, meta: _Meta, *, trusted: bool = False):
+    """Documents, actors, claims and periods of the corpus, built as the loader builds them (``trusted``:
+    from a compiled cache, whose records were checked when it was made)."""
     from ..loader import _Loader
 
-    loader = _Loader(root, file)
+    loader = _Loader(root, file, trusted=trusted)
     documents = loader.build_documents(meta.documents)
     actors = loader.build_actors(meta.actors)
     loader.event_ids = set()
@@ -147,7 +149,7 @@ def open_compiled(folder: Path, meta: _Meta, root: Path, file: Path):
     from .backends import duckdb_backend
     from .sqlstore import SqlStore
 
-    documents, actors, claims, periods, _ = _describe(root, file, meta)
+    documents, actors, claims, periods, _ = _describe(root, file, meta, trusted=True)
     backend, raw = duckdb_backend()
     # Views of the database, not of one connection: a cursor (another thread) sees them too.
     raw.execute(f"CREATE VIEW te_events AS SELECT * FROM read_parquet('{_sql_path(folder / 'events.parquet')}')")
@@ -188,7 +190,7 @@ def _store_meta(meta: _Meta, documents, actors, claims, periods, root: Path, fil
 
     return StoreMeta(title=meta.title, description=meta.description, documents=documents, actors=actors,
                      claims=claims, periods=periods, problems=list(meta.warnings), origin=file, file=file, root=root,
-                     kind="corpus")
+                     kind="corpus", event_positions=meta.event_positions)
 
 
 # -- building -------------------------------------------------------------------------
@@ -328,8 +330,11 @@ def _compile(root: Path, file: Path, f, st: os.stat_result, folder: Path, work: 
     raw.execute("DROP TABLE ev")
     raw.execute("""CREATE TABLE te_event_actors AS
                    SELECT DISTINCT unnest(actors) AS actor, pos FROM te_events ORDER BY actor, pos""")
+    named = sorted({e for c in f.claims for e in c.events})
+    positions = dict(raw.execute("SELECT id, pos FROM te_events WHERE id IN (SELECT unnest(?::VARCHAR[]))",
+                                 [named]).fetchall()) if named else {}
     meta = _Meta(FORMAT_VERSION, str(Path(file).resolve()), st.st_size, st.st_mtime_ns, f.title, f.description,
-                 f.documents, f.actors, f.claims, f.periods, f.extra, warnings)
+                 f.documents, f.actors, f.claims, f.periods, f.extra, warnings, event_positions=positions)
     _, _, claims, periods, described = _describe(root, file, meta)
     seen = {(p.location, p.message) for p in warnings}
     meta.warnings += [p for p in described if (p.location, p.message) not in seen]

@@ -60,6 +60,7 @@ class StoreMeta(msgspec.Struct):
     table_name: str = ""  # where a table's rows come from, as shown in provenance: "acled.csv"
     editable: bool = False
     kind: str = "table"  # "corpus" (a compiled corpus.json) or "table"
+    event_positions: dict | None = None  # the claims' events' positions, when the compiled cache knows them
 
 
 def _dates_cache() -> Callable[[str], EDTFDate]:
@@ -199,8 +200,10 @@ class SqlStore:
         wanted = {e for c in self.claims.values() for e in c.events}
         if not wanted:
             return
-        rows = self._run(self.t.filter(self.t.id.isin(sorted(wanted))).select("id", "pos")).to_pylist()
-        at = {r["id"]: r["pos"] for r in rows}
+        at = self.meta.event_positions
+        if at is None:
+            rows = self._run(self.t.filter(self.t.id.isin(sorted(wanted))).select("id", "pos")).to_pylist()
+            at = {r["id"]: r["pos"] for r in rows}
         for claim in self.claims.values():
             for event_id in claim.events:
                 if event_id in at:
