@@ -45,6 +45,21 @@ def test_a_server_that_accepts_but_never_answers_is_given_up_on(pyspark, monkeyp
         assert time.monotonic() - started < 15
 
 
+@pytest.mark.spark
+def test_a_silent_server_does_not_stand_in_for_the_next_one(pyspark, spark_url, monkeypatch):
+    """pyspark keeps the session it made last and hands it back for any URL: a second connect, to a
+    server that answers, must reach that server and not the silent one before it."""
+    monkeypatch.setattr(backends, "ANSWER_SECONDS", 2.0)
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(4)
+        with pytest.raises(EngineError, match="did not answer"):
+            connect(f"sc://127.0.0.1:{silent.getsockname()[1]}")
+    monkeypatch.setattr(backends, "ANSWER_SECONDS", 60.0)
+    backend = connect(spark_url)
+    assert backend.sql("SELECT 41 + 1 AS n").execute()["n"].tolist() == [42]
+
+
 def test_the_command_line_says_it_in_one_line_and_exits_1(pyspark, capsys):
     status, out, err = run(["check", str(SEEDS), "--engine", f"sc://analyst:hunter2@127.0.0.1:{closed_port()}"], capsys)
     said = out + err

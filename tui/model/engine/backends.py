@@ -104,7 +104,9 @@ def _spark_connect(url: str):
         raise EngineError("Spark needs the spark extra: pip install 'timeline-explorer[spark]'") from None
     _reachable(url, "Spark Connect server")
     try:
-        session = SparkSession.builder.remote(url).getOrCreate()
+        # create(), not getOrCreate(): the latter gives back the session made for an earlier URL
+        # (one that did not answer, say) whatever URL it is now asked for.
+        session = SparkSession.builder.remote(url).create()
         _answers(session, url)
         return ibis.pyspark.connect(session)
     except EngineError:
@@ -125,7 +127,9 @@ def _answers(session, url: str) -> None:
 
     def ask() -> None:
         try:
-            outcome.append(session.version)
+            # A configuration read, not session.version: that is a functools.cached_property, whose
+            # lock (Python 3.11) is one for every session, held by a probe that never returns.
+            outcome.append(session.conf.get("spark.sql.session.timeZone"))
         except BaseException as exc:  # noqa: BLE001 - given back to the caller below
             outcome.append(exc)
 
