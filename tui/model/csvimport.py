@@ -41,7 +41,7 @@ from typing import BinaryIO
 
 from . import schema
 from .corpuswriter import CorpusJsonWriter, FolderBuilder, OutputError, slugify, unique
-from .dates import DateError, date_from_parts, days_in_month, parse_edtf
+from .dates import MONTH_ABBREVIATIONS, MONTH_NAMES, DateError, date_from_parts, days_in_month, parse_edtf
 from .errors import CorpusError, Problem, UsageError
 from .files import OutputRefused, check_output, open_regular
 from .htmltext import one_line, title_of_text
@@ -72,10 +72,8 @@ TITLE_WHO = ("actor1", "actor2")
 TITLE_WHERE = ("location", "admin1", "country")
 TITLE_TOLL = "fatalities"
 
-_MONTHS = {name: i for i, name in enumerate(
-    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-     "november", "december"], start=1)}
-_MONTHS.update({name[:3]: i for name, i in list(_MONTHS.items())})
+_MONTHS = {name.lower(): i for i, name in enumerate(MONTH_NAMES, start=1)}
+_MONTHS.update({name.lower(): i for i, name in enumerate(MONTH_ABBREVIATIONS, start=1)})
 _MONTHS["sept"] = 9
 _ISO_LOOSE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _DAY_MONTH_YEAR = re.compile(r"(\d{1,2})(?:st|nd|rd|th)? ([A-Za-z]+)\.?,? (\d{4})")

@@ -36,6 +36,8 @@ from enum import IntEnum
 from functools import lru_cache
 
 __all__ = [
+    "MONTH_ABBREVIATIONS",
+    "MONTH_NAMES",
     "DateError",
     "EDTFDate",
     "Point",
@@ -48,10 +50,11 @@ __all__ = [
 
 DAY_SECONDS = 86_400
 _MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
-_MONTH_NAMES = (
+MONTH_NAMES = (
     "January", "February", "March", "April", "May", "June", "July",
     "August", "September", "October", "November", "December",
 )
+MONTH_ABBREVIATIONS = tuple(name[:3] for name in MONTH_NAMES)  # "Jan" … "Dec"
 INF = float("inf")
 
 
@@ -156,9 +159,9 @@ class Point:
         if self.month is None:
             text = year
         elif self.day is None:
-            text = f"{_MONTH_NAMES[self.month - 1]} {year}"
+            text = f"{MONTH_NAMES[self.month - 1]} {year}"
         else:
-            text = f"{self.day} {_MONTH_NAMES[self.month - 1]} {year}"
+            text = f"{self.day} {MONTH_NAMES[self.month - 1]} {year}"
         if self.second is not None:
             h, rem = divmod(self.second, 3600)
             m, s = divmod(rem, 60)
@@ -506,7 +509,7 @@ def _point(match: re.Match[str], source: str) -> Point | None:
         day = int(match["d"])
         if not 1 <= day <= days_in_month(year, month):
             raise DateError(
-                f"{source!r} is not a real day: {_MONTH_NAMES[month - 1]} {year} has {days_in_month(year, month)} days",
+                f"{source!r} is not a real day: {MONTH_NAMES[month - 1]} {year} has {days_in_month(year, month)} days",
                 "check the day, or give only the year and month if the day is not known",
             )
         precision = Precision.DAY

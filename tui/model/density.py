@@ -25,11 +25,10 @@ from collections.abc import Sequence
 import msgspec
 
 from .corpus import Corpus, Selection
-from .dates import DAY_SECONDS, EDTFDate, date_from_parts, format_year, instant, parse_edtf
+from .dates import DAY_SECONDS, MONTH_ABBREVIATIONS, EDTFDate, date_from_parts, format_year, instant, parse_edtf
 
 __all__ = ["Density", "Period", "coarse_in", "density", "period_containing", "period_dates"]
 
-_SHORT = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 class Period(msgspec.Struct, frozen=True):
@@ -107,7 +106,7 @@ def _day_periods(lo: float, hi: float, room: int) -> list[Period] | None:
         d = origin + _timedelta(days=day - base // DAY_SECONDS)
         lower = day * DAY_SECONDS
         periods.append(Period(lower, lower + DAY_SECONDS, date_from_parts(d.year, d.month, d.day),
-                              f"{d.day} {_SHORT[d.month - 1]} {format_year(d.year)}"))
+                              f"{d.day} {MONTH_ABBREVIATIONS[d.month - 1]} {format_year(d.year)}"))
     return periods
 
 
@@ -126,7 +125,7 @@ def _periods_for(lo: float, hi: float, room: int) -> tuple[str, list[Period]]:
         for _ in range(months):
             lower = instant(y, m)
             ny, nm = (y + 1, 1) if m == 12 else (y, m + 1)
-            periods.append(Period(lower, instant(ny, nm), date_from_parts(y, m), f"{_SHORT[m - 1]} {format_year(y)}"))
+            periods.append(Period(lower, instant(ny, nm), date_from_parts(y, m), f"{MONTH_ABBREVIATIONS[m - 1]} {format_year(y)}"))
             y, m = ny, nm
         return "month", periods
     years = 1

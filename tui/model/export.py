@@ -21,13 +21,11 @@ from typing import BinaryIO
 import orjson
 
 from .corpus import Claim, Corpus, Document, Event, Query, Quote
-from .dates import Precision, format_year
+from .dates import MONTH_NAMES, Precision, format_year
 
 __all__ = ["EXPORT_FORMAT", "FORMATS", "UNITS", "protected_files", "write_export"]
 
 EXPORT_FORMAT = "timeline-export/1"
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December")
 
 
 def _quote_record(q: Quote) -> dict:
@@ -248,7 +246,7 @@ def write_markdown(corpus: Corpus, events: Iterable[Event], query: Query, out: B
                 w(f"\n## {label}\n")
                 year, month = y, None
             if m != month and m is not None and e.date.precision >= Precision.MONTH:
-                w(f"\n### {_MONTHS[m - 1]} {format_year(y)}\n")
+                w(f"\n### {MONTH_NAMES[m - 1]} {format_year(y)}\n")
                 month = m
             marks = "".join(f"[^{note(quote_note(q))}]" for q in e.quotes)
             draft = " *(draft)*" if e.draft else ""

@@ -36,7 +36,7 @@ from dateutil.relativedelta import FR, MO, SA, SU, TH, TU, WE, relativedelta
 from .anchoring import make_selector
 from .atomic import atomic_write_bytes
 from .corpuswriter import unique
-from .dates import DateError, Precision, date_from_parts, parse_edtf
+from .dates import MONTH_NAMES, DateError, Precision, date_from_parts, parse_edtf
 from .errors import Problem
 from .files import NotARegularFile, OutputRefused, TooLarge, check_output, read_document
 from .textfold import fold
@@ -62,8 +62,6 @@ __all__ = [
 MIN_WORDS = 5  # a passage shorter than this cannot state an event
 TITLE_CHARS = 100
 
-_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-                "October", "November", "December")
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _WEEKDAY_OF = {name: wd for name, wd in zip(_WEEKDAYS, (MO, TU, WE, TH, FR, SA, SU))}
 
@@ -89,9 +87,9 @@ class Publication:
 
     def describe(self) -> str:
         if self.precision == "day":
-            return f"{self.first.day} {_MONTH_NAMES[self.first.month - 1]} {self.first.year}"
+            return f"{self.first.day} {MONTH_NAMES[self.first.month - 1]} {self.first.year}"
         if self.precision == "month":
-            return f"{_MONTH_NAMES[self.first.month - 1]} {self.first.year}"
+            return f"{MONTH_NAMES[self.first.month - 1]} {self.first.year}"
         return str(self.first.year)
 
     def approximate(self) -> str:
@@ -152,7 +150,7 @@ class DateMention:
     rule: str
 
 
-_MONTH_FULL = "|".join(_MONTH_NAMES)
+_MONTH_FULL = "|".join(MONTH_NAMES)
 _MONTH_ANY = rf"(?:{_MONTH_FULL}|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?)"
 _DAY = r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?"
 _YEAR = r"(?:1[6-9]\d\d|2[01]\d\d)"
@@ -228,7 +226,7 @@ def _month_edtf(d: date) -> str:
 
 
 def _human_day(d: date) -> str:
-    return f"{_WEEKDAYS[d.weekday()]} {d.day} {_MONTH_NAMES[d.month - 1]} {d.year}"
+    return f"{_WEEKDAYS[d.weekday()]} {d.day} {MONTH_NAMES[d.month - 1]} {d.year}"
 
 
 class _Resolved:
@@ -284,7 +282,7 @@ def _resolve(kind: str, m: re.Match[str], expr: str, pub: Publication) -> _Resol
             return None
         resolved = _Resolved(
             _edtf(found), 0.8, "explicit day and month; year from publication date",
-            f"“{expr}” has no year: the most recent {found.day} {_MONTH_NAMES[found.month - 1]} "
+            f"“{expr}” has no year: the most recent {found.day} {MONTH_NAMES[found.month - 1]} "
             f"not after {published}.",
         )
         earliest = _most_recent(m["body"], pub.first)
@@ -399,7 +397,7 @@ def _resolve(kind: str, m: re.Match[str], expr: str, pub: Publication) -> _Resol
             month = pub.first + relativedelta(months=-n)
             return _Resolved(date_from_parts(month.year, month.month, approximate=True), 0.5,
                              "months counted back from publication",
-                             f"“{expr}”: about {_MONTH_NAMES[month.month - 1]} {month.year}, {n} month(s) before {published}.")
+                             f"“{expr}”: about {MONTH_NAMES[month.month - 1]} {month.year}, {n} month(s) before {published}.")
         day = pub.day
         if day is None:
             return _coarse(expr, pub)

@@ -18,16 +18,13 @@ import msgspec
 from typing import TYPE_CHECKING
 
 from .corpus import Corpus, Selection
-from .dates import EDTFDate, format_year
+from .dates import MONTH_ABBREVIATIONS, MONTH_NAMES, EDTFDate, format_year
 
 if TYPE_CHECKING:
     from .store import EventSet
 
-__all__ = ["MONTHS", "ActorCounter", "Row", "TimelineRows", "periods_by_year", "short_date"]
+__all__ = ["ActorCounter", "Row", "TimelineRows", "periods_by_year", "short_date"]
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")
-_SHORT_MONTHS = tuple(m[:3] for m in MONTHS)
 _OPEN_START = -(2**63)
 
 RowKind = Literal["year", "month", "event"]
@@ -74,7 +71,7 @@ class TimelineRows:
                 headings.append(Row("year", _year_label(year), year=year))
                 last_year = year
             if month:
-                headings.append(Row("month", f"{MONTHS[month - 1]} {format_year(year)}", year=year, month=month))
+                headings.append(Row("month", f"{MONTH_NAMES[month - 1]} {format_year(year)}", year=year, month=month))
             segments.append(_Segment(row, tuple(headings), first, count))
             row += len(headings) + count
             first += count
@@ -214,8 +211,8 @@ def short_date(date: EDTFDate) -> str:
         if p.month is None:
             return year
         if p.day is None:
-            return f"{_SHORT_MONTHS[p.month - 1]} {year}"
-        return f"{p.day} {_SHORT_MONTHS[p.month - 1]} {year}"
+            return f"{MONTH_ABBREVIATIONS[p.month - 1]} {year}"
+        return f"{p.day} {MONTH_ABBREVIATIONS[p.month - 1]} {year}"
 
     if date.interval:
         left = "…" if date.open_start else point(date.start)
