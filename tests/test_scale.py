@@ -15,7 +15,7 @@ import orjson
 import pytest
 from model_support import generate_corpus
 
-from tui.model import corpus as corpus_module
+from tui.model import search as search_module
 from tui.model.corpus import Query
 from tui.model.dates import parse_edtf
 from tui.model.loader import load_corpus
@@ -115,7 +115,7 @@ def test_indexed_search_agrees_with_a_scan(big):
 
 def test_search_in_small_windows_agrees_and_stops_when_cancelled(big, monkeypatch):
     _, stats, _, corpus = big
-    monkeypatch.setattr(corpus_module, "_SEARCH_WINDOW", 997)  # many windows, ending mid-event
+    monkeypatch.setattr(search_module, "_SEARCH_WINDOW", 997)  # many windows, ending mid-event
     for text in [stats["search_word"], "condemns Report", "no-such-word-anywhere"]:
         pattern = corpus.search_pattern(text)
         scan = [p for p in range(N) if pattern.matches(corpus.events[p].haystack)]

@@ -21,7 +21,6 @@ import bisect
 import difflib
 import re
 import threading
-from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import compress, count
 from operator import attrgetter
@@ -36,7 +35,7 @@ from .dates import EDTFDate, Precision
 from .editorial import OPENS_QUOTE, foreign_events, missing_phrases
 from .errors import Problem
 from .files import read_document
-from .search import AliasTable, SearchPattern
+from .search import AliasTable, SearchIndex, SearchPattern
 from .textfold import fold
 
 __all__ = [
@@ -1113,115 +1112,6 @@ class _EventsById(Mapping):
         return key in self._index
 
 
-class _QuoteText(msgspec.Struct):
-    """Just a quote's text, for building the search index (other fields are skipped)."""
-
-    exact: str = ""
-
-
-_SEARCH_WINDOW = 4 << 20  # characters (or bytes) scanned between two looks at cancellation
-
-
-class SearchIndex:
-    """All events' folded search texts in one string, searched at C speed.
-
-    ``text`` holds each event's haystack (see ``Event.haystack``) in timeline
-    order, each followed by a NUL that no term can match across; ``offsets``
-    gives where each starts.  The text may be ``str``, or UTF-8 ``bytes``
-    (a compiled cache maps it from disk; patterns are then encoded too).
-    A regex scan finds candidates for the longest term; the others are
-    checked on those candidates only.
-    """
-
-    def __init__(self, text: str | bytes, offsets: Sequence[int]) -> None:
-        self.text = text
-        self.offsets = offsets
-
-    @classmethod
-    def of_records(cls, records: Sequence, made: Sequence[Event | None]) -> SearchIndex:
-        """The index of a corpus's events from their records, without making an Event
-        for each (the quotes' texts are read straight from their raw JSON)."""
-        decode = msgspec.json.Decoder(list[_QuoteText]).decode
-        parts = []
-        offsets = array("q")
-        pos = 0
-        # Records are read only for the events not made yet (a raw record is decoded to be read).
-        if all(event is not None for event in made):
-            records = made
-        for rec, event in zip(records, made):
-            if event is not None:
-                exacts = [q.exact for q in event.quotes]
-            else:
-                quotes = rec.quotes
-                if isinstance(quotes, (msgspec.Raw, bytes)):
-                    try:
-                        exacts = [q.exact for q in decode(quotes)]
-                    except (msgspec.ValidationError, msgspec.DecodeError):
-                        exacts = []  # reported when the event is made or verified
-                else:
-                    exacts = [q.exact for q in quotes]
-            hay = "\n".join([rec.title, rec.summary, *exacts])
-            offsets.append(pos)
-            parts.append(hay)
-            pos += len(hay) + 1
-        # Folding keeps lengths, so folding it all at once keeps the offsets.
-        return cls(fold("\x00".join(parts)), offsets)
-
-    @classmethod
-    def of_events(cls, events: Iterable[Event]) -> SearchIndex:
-        parts = []
-        offsets = []
-        pos = 0
-        for event in events:
-            offsets.append(pos)
-            hay = event.haystack
-            parts.append(hay)
-            pos += len(hay) + 1
-        return cls("\x00".join(parts), offsets)
-
-    def search(self, pattern: SearchPattern, cancelled: Callable[[], bool] | None = None) -> list[int] | None:
-        """Positions of the events matching ``pattern``; None once ``cancelled()`` says so.
-
-        The text is scanned in windows of a few megabytes that end where an
-        event begins, asking ``cancelled()`` between them: a search the user
-        has already typed past stops within milliseconds instead of holding
-        the interpreter for the whole scan.
-        """
-        regexes = pattern.regexes
-        if not regexes:
-            return []
-        text = self.text
-        if isinstance(text, (bytes, bytearray, memoryview)):
-            regexes = [re.compile(r.pattern.encode("utf-8")) for r in regexes]
-        # The longest term is usually the most selective.  After a hit, the scan
-        # jumps to the next event's text (one hit per event is enough).  No term
-        # matches a NUL (terms are folded words; whitespace is \s), so no hit
-        # spans two events.
-        first = max(regexes, key=lambda r: len(r.pattern))
-        others = [r for r in regexes if r is not first]
-        search = first.search
-        offsets = self.offsets
-        count = len(offsets)
-        end = len(text)
-        found: list[int] = []
-        pos = 0
-        while pos < end:
-            if cancelled is not None and cancelled():
-                return None
-            k = bisect.bisect_right(offsets, pos + _SEARCH_WINDOW)
-            stop = offsets[k] if k < count else end
-            while (m := search(text, pos, stop)) is not None:
-                p = bisect.bisect_right(offsets, m.start()) - 1
-                pos = offsets[p + 1] if p + 1 < count else end
-                if others:
-                    hay = text[offsets[p]:pos - 1 if p + 1 < count else end]
-                    if not all(r.search(hay) for r in others):
-                        continue
-                found.append(p)
-            pos = max(pos, stop)
-        return found
-
-
 class QuoteProblem(msgspec.Struct, frozen=True):
     """Why a quote does not anchor in its document: what to say, how to fix it, its problem code."""
 
@@ -1300,4 +1190,4 @@ def _containers(actors: dict[str, Actor]) -> dict[str, frozenset[str]]:
     return result
 
 
-__all__ += ["SearchIndex", "heading_key"]
+__all__ += ["heading_key"]
