@@ -15,6 +15,7 @@ from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual.cache import LRUCache
 from textual.binding import Binding
 from textual.events import Click
 from textual.geometry import Region, Size
@@ -97,8 +98,7 @@ class TimelineView(LineView, can_focus=True):
         self.empty_message = "No events match the filters."
         # Rendered event rows, reused while nothing that shapes them changes
         # (a page down repaints several times: cursor, viewer, scrollbar).
-        self._strip_cache: dict[tuple, Strip] = {}
-        self._generation = 0
+        self._strip_cache: LRUCache[tuple, Strip] = LRUCache(2_000)
         # (marked, has a note) of an event id: the app's notes store answers.
         self.annotations: Callable[[str], tuple[bool, bool]] = lambda event_id: (False, False)
         # Named periods (eras) starting under each heading: (year, month) -> titles.
@@ -110,7 +110,7 @@ class TimelineView(LineView, can_focus=True):
                 select_position: int | None, empty_message: str) -> None:
         """The first state, given before the widget is mounted."""
         self.rows, self.matches, self.pattern, self.empty_message = rows, matches, pattern, empty_message
-        self._generation += 1
+        self._strip_cache.clear()
         self.set_reactive(TimelineView.cursor_row, self._target_row(rows, select_position))
         self._prepared = True
 
@@ -142,27 +142,27 @@ class TimelineView(LineView, can_focus=True):
         self.rows = rows
         self.matches = matches
         self.pattern = pattern
-        self._generation += 1
+        self._strip_cache.clear()
         self.virtual_size = Size(0, len(rows))
         self._move_to(self._target_row(rows, select_position), force=True)
         self.refresh()
 
     def invalidate(self) -> None:
         """Redraw every row (something shown in them changed, e.g. quote problems found)."""
-        self._generation += 1
+        self._strip_cache.clear()
         self.refresh()
 
     def set_matches(self, matches: Matches | None, pattern: SearchPattern | None) -> None:
         self.matches = matches
         self.pattern = pattern
-        self._generation += 1
+        self._strip_cache.clear()
         self.refresh()
 
     def rows_arrived(self) -> None:
         """The events of rows drawn as placeholders have been fetched: draw them, and say which
         event the cursor is on if that was one of them."""
         self._wanted = None
-        self._generation += 1
+        self._strip_cache.clear()
         self.refresh()
         self.post_message(self.Highlighted(self.current_event))
 
@@ -296,7 +296,7 @@ class TimelineView(LineView, can_focus=True):
                 text.append("   " + safe_line(periods), self.get_component_rich_style("timeline--period"))
             return self._strip(text, width, base)
         is_cursor = row_index == self.cursor_row
-        key = (row.position, width, is_cursor, is_cursor and self.has_focus, self._generation, base)
+        key = (row.position, width, is_cursor, is_cursor and self.has_focus, base)
         strip = self._strip_cache.get(key)
         if strip is not None:
             return strip
@@ -310,9 +310,7 @@ class TimelineView(LineView, can_focus=True):
             segments = list(Segment.apply_style(segments, post_style=cursor))
             style = base + cursor
         strip = Strip(segments, width).apply_style(style)  # the segments are the row's width exactly
-        if len(self._strip_cache) > 2_000:
-            self._strip_cache.clear()
-        self._strip_cache[key] = strip
+        self._strip_cache.set(key, strip)
         return strip
 
     _wanted: tuple[int, int] | None = None
