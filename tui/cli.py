@@ -602,7 +602,7 @@ def _add_extract_parser(sub) -> None:
 
 def cmd_extract(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from .model.dates import DateError
-    from .model.extract import DraftError, default_target, extract, publication, read_source, write_draft
+    from .model.extract import DraftError, default_target, extract, publication, read_source
     from .model.loader import load_corpus
 
     if len(args.published) not in (1, len(args.documents)):
@@ -644,17 +644,7 @@ def cmd_extract(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
     protected = [Path(d) for d in args.documents]
     if reference is not None:
         protected += [reference.file, *(d.file for d in reference.documents.values())]
-    try:
-        write_draft(draft, target, force=args.force, protected=protected)
-    except DraftError as exc:
-        _print_problems(exc.problems, sys.stderr)
-        sys.stderr.write("extract: nothing was written\n")
-        return 1
-    try:
-        load_corpus(target)
-    except CorpusError as exc:  # a bug of ours: say so, located
-        _print_problems(exc.problems, sys.stderr)
-        sys.stderr.write(f"{printable(str(target))}: the draft was written but does not load; please report this\n")
+    if not _write_draft(draft, target, args.force, protected, "extract"):
         return 1
     n, k = len(draft.events), len(sources)
     sys.stderr.write(printable(
@@ -729,6 +719,26 @@ written: bad rows without --skip-bad-rows (each one located: acled.csv:18: row 1
 column 'event_date': '2019-13-45' is not a date (fix: ...)), a file that is not
 UTF-8, an existing folder; 2 a usage error (a column that does not exist).
 """
+
+
+def _write_draft(draft, target: Path, force: bool, protected: list[Path], command: str) -> bool:
+    """Write a draft corpus (of extract or an import) and load it back; say why not in located lines."""
+    from .model.extract import DraftError, write_draft
+    from .model.loader import load_corpus
+
+    try:
+        write_draft(draft, target, force=force, protected=protected)
+    except DraftError as exc:
+        _print_problems(exc.problems, sys.stderr)
+        sys.stderr.write(f"{command}: nothing was written\n")
+        return False
+    try:
+        load_corpus(target)
+    except CorpusError as exc:  # a bug of ours: say so, located
+        _print_problems(exc.problems, sys.stderr)
+        sys.stderr.write(f"{printable(str(target))}: the draft was written but does not load; please report this\n")
+        return False
+    return True
 
 
 def _add_import_parser(sub) -> None:
@@ -836,7 +846,7 @@ def cmd_import(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
 
 def _import_annotations(args: argparse.Namespace) -> int:
     from .model.annotations import AnnotationError, draft_from_annotations, read_annotations
-    from .model.extract import DraftError, default_target, write_draft
+    from .model.extract import default_target
     from .model.loader import load_corpus
 
     try:
@@ -857,17 +867,7 @@ def _import_annotations(args: argparse.Namespace) -> int:
     _print_problems(warnings, sys.stderr)
     target = default_target(args.output)
     protected = [Path(args.file), corpus.file, *(d.file for d in corpus.documents.values())]
-    try:
-        write_draft(draft, target, force=args.force, protected=protected)
-    except DraftError as exc:
-        _print_problems(exc.problems, sys.stderr)
-        sys.stderr.write("import: nothing was written\n")
-        return 1
-    try:
-        load_corpus(target)
-    except CorpusError as exc:  # a bug of ours: say so, located
-        _print_problems(exc.problems, sys.stderr)
-        sys.stderr.write(f"{printable(str(target))}: the draft was written but does not load; please report this\n")
+    if not _write_draft(draft, target, args.force, protected, "import"):
         return 1
     n, w = len(draft.events), len(warnings)
     sys.stderr.write(printable(

@@ -33,7 +33,7 @@ from . import schema
 from .anchoring import AnchorError, Context, LineIndex, context, resolve
 from .dates import EDTFDate, Precision
 from .editorial import OPENS_QUOTE, foreign_events, missing_phrases
-from .errors import Problem
+from .errors import Problem, Problems
 from .files import read_document
 from .search import AliasTable, SearchIndex, SearchPattern
 from .textfold import fold
@@ -403,7 +403,7 @@ def heading_key(date: EDTFDate) -> tuple[int, int]:
     return (year, month)
 
 
-class Corpus:
+class Corpus(Problems):
     """A corpus, events in timeline order, with indexes for queries."""
 
     def __init__(
@@ -661,18 +661,6 @@ class Corpus:
                                          f"unknown document {doc_id!r}", "", None, "error", "ref"))
 
     # -- facts --------------------------------------------------------------
-
-    @property
-    def unanchored(self) -> list[Problem]:
-        return [p for p in self.problems if p.is_anchor_problem and p.severity == "error"]
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "warning"]
 
     @property
     def types(self) -> list[str]:

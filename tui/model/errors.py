@@ -6,7 +6,7 @@ from typing import Literal
 
 import msgspec
 
-__all__ = ["CorpusError", "Problem", "UsageError", "printable", "printable_text"]
+__all__ = ["CorpusError", "Problem", "Problems", "UsageError", "printable", "printable_text"]
 
 Severity = Literal["error", "warning"]
 
@@ -84,3 +84,22 @@ class CorpusError(Exception):
 class UsageError(Exception):
     """A mistake in the command line that only the loaded corpus reveals
     (an unknown actor, a bad date): exit status 2, never a traceback."""
+
+
+class Problems:
+    """What a holder of a ``problems`` list (a corpus, an event store) says of them, by kind."""
+
+    problems: list[Problem]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def unanchored(self) -> list[Problem]:
+        """The errors of quotes that do not anchor in their documents."""
+        return [p for p in self.problems if p.is_anchor_problem and p.severity == "error"]

@@ -28,7 +28,7 @@ import msgspec
 
 from ..corpus import Actor, Claim, Document, Event, Period, Query, Quote
 from ..dates import EDTFDate, parse_edtf
-from ..errors import Problem
+from ..errors import Problem, Problems
 from ..search import AliasTable, SearchPattern
 from ..textfold import fold
 from .columns import INT_MAX, INT_MIN
@@ -75,7 +75,7 @@ def _dates_cache() -> Callable[[str], EDTFDate]:
     return date
 
 
-class SqlStore:
+class SqlStore(Problems):
     """An :class:`~tui.model.store.EventStore` whose events are in a database engine."""
 
     kind = "sql"
@@ -163,18 +163,6 @@ class SqlStore:
             types = self._run(self.t.select("type").distinct()).column("type").to_pylist()
             self._types = sorted(t for t in types if t)
         return self._types
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "warning"]
-
-    @property
-    def unanchored(self) -> list[Problem]:
-        return [p for p in self.problems if p.is_anchor_problem and p.severity == "error"]
 
     @property
     def aliases(self) -> AliasTable:
