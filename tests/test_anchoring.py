@@ -242,3 +242,16 @@ def test_a_one_letter_typo_in_a_long_quote_is_not_said_to_be_100_percent_similar
         resolve(THEPRINT, typo)
     similar = re.search(r"\b(\d{1,3})% similar", info.value.message)
     assert similar and similar.group(1) == "99"
+
+
+def test_selector_fields_name_the_span_and_carry_context_only_when_needed():
+    from tui.model.anchoring import resolve, selector_fields
+
+    text = "The letter was signed. The letter was read. A letter came."
+    second = text.index("letter", 5)
+    fields = selector_fields(text, second, second + len("letter"))
+    assert fields["exact"] == "letter" and ("prefix" in fields or "suffix" in fields)
+    assert resolve(text, fields["exact"], fields.get("prefix", ""), fields.get("suffix", "")) == (
+        second, second + len("letter"))
+    unique = text.index("read")
+    assert selector_fields(text, unique, unique + 4) == {"exact": "read"}

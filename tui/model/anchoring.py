@@ -26,6 +26,7 @@ __all__ = [
     "LineIndex",
     "context",
     "make_selector",
+    "selector_fields",
     "nearest_passage",
     "occurrences",
     "resolve",
@@ -269,6 +270,18 @@ def make_selector(text: str, start: int, end: int, prefix: str = "", suffix: str
         if matching == [start]:
             return p, exact, s
     return text[:start], exact, text[end:]
+
+
+def selector_fields(text: str, start: int, end: int) -> dict[str, str]:
+    """A quote's selector fields for ``text[start:end]`` as the corpus writes them: ``exact``, and
+    ``prefix``/``suffix`` only when they are needed (see ``make_selector``)."""
+    prefix, exact, suffix = make_selector(text, start, end)
+    fields = {"exact": exact}
+    if prefix:
+        fields["prefix"] = prefix
+    if suffix:
+        fields["suffix"] = suffix
+    return fields
 
 
 def _growths(text: str, start: int, end: int, min_prefix: int, min_suffix: int):

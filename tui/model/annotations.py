@@ -40,7 +40,7 @@ from urllib.parse import urlsplit
 
 import orjson
 
-from .anchoring import AnchorError, make_selector, resolve
+from .anchoring import AnchorError, resolve, selector_fields
 from .corpus import Corpus, Document, Event, Query, Quote
 from .dates import DateError, parse_edtf
 from .errors import Problem
@@ -531,13 +531,7 @@ def draft_from_annotations(annotations: list[ReadAnnotation], corpus: Corpus, sh
                                         "quote the document's own text, outside its excluded passages, or leave "
                                         "the annotation out", line=ann.line, code="anchor-excluded"))
                 continue
-            prefix, exact, suffix = make_selector(text, start, end)
-            quote = {"doc": doc.id, "exact": exact}
-            if prefix:
-                quote["prefix"] = prefix
-            if suffix:
-                quote["suffix"] = suffix
-            quotes.append(quote)
+            quotes.append({"doc": doc.id, **selector_fields(text, start, end)})
             docs.append(doc)
         if not quotes:
             continue

@@ -33,7 +33,7 @@ from pathlib import Path
 from dateutil import parser as date_parser
 from dateutil.relativedelta import FR, MO, SA, SU, TH, TU, WE, relativedelta
 
-from .anchoring import make_selector
+from .anchoring import selector_fields
 from .atomic import atomic_write_bytes
 from .corpuswriter import unique
 from .dates import MONTH_NAMES, DateError, Precision, date_from_parts, parse_edtf
@@ -991,13 +991,7 @@ def extract(sources: Sequence[Source], reference=None) -> Draft:
         for c in group:
             text = texts[c.doc]
             for start, end in c.spans:
-                prefix, exact, suffix = make_selector(text, start, end)
-                quote = {"doc": c.doc, "exact": exact}
-                if prefix:
-                    quote["prefix"] = prefix
-                if suffix:
-                    quote["suffix"] = suffix
-                quotes.append(quote)
+                quotes.append({"doc": c.doc, **selector_fields(text, start, end)})
         title = _title(texts[best.doc][best.spans[0][0] : best.spans[0][1]])
         notes = list(dict.fromkeys(c.date_note for c in group))
         event: dict = {
