@@ -7,9 +7,7 @@ with messages; nothing reaches sideways into a sibling.
 
 from __future__ import annotations
 
-import os
 import sys
-import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -33,6 +31,7 @@ from ..model.opening import plan as plan_of
 from ..model.search import SearchPattern
 from ..model.store import EventSet, EventStore, Matches, MemoryStore
 from ..model.view import TimelineRows, periods_by_year
+from . import instrument
 from .focus import bound_action, focus_now, pass_on, unless_typing
 from .research import NOTES_POLL_SECONDS, ResearchActions
 from .keymap import load_keymap
@@ -46,8 +45,6 @@ from .widgets.viewer import QuoteViewer
 if TYPE_CHECKING:  # the loading screen is imported when a source needs it
     from .screens.loading import LoadingScreen
 
-FIRST_PAINT_ENV = "TIMELINE_EXPLORER_FIRST_PAINT"
-TRACE_ENV = "TIMELINE_EXPLORER_TRACE"
 BACKGROUND_EVENTS = 50_000  # from this many events in memory, searches and the density strip run in a worker
 # Layouts by terminal width (classes set on the screen by Textual on resize):
 # below 100 columns the actor pane folds away and the viewer goes under the
@@ -199,8 +196,6 @@ class TimelineApp(ResearchActions, App[int]):
         self.pattern: SearchPattern | None = None
         self.last_copied: str | None = None
         self._find_timer = None
-        self._trace_path = os.environ.get(TRACE_ENV)
-        self._trace_open: dict[str, int] = {}
         self.searching = False
         self.busy: str | None = None  # what the engine is being asked, while it answers
         self.verifying: str | None = None  # what the background check is doing
@@ -334,10 +329,7 @@ class TimelineApp(ResearchActions, App[int]):
 
     def _start(self) -> None:
         """The explorer is on screen: focus it and set the background work going."""
-        marker = os.environ.get(FIRST_PAINT_ENV)
-        if marker:
-            # Benchmarks: record when the first screen of events has been written to the terminal.
-            self.call_after_refresh(_record_first_paint, marker)
+        instrument.first_paint(self)
         if self.resume_gc_after_start:
             self.resume_gc_after_start = False
             self.call_after_refresh(settle)
@@ -632,23 +624,6 @@ class TimelineApp(ResearchActions, App[int]):
         screen = self._main_screen()
         return screen.has_class("-narrow") or screen.has_class("-tiny")
 
-    # -- benchmark tracing ---------------------------------------------------------
-
-    def trace_begin(self, name: str) -> None:
-        """Benchmarks: an action starts (only when TIMELINE_EXPLORER_TRACE names a file)."""
-        if self._trace_path:
-            self._trace_open[name] = time.perf_counter_ns()
-
-    def trace_end(self, name: str) -> None:
-        """Benchmarks: the action's result is on screen once the next refresh is written."""
-        if self._trace_path and name in self._trace_open:
-            start = self._trace_open.pop(name)
-            self.call_after_refresh(self._trace_write, name, start)
-
-    def _trace_write(self, name: str, start: int) -> None:
-        with open(self._trace_path, "a", encoding="utf-8") as handle:
-            handle.write(f"{name} {(time.perf_counter_ns() - start) / 1e6:.3f}\n")
-
     # -- state out --------------------------------------------------------------
 
     def effective_query(self) -> Query:
@@ -684,7 +659,7 @@ class TimelineApp(ResearchActions, App[int]):
         self._search()
         self._refresh_header()
         self._refresh_density()
-        self.trace_end("toggle")
+        instrument.trace_end(self, "toggle")
 
     def _count_actors(self) -> None:
         """A slow store counts every actor's events in one question to the engine; the list shows them then."""
@@ -739,7 +714,7 @@ class TimelineApp(ResearchActions, App[int]):
             from_start = self._jump_after_search
             self._jump_after_search = None
             self._jump_to_match(0, from_start=from_start)
-        self.trace_end("search")
+        instrument.trace_end(self, "search")
 
     def _refresh_header(self) -> None:
         for header in self._main_screen().query("#header-bar").results(Static):
@@ -805,7 +780,7 @@ class TimelineApp(ResearchActions, App[int]):
 
     @on(ActorList.Toggled)
     def _actor_toggled(self, message: ActorList.Toggled) -> None:
-        self.trace_begin("toggle")
+        instrument.trace_begin("toggle")
         actors = set(self.query_state.actors)
         actors.symmetric_difference_update({message.actor_id})
         self.query_state = replace(self.query_state, actors=frozenset(actors))
@@ -819,7 +794,7 @@ class TimelineApp(ResearchActions, App[int]):
         self._find_timer = self.set_timer(0.12, lambda: self._apply_find(message.value))
 
     def _apply_find(self, text: str) -> None:
-        self.trace_begin("search")
+        instrument.trace_begin("search")
         self.find_text = text
         self._jump_after_search = False
         if self.narrow_to_find:
@@ -1235,11 +1210,6 @@ def keys_reference() -> str:
         what = _COMMAND_HELP.get(binding.id, binding.description).replace("|", "\\|")
         lines.append(f"| `{binding.id}` | {keys} | {what} |")
     return "\n".join(lines) + "\n"
-
-
-def _record_first_paint(path: str) -> None:
-    with open(path, "a", encoding="utf-8") as handle:
-        handle.write(f"{time.time_ns()}\n")
 
 
 def citation_text(quote: Quote) -> str:

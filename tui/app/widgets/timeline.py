@@ -27,6 +27,7 @@ from ...model.corpus import Event
 from ...model.search import SearchPattern
 from ...model.store import EventStore, Matches
 from ...model.view import Row, TimelineRows, short_date
+from .. import instrument
 from ..text import safe_line
 from .lines import LineView, fit_segments
 
@@ -236,14 +237,14 @@ class TimelineView(LineView, can_focus=True):
         self._move_to(row)
 
     def action_page_down(self) -> None:
-        self.app.trace_begin("page")  # type: ignore[attr-defined]
+        instrument.trace_begin("page")
         self._page(1.0, 1)
-        self.app.trace_end("page")  # type: ignore[attr-defined]
+        instrument.trace_end(self, "page")
 
     def action_page_up(self) -> None:
-        self.app.trace_begin("page")  # type: ignore[attr-defined]
+        instrument.trace_begin("page")
         self._page(1.0, -1)
-        self.app.trace_end("page")  # type: ignore[attr-defined]
+        instrument.trace_end(self, "page")
 
     def action_half_page_down(self) -> None:
         self._page(0.5, 1)
