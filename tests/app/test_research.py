@@ -406,3 +406,32 @@ async def test_named_periods_are_shown_on_the_timeline(make_corpus):
         assert "⟦The [bold]early[/] years" in timeline.period_labels(heading)
         line = timeline.render_line(0).text
         assert "The [bold]early[/] years" in line
+
+
+async def test_the_marks_list_unmarks_and_edits_notes_and_the_timeline_follows(corpus_dir):
+    app = TimelineApp(load_corpus(corpus_dir), event_id="july-12-letter")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("m", "M")
+        await pilot.pause()
+        assert isinstance(app.screen, MarksScreen)
+        await pilot.press("e", *"checked", "escape")  # a note, from the list
+        await pilot.pause()
+        assert sidecar(corpus_dir)["notes"]["july-12-letter"]["text"] == "checked"
+        assert row_text(app, "july-12-letter")[2] == "¶"
+        await pilot.press("m")  # unmarked, from the list
+        await pilot.pause()
+        assert "july-12-letter" not in sidecar(corpus_dir)["marks"]
+        assert row_text(app, "july-12-letter")[1] != "●"
+
+
+async def test_y_in_the_document_view_copies_the_quote_with_its_citation(corpus_dir):
+    from tui.app.app import citation_text
+
+    app = TimelineApp(load_corpus(corpus_dir), event_id="qatar-withdraws-july-18")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DocumentScreen)
+        await pilot.press("y")
+        await pilot.pause()
+        assert app.last_copied == citation_text(app.screen.quote)

@@ -32,6 +32,7 @@ from ..model.search import SearchPattern
 from ..model.store import EventSet, EventStore, Matches, MemoryStore
 from ..model.view import TimelineRows, periods_by_year
 from . import instrument
+from .messages import CopyQuote
 from .focus import bound_action, focus_now, pass_on, unless_typing
 from .research import NOTES_POLL_SECONDS, ResearchActions
 from .keymap import load_keymap
@@ -952,9 +953,7 @@ class TimelineApp(ResearchActions, App[int]):
         actor_filter = self.query_one("#actor-filter", ActorFilterInput)
         with actor_filter.prevent(Input.Changed):
             actor_filter.value = ""
-        actor_list = self.query_one(ActorList)
-        actor_list.narrow = ""
-        actor_list._lines = []
+        self.query_one(ActorList).reset()
         self.refresh_view(select_position)
         self.notify("Filters cleared.", timeout=2)
 
@@ -993,6 +992,9 @@ class TimelineApp(ResearchActions, App[int]):
         from .screens.document import DocumentScreen
 
         self.push_screen(DocumentScreen(event, self.quote_index, self.pattern), back)
+
+    def on_copy_quote(self, message: CopyQuote) -> None:
+        self.copy_quote(message.quote)
 
     def copy_quote(self, quote: Quote) -> None:
         # The citation style, if the settings name one, is read now: citeproc-py loads only for a styled copy.

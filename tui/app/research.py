@@ -16,6 +16,7 @@ from msgspec.structs import replace
 from ..model.density import period_containing, period_dates
 from ..model.notes import NotesStore, SaveResult, query_from_view, view_from_query
 from ..resources import bundled_corpus
+from .messages import NotesChanged
 from .text import safe_line
 from .widgets.density import DensityStrip
 from .widgets.timeline import TimelineView
@@ -108,6 +109,11 @@ class ResearchActions:
             return
         if changed:
             self._annotations_changed()
+
+    def on_notes_changed(self, message: NotesChanged) -> None:
+        """A side screen changed the marks or notes: say how saving went, and show them."""
+        self._report_save(message.result)
+        self._annotations_changed()
 
     def _annotations_changed(self) -> None:
         self.query_one(TimelineView).invalidate()

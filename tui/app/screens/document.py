@@ -24,6 +24,7 @@ from textual.widgets import Static
 from ...model.corpus import Document, Event, Quote
 from ...model.search import SearchPattern
 from ..text import safe, safe_line, styled
+from ..messages import CopyQuote
 from ..widgets.keybar import KeyBar
 from ..widgets.lines import LineView
 
@@ -303,7 +304,7 @@ class DocumentScreen(Screen):
         self._refresh_header()
 
     def action_copy(self) -> None:
-        self.app.copy_quote(self.quote)  # type: ignore[attr-defined]
+        self.post_message(CopyQuote(self.quote))
 
     def action_find(self, delta: int) -> None:
         view = self.query_one(DocumentView)

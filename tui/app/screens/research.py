@@ -35,6 +35,7 @@ from ...model.files import OutputRefused, check_output
 from ...model.notes import NotesStore
 from ...model.search import SearchPattern
 from ...model.view import short_date
+from ..messages import NotesChanged
 from ..text import safe_line
 from ..widgets.keybar import KeyBar
 from ..widgets.lines import LineView
@@ -137,8 +138,7 @@ class MarksScreen(ModalScreen[str | None]):
         event_id = self._highlighted()
         if event_id is None or self.notes is None:
             return
-        self.app._report_save(self.notes.set_mark(event_id, not self.notes.is_marked(event_id)))  # type: ignore[attr-defined]
-        self.app._annotations_changed()  # type: ignore[attr-defined]
+        self.post_message(NotesChanged(self.notes.set_mark(event_id, not self.notes.is_marked(event_id))))
         self._fill(keep=event_id)
 
     def action_edit(self) -> None:
@@ -151,8 +151,7 @@ class MarksScreen(ModalScreen[str | None]):
         def save(text: str | None) -> None:
             if text is None or text.rstrip() == self.notes.note(event_id):
                 return
-            self.app._report_save(self.notes.set_note(event_id, text))  # type: ignore[attr-defined]
-            self.app._annotations_changed()  # type: ignore[attr-defined]
+            self.post_message(NotesChanged(self.notes.set_note(event_id, text)))
             self._fill(keep=event_id)
 
         self.app.push_screen(NoteScreen(event, self.notes.note(event_id), self.notes.path, event_id=event_id), save)

@@ -171,6 +171,11 @@ class ActorList(LineView, can_focus=True):
         """The counts came (a store that asks an engine counts every actor at once): draw them."""
         self.refresh()
 
+    def reset(self) -> None:
+        """Forget the narrowing: the next ``show`` builds the whole list again."""
+        self.narrow = ""
+        self._lines = []
+
     def narrow_to(self, text: str) -> None:
         """Show only the actors whose name or an alias contains ``text`` (folded)."""
         self.show(count=self.count, selected=self.selected, narrow=text)
@@ -362,6 +367,10 @@ class ActorFilterInput(Input):
         Binding("down,enter", "to_list", "To the list", show=False, id="actors.to-list"),
     ]
 
+    def __init__(self, actor_list: ActorList, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.actor_list = actor_list  # the list it narrows, given by the pane that holds both
+
     def on_key(self, event: events.Key) -> None:
         # Here, in this field's own order: after the characters typed before (the list is
         # narrowed first), and the keys typed after go on to the list (see focus.py).
@@ -377,7 +386,7 @@ class ActorFilterInput(Input):
             self.cursor_blink = False  # deterministic snapshots
 
     def action_to_list(self) -> None:
-        actor_list = self.parent.query_one(ActorList)
+        actor_list = self.actor_list
         # Narrowed to what is typed now, not when the pane gets to its Changed messages:
         # a space right after must toggle an actor of the narrowed list.
         actor_list.narrow_to(self.value)
@@ -396,9 +405,9 @@ class ActorPane(Vertical):
         self.border_title = "Actors"
 
     def compose(self) -> ComposeResult:
-        yield ActorFilterInput(placeholder="type to narrow…", id="actor-filter")
         actor_list = ActorList(self.corpus, id="actor-list")
         actor_list.count, actor_list.selected = self._count, self._selected
+        yield ActorFilterInput(actor_list, placeholder="type to narrow…", id="actor-filter")
         yield actor_list
 
     @on(Input.Changed, "#actor-filter")
