@@ -418,6 +418,7 @@ async def test_the_marks_list_unmarks_and_edits_notes_and_the_timeline_follows(c
         await pilot.pause()
         assert sidecar(corpus_dir)["notes"]["july-12-letter"]["text"] == "checked"
         assert row_text(app, "july-12-letter")[2] == "¶"
+        assert "Your note  checked" in app.query_one(QuoteViewer).plain_text()  # shown at once, behind the list
         await pilot.press("m")  # unmarked, from the list
         await pilot.pause()
         assert "july-12-letter" not in sidecar(corpus_dir)["marks"]
