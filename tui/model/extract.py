@@ -30,9 +30,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import msgspec
 from dateutil import parser as date_parser
 from dateutil.relativedelta import FR, MO, SA, SU, TH, TU, WE, relativedelta
 
+from . import schema
 from .anchoring import selector_fields
 from .atomic import atomic_write_bytes
 from .corpuswriter import unique
@@ -906,19 +908,10 @@ def _title(passage: str) -> str:
     return cut.rstrip(" ,;:–—-") + "…"
 
 
-def _actor_record(actor: object) -> dict:
-    record: dict = {"id": actor.id, "name": actor.name}  # type: ignore[attr-defined]
-    if actor.kind != "other":  # type: ignore[attr-defined]
-        record["kind"] = actor.kind  # type: ignore[attr-defined]
-    for name in ("aliases", "members"):
-        value = list(getattr(actor, name))
-        if value:
-            record[name] = value
-    if actor.affiliation:  # type: ignore[attr-defined]
-        record["affiliation"] = actor.affiliation  # type: ignore[attr-defined]
-    if actor.note:  # type: ignore[attr-defined]
-        record["note"] = actor.note  # type: ignore[attr-defined]
-    return record
+def _actor_record(actor) -> dict:
+    """A corpus actor as the corpus file writes it (the schema's field order, defaults left out)."""
+    return msgspec.to_builtins(schema.Actor(actor.id, actor.name, actor.kind, list(actor.aliases),
+                                            list(actor.members), actor.affiliation, actor.note))
 
 
 def _same_text(reference, data: bytes) -> object | None:
@@ -1018,13 +1011,10 @@ def extract(sources: Sequence[Source], reference=None) -> Draft:
                  actor_records, events)
 
 
-def _selector_record(selector: object) -> dict:
-    record = {"exact": selector.exact}  # type: ignore[attr-defined]
-    for key in ("prefix", "suffix", "reason"):
-        value = getattr(selector, key, "")
-        if value:
-            record[key] = value
-    return record
+def _selector_record(selector) -> dict:
+    """A document's excluded passage as the corpus file writes it."""
+    return msgspec.to_builtins(schema.Exclusion(selector.exact, getattr(selector, "prefix", ""),
+                                                getattr(selector, "suffix", ""), reason=getattr(selector, "reason", "")))
 
 
 def _actor_closure(reference, wanted: list[str]) -> list[dict]:
