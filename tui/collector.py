@@ -20,10 +20,8 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-__all__ = ["SETTLE_AFTER_EVENTS", "paused", "settle", "settle_large"]
+__all__ = ["paused", "settle", "settle_large"]
 
-# A corpus of this many events or more is settled as soon as it is loaded.
-SETTLE_AFTER_EVENTS = 50_000
 
 
 @contextmanager
@@ -44,8 +42,7 @@ def settle() -> None:
     gc.enable()
 
 
-def settle_large(events: int) -> None:
-    """After a load of ``events`` events: a corpus that large lives as long as the process, so what
-    is alive is moved out of the collector's sight (whose state is left as it is)."""
-    if events >= SETTLE_AFTER_EVENTS:
-        gc.freeze()
+def settle_large() -> None:
+    """After the load of a large corpus (``store.MANY_EVENTS``), which lives as long as the process:
+    what is alive is moved out of the collector's sight (whose state is left as it is)."""
+    gc.freeze()

@@ -29,7 +29,7 @@ from ..model.loader import ReadAhead
 from ..model.opening import Plan, Source, open_store
 from ..model.opening import plan as plan_of
 from ..model.search import SearchPattern
-from ..model.store import EventSet, EventStore, Matches, MemoryStore
+from ..model.store import MANY_EVENTS, EventSet, EventStore, Matches, MemoryStore
 from ..model.view import TimelineRows, periods_by_year
 from . import instrument
 from .messages import CopyQuote
@@ -46,7 +46,6 @@ from .widgets.viewer import QuoteViewer
 if TYPE_CHECKING:  # the loading screen is imported when a source needs it
     from .screens.loading import LoadingScreen
 
-BACKGROUND_EVENTS = 50_000  # from this many events in memory, searches and the density strip run in a worker
 # Layouts by terminal width (classes set on the screen by Textual on resize):
 # below 100 columns the actor pane folds away and the viewer goes under the
 # timeline; from 160 the panes get more room.
@@ -346,7 +345,7 @@ class TimelineApp(ResearchActions, App[int]):
             self._check_compiled_source()
         if self.store.slow:
             self._count_actors()
-        if self.store.slow or len(self.store) >= BACKGROUND_EVENTS:
+        if self.store.slow or len(self.store) >= MANY_EVENTS:
             # After the first paint: a first screen does not need the strip.
             self.call_after_refresh(self._refresh_density)
         else:
@@ -673,7 +672,7 @@ class TimelineApp(ResearchActions, App[int]):
         self._ask("counting actors", events.actor_counts, shown, group="actors")
 
     def _search_in_worker(self) -> bool:
-        return self.store.slow or len(self.store) >= BACKGROUND_EVENTS
+        return self.store.slow or len(self.store) >= MANY_EVENTS
 
     def _search(self) -> None:
         """Find the events matching the search among those shown: at once, or in a worker for big corpora."""

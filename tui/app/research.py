@@ -15,6 +15,7 @@ from msgspec.structs import replace
 
 from ..model.density import period_containing, period_dates
 from ..model.notes import NotesStore, SaveResult, query_from_view, view_from_query
+from ..model.store import MANY_EVENTS
 from ..resources import bundled_corpus
 from .messages import NotesChanged
 from .text import safe_line
@@ -23,7 +24,6 @@ from .widgets.timeline import TimelineView
 from .widgets.viewer import QuoteViewer
 
 NOTES_POLL_SECONDS = 2.0
-BIG = 50_000  # from this many events, the first density strip is worked out in a thread
 
 
 class ResearchActions:
@@ -288,7 +288,7 @@ class ResearchActions:
                 self._density = result
                 self._update_density_cursor()
 
-        if self.store.slow or len(self.store) >= BIG:  # the first strip of a big corpus builds date columns
+        if self.store.slow or len(self.store) >= MANY_EVENTS:  # the first strip of a big corpus builds date columns
             self._ask("counting by period", lambda: events.density(room, span), shown, group="density")
         else:
             shown(events.density(room, span))

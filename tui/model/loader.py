@@ -34,6 +34,7 @@ from ..collector import paused, settle_large
 from . import schema
 from .anchoring import LineIndex
 from .corpus import Actor, Claim, Corpus, Document, Period, Quote, Statement
+from .store import MANY_EVENTS
 from .dates import DateError, EDTFDate, parse_dates, parse_edtf
 from .errors import CorpusError, Problem
 from .files import CORPUS_FILE_LIMIT, DOCUMENT_LIMIT, NotARegularFile, TooLarge, open_regular, read_document, read_regular
@@ -108,7 +109,8 @@ def load_corpus(source: str | os.PathLike[str], *, allow_unanchored: bool = Fals
             raise CorpusError([Problem(str(source), "", f"internal error while loading: {type(exc).__name__}: {exc}",
                                        "please report this with the corpus that caused it", code="internal")]) from None
     # A big corpus lives as long as the process: out of the collector's sight.
-    settle_large(len(corpus.events))
+    if len(corpus.events) >= MANY_EVENTS:
+        settle_large()
     return corpus
 
 

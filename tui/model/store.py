@@ -43,9 +43,13 @@ from .dates import EDTFDate
 from .errors import Problem
 from .search import SearchPattern
 
-__all__ = ["EventSet", "EventStore", "Matches", "MemoryStore", "MemoryEventSet", "HeadingKey"]
+__all__ = ["MANY_EVENTS", "EventSet", "EventStore", "Matches", "MemoryStore", "MemoryEventSet", "HeadingKey"]
 
 HeadingKey = tuple[int, int]  # (year, month): month 0 for a date coarser than a month; year -2**63 for open starts
+
+# A store this large (or one on an engine) is searched, and its density strip worked out, in a
+# worker; a corpus this large is settled out of the garbage collector's sight once loaded.
+MANY_EVENTS = 50_000
 
 
 @runtime_checkable
