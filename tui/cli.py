@@ -18,6 +18,7 @@ from typing import TextIO
 from .collector import paused
 from .version import __version__
 from .model.errors import CorpusError, Problem, UsageError, printable
+from .model.wording import plural
 from .resources import bundled_corpus
 
 PROG = "timeline-explorer"
@@ -273,14 +274,14 @@ def cmd_check(args: argparse.Namespace) -> int:
         if args.warnings:
             _print_problems(exc.warnings, sys.stdout)
         n = len(exc.problems)
-        sys.stdout.write(f"{printable(str(source))}: {n} problem{'s' if n != 1 else ''}; the corpus cannot be used until they are fixed\n")
+        sys.stdout.write(f"{printable(str(source))}: {n} {plural(n, 'problem')}; the corpus cannot be used until they are fixed\n")
         return 1
     warnings = corpus.warnings
     if args.warnings:
         _print_problems(warnings, sys.stdout)
     if not args.quiet:
         quotes = sum(1 for _ in corpus.quotes())
-        w = f", {len(warnings)} warning{'s' if len(warnings) != 1 else ''}" if warnings else ""
+        w = f", {len(warnings)} {plural(len(warnings), 'warning')}" if warnings else ""
         hint = " (--warnings lists them)" if warnings and not args.warnings else ""
         sys.stdout.write(
             printable(
@@ -297,7 +298,7 @@ def _check_table(store, args: argparse.Namespace) -> int:
     if args.warnings:
         _print_problems(warnings, sys.stdout)
     if not args.quiet:
-        w = f", {len(warnings)} warning{'s' if len(warnings) != 1 else ''}" if warnings else ""
+        w = f", {len(warnings)} {plural(len(warnings), 'warning')}" if warnings else ""
         sys.stdout.write(printable(f"{store.title}: OK: {len(store):,} events, {len(store.actors):,} actors, "
                                    f"read by {store.engine}{w}") + "\n")
     return 0
@@ -388,7 +389,7 @@ def cmd_export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
     from .model.export import UNITS
 
     unit = UNITS.get(args.format, "event")
-    sys.stderr.write(f"{printable(args.output)}: {count} {unit}{'s' if count != 1 else ''} written ({args.format})\n")
+    sys.stderr.write(f"{printable(args.output)}: {count} {plural(count, unit)} written ({args.format})\n")
     return 0
 
 
@@ -435,8 +436,8 @@ def _export_pandoc(corpus, events, query, target: Path, args: argparse.Namespace
         sys.stderr.write(f"{printable(args.output)}: cannot write: {exc.strerror or exc}; nothing was written\n")
         return 1
     sys.stderr.write(printable(
-        f"{args.output}: {count} event{'s' if count != 1 else ''} written (markdown, pandoc citations), "
-        f"{n_refs} reference{'s' if n_refs != 1 else ''} in {refs}; render with: "
+        f"{args.output}: {count} {plural(count, 'event')} written (markdown, pandoc citations), "
+        f"{n_refs} {plural(n_refs, 'reference')} in {refs}; render with: "
         f"cd {target.parent} && pandoc --citeproc {target.name} -o {Path(target.name).stem}.html") + "\n")
     return 0
 
@@ -648,7 +649,7 @@ def cmd_extract(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
         return 1
     n, k = len(draft.events), len(sources)
     sys.stderr.write(printable(
-        f"{target}: {n} candidate event{'s' if n != 1 else ''} from {k} document{'s' if k != 1 else ''}; "
+        f"{target}: {n} candidate {plural(n, 'event')} from {k} {plural(k, 'document')}; "
         f"review {'them' if n != 1 else 'it'} with: {PROG} {target}"
     ) + "\n")
     return 0
@@ -862,7 +863,7 @@ def _import_annotations(args: argparse.Namespace) -> int:
     except AnnotationError as exc:
         _print_problems(exc.problems, sys.stderr)
         n = len(exc.problems)
-        sys.stderr.write(f"{printable(args.file)}: {n} problem{'s' if n != 1 else ''}; nothing was written\n")
+        sys.stderr.write(f"{printable(args.file)}: {n} {plural(n, 'problem')}; nothing was written\n")
         return 1
     _print_problems(warnings, sys.stderr)
     target = default_target(args.output)
@@ -871,7 +872,7 @@ def _import_annotations(args: argparse.Namespace) -> int:
         return 1
     n, w = len(draft.events), len(warnings)
     sys.stderr.write(printable(
-        f"{target}: {n} draft event{'s' if n != 1 else ''} from {args.file}"
+        f"{target}: {n} draft {plural(n, 'event')} from {args.file}"
         + (f" ({w} skipped, listed above)" if w else "") + f"; review {'them' if n != 1 else 'it'} with: {PROG} {target}"
     ) + "\n")
     return 0
@@ -885,8 +886,8 @@ def _import_failed(args: argparse.Namespace, exc: Exception) -> int:
         _print_problems(exc.problems, sys.stderr)
         more = exc.count - len(exc.problems)
         if more > 0:
-            sys.stderr.write(f"… and {more} more bad row{'s' if more != 1 else ''}\n")
-        sys.stderr.write(f"{printable(args.file)}: {exc.count} bad row{'s' if exc.count != 1 else ''}; nothing was written "
+            sys.stderr.write(f"… and {more} more bad {plural(more, 'row')}\n")
+        sys.stderr.write(f"{printable(args.file)}: {exc.count} bad {plural(exc.count, 'row')}; nothing was written "
                          "(fix them, or add --skip-bad-rows to leave them out)\n")
     elif isinstance(exc, CorpusError):
         _print_problems(exc.problems, sys.stderr)
@@ -917,9 +918,9 @@ def _import_timelinejs(args: argparse.Namespace) -> int:
         return 1
     n, w = len(conversion.events), len(conversion.warnings)
     sys.stderr.write(printable(
-        f"{args.output}: {n} event{'s' if n != 1 else ''}, {len(conversion.actors)} actor(s), "
+        f"{args.output}: {n} {plural(n, 'event')}, {len(conversion.actors)} actor(s), "
         f"{len(conversion.periods)} period(s) from {args.file}"
-        + (f"; {w} warning{'s' if w != 1 else ''} above" if w else "")
+        + (f"; {w} {plural(w, 'warning')} above" if w else "")
     ) + "\n")
     return 0
 
@@ -978,10 +979,10 @@ def _import_csv(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
         parser.error(str(exc))
     except (CorpusError, OutputError, OSError) as exc:
         return _import_failed(args, exc)
-    summary = (f"{args.output}: {result.events:,} event{'s' if result.events != 1 else ''}, {result.actors:,} actor(s), "
-               f"{result.documents:,} document(s) from {result.rows:,} row{'s' if result.rows != 1 else ''} of {args.file}")
+    summary = (f"{args.output}: {result.events:,} {plural(result.events, 'event')}, {result.actors:,} actor(s), "
+               f"{result.documents:,} document(s) from {result.rows:,} {plural(result.rows, 'row')} of {args.file}")
     if result.bad_rows:
-        summary += (f"; {result.bad_rows:,} bad row{'s' if result.bad_rows != 1 else ''} skipped, "
+        summary += (f"; {result.bad_rows:,} bad {plural(result.bad_rows, 'row')} skipped, "
                     f"listed in {result.report}")
     sys.stderr.write(printable(summary) + "\n")
     return 0

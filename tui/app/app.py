@@ -31,6 +31,7 @@ from ..model.opening import plan as plan_of
 from ..model.search import SearchPattern
 from ..model.store import MANY_EVENTS, EventSet, EventStore, Matches, MemoryStore
 from ..model.view import TimelineRows, periods_by_year
+from ..model.wording import plural
 from . import instrument
 from .messages import CopyQuote
 from .focus import bound_action, focus_now, pass_on, unless_typing
@@ -540,9 +541,9 @@ class TimelineApp(ResearchActions, App[int]):
             other = len(errors) - unanchored
             parts = []
             if unanchored:
-                parts.append(f"{unanchored} quote{'s' if unanchored != 1 else ''} no longer match their documents")
+                parts.append(f"{unanchored} {plural(unanchored, 'quote')} no longer match their documents")
             if other:
-                parts.append(f"{other} other problem{'s' if other != 1 else ''}")
+                parts.append(f"{other} other {plural(other, 'problem')}")
             self.notify(" and ".join(parts) + ": press p to see them.", severity="warning", timeout=8)
 
     def _verify_in_background(self) -> None:

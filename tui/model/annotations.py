@@ -44,6 +44,7 @@ from .anchoring import AnchorError, resolve, selector_fields
 from .corpus import Corpus, Document, Event, Query, Quote
 from .dates import DateError, parse_edtf
 from .errors import Problem
+from .wording import plural
 
 __all__ = [
     "ANNO_CONTEXT",
@@ -609,8 +610,8 @@ def draft_from_annotations(annotations: list[ReadAnnotation], corpus: Corpus, sh
         documents.append(DraftDocument(doc.id, Path(doc.path).name, Source(Path(doc.path).name, doc.text, None, doc.file, data),
                                        record))
     n = len(events)
-    description = (f"{n} candidate event{'s' if n != 1 else ''} from the Web Annotations in {Path(shown).name}, "
+    description = (f"{n} candidate {plural(n, 'event')} from the Web Annotations in {Path(shown).name}, "
                    f"on documents of “{corpus.title}”. Every event is a draft: check its date and title, "
                    "then remove \"draft\".")
-    return Draft(f"Draft: {n} annotation{'s' if n != 1 else ''} from {Path(shown).name}", description, documents,
+    return Draft(f"Draft: {n} {plural(n, 'annotation')} from {Path(shown).name}", description, documents,
                  _actor_closure(corpus, used_actors), events)

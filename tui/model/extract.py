@@ -42,6 +42,7 @@ from .dates import MONTH_NAMES, DateError, Precision, date_from_parts, parse_edt
 from .errors import Problem
 from .files import NotARegularFile, OutputRefused, TooLarge, check_output, read_document
 from .textfold import fold
+from .wording import plural
 
 __all__ = [
     "ActorMatcher",
@@ -1003,11 +1004,11 @@ def extract(sources: Sequence[Source], reference=None) -> Draft:
     actor_records = _actor_closure(reference, used_actors) if reference is not None else []
     n = len(documents)
     description = (
-        f"Candidate events proposed by timeline-explorer extract from {n} document{'s' if n != 1 else ''}"
+        f"Candidate events proposed by timeline-explorer extract from {n} {plural(n, 'document')}"
         + (f", with the actors of “{reference.title}”" if reference is not None else "")
         + ". Every event is a draft: check its date, quotes and actors, then remove \"draft\"."
     )
-    return Draft(f"Draft: candidate events from {n} document{'s' if n != 1 else ''}", description, documents,
+    return Draft(f"Draft: candidate events from {n} {plural(n, 'document')}", description, documents,
                  actor_records, events)
 
 

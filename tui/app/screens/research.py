@@ -35,6 +35,7 @@ from ...model.files import OutputRefused, check_output
 from ...model.notes import NotesStore
 from ...model.search import SearchPattern
 from ...model.view import short_date
+from ...model.wording import plural
 from ..messages import NotesChanged
 from ..text import safe_line
 from ..widgets.keybar import KeyBar
@@ -405,7 +406,7 @@ class ExportScreen(ModalScreen[None]):
         except OSError as exc:
             self._say(f"Cannot write {target}: {exc.strerror or exc}. Nothing was written.", error=True)
             return
-        self.app.notify(f"{count:,} event{'s' if count != 1 else ''} written to {safe_line(str(target))} ({fmt}).",
+        self.app.notify(f"{count:,} {plural(count, 'event')} written to {safe_line(str(target))} ({fmt}).",
                         timeout=6)
         self.dismiss(None)
 
@@ -437,7 +438,7 @@ class DisagreementsScreen(Screen[str | None]):
 
     def compose(self) -> ComposeResult:
         n = len(self.corpus.claims)
-        yield Static(Text(f"Disagreements between sources: {n} claim{'s' if n != 1 else ''}", style="bold"),
+        yield Static(Text(f"Disagreements between sources: {n} {plural(n, 'claim')}", style="bold"),
                      id="claims-title")
         yield OptionList(id="claims-list")
         yield KeyBar()

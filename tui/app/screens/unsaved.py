@@ -15,6 +15,7 @@ from textual.widgets import Input, Static
 
 from ...model.files import OutputRefused
 from ...model.notes import NotesStore
+from ...model.wording import plural
 from ..text import safe_line
 
 
@@ -40,7 +41,7 @@ class UnsavedNotesScreen(ModalScreen[tuple[str, Path | None] | None]):
     def compose(self) -> ComposeResult:
         n = self.notes.unsaved
         with Vertical(id="unsaved-body", classes="dialog"):
-            yield Static(Text(f"{n} change{'s' if n != 1 else ''} to your marks and notes "
+            yield Static(Text(f"{n} {plural(n, 'change')} to your marks and notes "
                               f"{'are' if n != 1 else 'is'} not saved", style="bold red"))
             reason = Text("They could not be written to ")
             reason.append(safe_line(str(self.notes.path)), "bold")

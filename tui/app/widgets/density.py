@@ -15,6 +15,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from ...model.density import Density
+from ...model.wording import plural
 
 _BARS = "▁▂▃▄▅▆▇█"
 
@@ -89,7 +90,7 @@ class DensityStrip(Widget):
         parts = []
         if self.current is not None:
             p = periods[self.current]
-            part = f"{p.label}: {p.count:,} event{'s' if p.count != 1 else ''}"
+            part = f"{p.label}: {p.count:,} {plural(p.count, 'event')}"
             if self.coarse:
                 part += f" ({self.coarse:,} spanning longer)"
             parts.append(part)

@@ -21,6 +21,7 @@ from textual.strip import Strip
 
 from ...model.corpus import Claim, Corpus, Event, Quote
 from ...model.search import SearchPattern
+from ...model.wording import plural
 from ..text import safe_line, styled
 from .lines import LineView
 
@@ -236,7 +237,7 @@ class QuoteViewer(LineView, can_focus=True):
         docs = len({q.document.id for q in quotes})
         sources = Text()
         sources.append(
-            f"Sources: {docs} document{'s' if docs != 1 else ''}, {len(quotes)} quote{'s' if len(quotes) != 1 else ''}",
+            f"Sources: {docs} {plural(docs, 'document')}, {len(quotes)} {plural(len(quotes), 'quote')}",
             label,
         )
         if len(quotes) > 1:
