@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from textual.widgets import Static
 
-from tui.app.app import TimelineApp, citation_text
+from tui.app.app import TimelineApp
+from tui.model.cslformat import plain_citation as citation_text
 from tui.app.screens.dialogs import DateRangeScreen, HelpScreen, ProblemsScreen
 from tui.app.screens.document import DocumentScreen, DocumentView, wrap_offsets
 from tui.app.widgets.actors import ActorList

@@ -426,7 +426,7 @@ async def test_the_marks_list_unmarks_and_edits_notes_and_the_timeline_follows(c
 
 
 async def test_y_in_the_document_view_copies_the_quote_with_its_citation(corpus_dir):
-    from tui.app.app import citation_text
+    from tui.model.cslformat import plain_citation as citation_text
 
     app = TimelineApp(load_corpus(corpus_dir), event_id="qatar-withdraws-july-18")
     async with app.run_test(size=(120, 40)) as pilot:

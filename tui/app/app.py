@@ -1212,10 +1212,3 @@ def keys_reference() -> str:
         what = _COMMAND_HELP.get(binding.id, binding.description).replace("|", "\\|")
         lines.append(f"| `{binding.id}` | {keys} | {what} |")
     return "\n".join(lines) + "\n"
-
-
-def citation_text(quote: Quote) -> str:
-    """A quote as a researcher pastes it: “text” — Title, Outlet, date. URL (control characters escaped)."""
-    from ..model.cslformat import plain_citation
-
-    return plain_citation(quote)

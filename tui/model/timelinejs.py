@@ -928,10 +928,6 @@ def _needs_cosmological(date: EDTFDate) -> bool:
     return False
 
 
-def _citation(quote) -> str:
-    return quote.document.citation()
-
-
 def _blockquote(text: str, cite: str = "") -> str:
     html = f"<blockquote>{text_to_html(text)}"
     if cite:
@@ -962,10 +958,10 @@ def _slide(corpus, e) -> dict:
     if not (derived and derived.title == e.title and derived.summary == e.summary and derived.quote_texts == texts):
         body = text_to_html(e.summary) if e.summary else ""
         for q in quotes[1:]:
-            body += _blockquote(q.text, _citation(q))
+            body += _blockquote(q.text, q.document.citation())
         slide["text"] = {"headline": text_to_html(e.title), "text": body}
         if quotes:
-            slide["media"] = {"url": _blockquote(quotes[0].text), "credit": text_to_html(_citation(quotes[0]))}
+            slide["media"] = {"url": _blockquote(quotes[0].text), "credit": text_to_html(quotes[0].document.citation())}
         else:
             slide.pop("media", None)
     if not (derived and derived.date == e.date.text):
@@ -991,7 +987,7 @@ def _slide(corpus, e) -> dict:
         if value:
             key[name] = value
     if quotes:
-        key["quotes"] = [{"text": q.text, "cite": _citation(q)} for q in quotes]
+        key["quotes"] = [{"text": q.text, "cite": q.document.citation()} for q in quotes]
     if e.draft:
         key["draft"] = True
     if e.confidence is not None:

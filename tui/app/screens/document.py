@@ -26,7 +26,7 @@ from ...model.search import SearchPattern
 from ..text import safe, safe_line, styled
 from ..messages import CopyQuote
 from ..widgets.keybar import KeyBar
-from ..widgets.lines import LineView
+from ..widgets.lines import LineView, text_strip
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,10 +191,7 @@ class DocumentView(LineView, can_focus=True):
         else:
             text = Text(" ")
             text.append_text(self._line_text(row.start, row.end))
-        text.end = ""
-        text.no_wrap = True
-        text.truncate(width, overflow="crop", pad=True)
-        return Strip(list(text.render(self.app.console))).adjust_cell_length(width, base).apply_style(base)
+        return text_strip(text, width, base, self.app.console, overflow="crop")
 
     def _line_text(self, start: int, end: int) -> Text:
         text = self.document.text

@@ -13,7 +13,6 @@ from typing import NamedTuple
 
 from rich.cells import cell_len
 from rich.segment import Segment
-from rich.style import Style
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
@@ -30,7 +29,7 @@ from ...model.corpus import Actor, Corpus
 from ...model.textfold import fold
 from ..focus import bound_action, focus_now, pass_on
 from ..text import safe_line
-from .lines import LineView, fit_segments
+from .lines import LineView, fit_segments, text_strip
 
 KIND_TITLES = {
     "state": "States",
@@ -299,15 +298,15 @@ class ActorList(LineView, can_focus=True):
         base = self.base_style
         if not self._lines:
             if y == 0:
-                return self._strip(Text(" No actor matches", style=self.get_component_rich_style("actors--empty")), width, base)
+                return text_strip(Text(" No actor matches", style=self.get_component_rich_style("actors--empty")), width, base, self.app.console)
             return Strip.blank(width, base)
         if index >= len(self._lines):
             return Strip.blank(width, base)
         line = self._lines[index]
         if line.kind == "heading":
-            return self._strip(Text(" " + line.text, style=self.get_component_rich_style("actors--heading")), width, base)
+            return text_strip(Text(" " + line.text, style=self.get_component_rich_style("actors--heading")), width, base, self.app.console)
         if line.kind == "members":
-            return self._strip(Text("      " + safe_line(line.text), style=self.get_component_rich_style("actors--members")), width, base)
+            return text_strip(Text("      " + safe_line(line.text), style=self.get_component_rich_style("actors--members")), width, base, self.app.console)
         actor = self.corpus.actors[line.actor]
         count = self.count(actor.id)  # None: the engine has not answered yet
         selected = actor.id in self.selected
@@ -328,11 +327,6 @@ class ActorList(LineView, can_focus=True):
         segments = fit_segments([(segment.text, segment.style) for segment in segments], width, console)
         return Strip(segments, width).apply_style(row_style)
 
-    def _strip(self, text: Text, width: int, style: Style) -> Strip:
-        text.end = ""
-        text.no_wrap = True
-        text.truncate(width, overflow="ellipsis", pad=True)
-        return Strip(list(text.render(self.app.console))).adjust_cell_length(width, style).apply_style(style)
 
 
 def _wrap_names(names: list[str], width: int, max_lines: int) -> list[str]:

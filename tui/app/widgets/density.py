@@ -9,13 +9,13 @@ drawn in the accent colour.  The numbers come from ``model.density``.
 from __future__ import annotations
 
 from rich.cells import cell_len
-from rich.style import Style
 from rich.text import Text
 from textual.strip import Strip
 from textual.widget import Widget
 
 from ...model.density import Density
 from ...model.wording import plural
+from .lines import text_strip
 
 _BARS = "▁▂▃▄▅▆▇█"
 
@@ -55,11 +55,11 @@ class DensityStrip(Widget):
         if density is None or not density.periods:
             if y == 0:
                 text = Text(" no dated events to chart", style=self.get_component_rich_style("density--empty"))
-                return _strip(text, width, base, self)
+                return text_strip(text, width, base, self.app.console)
             return Strip.blank(width, base)
         if y == 0:
-            return _strip(self._bars(width), width, base, self)
-        return _strip(self._axis(width), width, base, self)
+            return text_strip(self._bars(width), width, base, self.app.console)
+        return text_strip(self._axis(width), width, base, self.app.console)
 
     def _bars(self, width: int) -> Text:
         density = self.density
@@ -114,9 +114,3 @@ class DensityStrip(Widget):
         return text
 
 
-def _strip(text: Text, width: int, style: Style, widget: Widget) -> Strip:
-    text.no_wrap = True
-    text.end = ""
-    text.truncate(width, overflow="ellipsis", pad=True)
-    segments = list(text.render(widget.app.console))
-    return Strip(segments).adjust_cell_length(width, style).apply_style(style)

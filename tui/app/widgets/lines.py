@@ -7,6 +7,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 
 class LineView(ScrollView):
@@ -29,6 +30,19 @@ class LineView(ScrollView):
     def base_style(self) -> Style:
         """The widget's base style (worked out once per repaint while one is under way)."""
         return self._pass_style or self.rich_style
+
+
+def text_strip(text: Text, width: int, style: Style, console, overflow: str = "ellipsis") -> Strip:
+    """``text`` as one line of exactly ``width`` cells in ``style``: cut (``overflow``: "ellipsis" or
+    "crop") or padded. ``text`` is changed (made a single line and cut)."""
+    text.end = ""
+    text.no_wrap = True
+    text.overflow = overflow  # type: ignore[assignment]
+    text.truncate(width, overflow=overflow, pad=True)  # type: ignore[arg-type]
+    segments = list(text.render(console))
+    if not segments:
+        return Strip.blank(width, style)
+    return Strip(segments).adjust_cell_length(width, style).apply_style(style)
 
 
 def fit_segments(parts: list[tuple[str, Style]], width: int, console, pad_style: Style | None = None) -> list[Segment]:

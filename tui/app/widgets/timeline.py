@@ -29,7 +29,7 @@ from ...model.store import EventStore, Matches
 from ...model.view import Row, TimelineRows, short_date
 from .. import instrument
 from ..text import safe_line
-from .lines import LineView, fit_segments
+from .lines import LineView, fit_segments, text_strip
 
 
 class TimelineView(LineView, can_focus=True):
@@ -281,21 +281,21 @@ class TimelineView(LineView, can_focus=True):
             lines = self.empty_message.split("\n")
             if self.rows is not None and 1 <= y <= len(lines):
                 text = Text("  " + lines[y - 1], style=self.get_component_rich_style("timeline--empty"))
-                return self._strip(text, width, base)
+                return text_strip(text, width, base, self.app.console)
             return Strip.blank(width, base)
         if row_index >= len(self.rows):
             return Strip.blank(width, base)
         row = self.rows[row_index]
         if row.kind == "event" and row.position < 0:  # not fetched yet: asked for, drawn when it comes
             self._want_rows()
-            return self._strip(Text("   …", style=self.get_component_rich_style("timeline--empty")), width, base)
+            return text_strip(Text("   …", style=self.get_component_rich_style("timeline--empty")), width, base, self.app.console)
         if row.kind in ("year", "month"):
             indent = " " if row.kind == "year" else "   "
             text = Text(indent + row.label, style=self.get_component_rich_style(f"timeline--{row.kind}"))
             periods = self.period_labels(row)
             if periods:
                 text.append("   " + safe_line(periods), self.get_component_rich_style("timeline--period"))
-            return self._strip(text, width, base)
+            return text_strip(text, width, base, self.app.console)
         is_cursor = row_index == self.cursor_row
         key = (row.position, width, is_cursor, is_cursor and self.has_focus, base)
         strip = self._strip_cache.get(key)
@@ -329,13 +329,6 @@ class TimelineView(LineView, can_focus=True):
         # count the screen as its sender and stop there, never reaching the app.
         self.call_later(lambda: self.post_message(self.WantRows(start, stop)))
 
-    def _strip(self, text: Text, width: int, style: Style) -> Strip:
-        text.end = ""
-        text.no_wrap = True
-        text.overflow = "ellipsis"
-        text.truncate(width, overflow="ellipsis", pad=True)
-        segments = list(text.render(self.app.console))
-        return Strip(segments).adjust_cell_length(width, style).apply_style(style) if segments else Strip.blank(width, style)
 
     def _event_segments(self, event: Event, width: int, matched: bool) -> list[Segment]:
         """The row of ``event``, exactly ``width`` cells: one segment per part (the parts fitted as
