@@ -35,7 +35,7 @@ from ..model.wording import plural
 from . import instrument
 from .messages import CopyQuote
 from .focus import bound_action, focus_now, pass_on, unless_typing
-from .research import NOTES_POLL_SECONDS, ResearchActions
+from .research_actions import NOTES_POLL_SECONDS, ResearchActions
 from .keymap import load_keymap
 from .text import safe_line
 from .widgets.actors import ActorFilterInput, ActorList, ActorPane
