@@ -437,6 +437,9 @@ class TimelineApp(ResearchActions, App[int]):
 
         import threading
 
+        # A daemon thread, not a worker: quitting while an engine compiles a large source must end the
+        # process at once, and Textual runs thread workers in asyncio's default executor, whose threads
+        # are waited for when the event loop closes and again when the interpreter exits.
         threading.Thread(target=work, name="opening", daemon=True).start()
 
     def _view_for(self, store: EventStore, reload: bool) -> View | None:
