@@ -152,3 +152,36 @@ def require_or_skip(component: str, reason: str) -> None:
     if component in required:
         pytest.fail(f"{component} is required here (TIMELINE_EXPLORER_REQUIRE) but {reason}")
     pytest.skip(reason)
+# Text a terminal would obey, or that hides or reorders what follows: OSC 0 (retitles the
+# terminal), OSC 52 (writes its clipboard), CSI 2J (clears it), C1 CSI and OSC, a bell, NUL,
+# DEL, a right-to-left override and an isolate, a zero-width space, a byte-order mark.
+ATTACK = ("\x1b]0;PWNED\x07 \x1b]52;c;ZXZpbA==\x07 \x1b[2J \x9b31m \x9d0;X\x9c \x00 \x7f "
+          "\u202eevil\u202c \u2066iso\u2069 zero\u200bwidth \ufeff end")
+ESCAPE_DOC = "Intro line.\n\nThe council met on Tuesday " + ATTACK + " and hello world.\n\nA reader comment.\n"
+
+
+def escape_corpus() -> dict:
+    """A small valid corpus whose every text field carries ``ATTACK``, and cells a
+    spreadsheet would run as formulas; its document is ``ESCAPE_DOC`` (``docs=ESCAPE_DOCS``)."""
+    return {
+        "format": "timeline-corpus/1",
+        "title": "Title " + ATTACK,
+        "description": "Description " + ATTACK,
+        "documents": [{"id": "d1", "path": "a.txt", "title": "Doc " + ATTACK, "outlet": "Outlet " + ATTACK,
+                       "url": "https://example.invalid/" + ATTACK,
+                       "exclude": [{"exact": "A reader comment.", "reason": "reason " + ATTACK}]}],
+        "actors": [{"id": "x", "name": "X " + ATTACK}, {"id": "y", "name": "=Y()"}],
+        "events": [
+            {"id": "e1", "date": "2019-07-18", "title": "=HYPERLINK(\"http://evil.invalid\",\"click\")",
+             "summary": "Summary " + ATTACK, "date_note": "-2+3", "actors": ["x", "y"],
+             "quotes": [{"doc": "d1", "exact": "Tuesday " + ATTACK + " and hello"}]},
+            {"id": "e2", "date": "2019-07-19", "title": "@SUM(1+1) " + ATTACK, "summary": "+1", "actors": ["x"],
+             "quotes": [{"doc": "d1", "exact": "hello world"}]},
+        ],
+    }
+
+
+ESCAPE_DOCS = {"a.txt": ESCAPE_DOC}
+# Bytes that must never reach a terminal from an output meant to be read: C0 controls but tab,
+# LF and CR, DEL, C1 controls (UTF-8), bidirectional embeddings, overrides and isolates.
+RAW_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\xaa-\xae]|\xe2\x81[\xa6-\xa9]")

@@ -301,33 +301,6 @@ def test_python_dash_m_tui_check_bad_corpus(make_corpus):
     assert PROBLEM_LINE.match(result.stdout.splitlines()[0])
 
 
-@pytest.mark.parametrize("fmt", ["csv", "json", "markdown"])
-def test_export_to_a_terminal_streams_escape_sequences_as_text(fmt):
-    """On a terminal, escape sequences in the data are shown (escaped), never sent raw."""
-    import pty
-
-    hostile = REPO / "tests" / "data" / "hostile"
-    pid, fd = pty.fork()
-    if pid == 0:  # the child: the command, its stdout a terminal
-        os.execv(sys.executable, [sys.executable, "-m", "tui", "export", str(hostile), "--format", fmt])
-    out = b""
-    while True:
-        try:
-            block = os.read(fd, 65536)
-        except OSError:  # the child closed the terminal
-            break
-        if not block:
-            break
-        out += block
-    _, status = os.waitpid(pid, 0)
-    os.close(fd)
-    assert os.waitstatus_to_exitcode(status) == 0
-    text = out.decode("utf-8")
-    assert "\x1b" not in text and "\x07" not in text
-    assert "\\u001b" in text  # shown, as text
-    assert len(text.splitlines()) > 5
-
-
 @pytest.mark.parametrize("argv", [["/no/such/corpus"], ["--actor", "nobody-at-all"]])
 def test_open_gives_the_collector_back_when_the_app_does_not_start(argv, capsys):
     # Opening pauses the cyclic garbage collector until the first screen; a

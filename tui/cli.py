@@ -8,7 +8,6 @@ traceback: 0 success, 1 a corpus with problems (or nothing could be written),
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import sys
 from collections.abc import Sequence
@@ -72,7 +71,11 @@ filters (the same as in the app; all of them narrow the chronology):
 formats:
   json      {{"format": "timeline-export/1", "corpus": ..., "events": [...], "claims": [...]}},
             each quote with its document, code-point offsets and exact text
-  csv       one row per event
+  csv       one row per event; a cell starting with = + - @ (or a tab or carriage
+            return) gets a ' before it, so that a spreadsheet shows it instead of running
+            it as a formula (OWASP's advice). --csv-formulas keep writes such cells as they
+            are: for programs that read the CSV as data, where a date such as -0500 or
+            a number such as -3 must stay as it is; never for a file to open in a spreadsheet
   markdown  a chronology to paste into a paper, quotes as footnoted citations
   timelinejs  a TimelineJS (Knight Lab) file: quotes as blockquotes with their citation,
             the first actor as the slide's group, periods as eras; exact values under
@@ -100,6 +103,12 @@ examples:
 
 -o writes atomically and refuses to replace an existing file unless --force is
 given; it never writes over the corpus's own files.
+
+Text is written as data in every format: JSON escapes control characters,
+bidirectional overrides and invisible characters (\\u001b, \\u202e: the same
+strings for a JSON reader); Markdown, CSV and the text of TimelineJS slides
+show them as visible stand-ins (␛, ⟨RLO⟩), so that an export on a terminal,
+through a pipe or in a file never acts on the terminal that shows it.
 """
 
 
@@ -202,6 +211,9 @@ def _add_export_parser(sub) -> None:
                                "citation keys, writing FILE.references.json beside FILE (needs -o)")
     p_export.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout")
     p_export.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    p_export.add_argument("--csv-formulas", choices=["escape", "keep"], default="escape",
+                          help="CSV: put a ' before cells starting with = + - @ (which a spreadsheet would run "
+                               "as formulas; the default), or keep them as they are, for data pipelines")
     _add_filters(p_export)
 
 
@@ -361,15 +373,15 @@ def cmd_export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
             parser.error("--citations pandoc: only for --format markdown")
         if not args.output:
             parser.error("--citations pandoc: give -o FILE.md (the references are written beside it)")
+    if args.csv_formulas != "escape" and args.format != "csv":
+        parser.error("--csv-formulas: only for --format csv")
     options = _export_options(corpus, args)
     events = corpus.select(query).iter_events()
     if not args.output:
+        # No format writes a control character of the corpus raw (see model/safetext.py): what
+        # goes to a terminal, a pipe or a file is the same.
         out = sys.stdout.buffer
-        if out.isatty():
-            # Document text could carry escape sequences: on a terminal, show them, never obey them.
-            write_export(corpus, events, query, args.format, _TerminalSafe(out), **options)
-        else:
-            write_export(corpus, events, query, args.format, out, **options)
+        write_export(corpus, events, query, args.format, out, **options)
         out.flush()
         return 0
     target = Path(args.output)
@@ -394,8 +406,11 @@ def cmd_export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
 
 
 def _export_options(corpus, args: argparse.Namespace) -> dict:
-    """What a format's writer needs beyond the events: the researcher's notes, for annotations
-    (read from the corpus's sidecar, never written; a damaged one is reported and left alone)."""
+    """What a format's writer needs beyond the events: what to do with spreadsheet formulas, for
+    CSV; the researcher's notes, for annotations (read from the corpus's sidecar, never written; a
+    damaged one is reported and left alone)."""
+    if args.format == "csv":
+        return {"csv_formulas": args.csv_formulas}
     if args.format != "annotations":
         return {}
     from .model.notes import notes_path, read_notes
@@ -440,29 +455,6 @@ def _export_pandoc(corpus, events, query, target: Path, args: argparse.Namespace
         f"{n_refs} {plural(n_refs, 'reference')} in {refs}; render with: "
         f"cd {target.parent} && pandoc --citeproc {target.name} -o {Path(target.name).stem}.html") + "\n")
     return 0
-
-
-class _TerminalSafe(io.RawIOBase):
-    """A binary stream to a terminal that escapes control characters (newlines
-    excepted) as the text streams through it."""
-
-    def __init__(self, out) -> None:
-        import codecs
-
-        super().__init__()
-        self.out = out
-        self.decoder = codecs.getincrementaldecoder("utf-8")("replace")
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, data) -> int:
-        text = self.decoder.decode(bytes(data))
-        self.out.write("\n".join(printable(line) for line in text.split("\n")).encode("utf-8"))
-        return len(data)
-
-    def flush(self) -> None:
-        self.out.flush()
 
 
 def cmd_schema() -> int:
@@ -526,11 +518,11 @@ def _open_in_app(opening, args: argparse.Namespace) -> int:
 
         read_ahead = ReadAhead(opening.file)
     from .app import report_rescued_notes
-    from .app.app import TimelineApp
+    from .app.app import TimelineApp, exit_status
 
     app = TimelineApp(opening, make_query=lambda store: _build_query(store, args), event_id=args.event,
                       resume_gc_after_start=True, read_ahead=read_ahead)
-    result = app.run()
+    status = exit_status(app, app.run())
     report_rescued_notes(app)
     if app.load_problems:
         return _cannot_open(opening.shown, app.load_problems)
@@ -538,8 +530,8 @@ def _open_in_app(opening, args: argparse.Namespace) -> int:
         sys.stderr.write(f"{PROG}: error: {printable(app.usage_message)}\n")
         return 2
     if app.store is None:
-        _leave_half_open(result if isinstance(result, int) else (app.return_code or 0))
-    return result if isinstance(result, int) else (app.return_code or 0)
+        _leave_half_open(status)
+    return status
 
 
 def _leave_half_open(code: int) -> None:

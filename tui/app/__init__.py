@@ -10,12 +10,12 @@ __all__ = ["run_app"]
 def run_app(store, *, query: Query | None = None, event_id: str | None = None,
             resume_gc_after_start: bool = False) -> int:
     """Run the explorer on ``corpus``; return the process exit status."""
-    from .app import TimelineApp
+    from .app import TimelineApp, exit_status
 
     app = TimelineApp(store, query=query, event_id=event_id, resume_gc_after_start=resume_gc_after_start)
-    result = app.run()
+    status = exit_status(app, app.run())
     report_rescued_notes(app)
-    return result if isinstance(result, int) else (app.return_code or 0)
+    return status
 
 
 def report_rescued_notes(app) -> None:

@@ -8,6 +8,7 @@ with messages; nothing reaches sideways into a sibling.
 from __future__ import annotations
 
 import sys
+import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -18,6 +19,8 @@ from textual import events, on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
@@ -228,10 +231,58 @@ class TimelineApp(ResearchActions, App[int]):
         """
         previous = sys.getswitchinterval()
         sys.setswitchinterval(min(previous, SWITCH_INTERVAL))
+        self._thread_hook = threading.excepthook
+        threading.excepthook = self._thread_failed
         try:
             return super().run(*args, **kwargs)
         finally:
+            threading.excepthook = self._thread_hook
             sys.setswitchinterval(previous)
+
+    # -- ending on an error ----------------------------------------------------------
+
+    class ThreadFailed(Message):
+        """A thread of the app (loading, checking) ended on an exception."""
+
+        def __init__(self, error: BaseException) -> None:
+            super().__init__()
+            self.error = error
+
+    def _thread_failed(self, args: threading.ExceptHookArgs) -> None:
+        """A thread ended on an exception: so does the app, as on one of its own (its traceback
+        shown, exit status 1), instead of printing it under the screen and going on."""
+        if self.is_running and args.exc_value is not None and not isinstance(args.exc_value, SystemExit):
+            self.post_message(self.ThreadFailed(args.exc_value))  # thread-safe
+        else:
+            self._thread_hook(args)
+
+    def on_timeline_app_thread_failed(self, message: ThreadFailed) -> None:
+        raise message.error
+
+    # -- notifications ---------------------------------------------------------------
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """Textual's notification, always as plain text: messages carry data (a saved
+        view's name, a path, an event's title), and as markup ``[/b]`` in one would end the
+        app. ``markup`` is ignored: a screen's or widget's ``notify`` passes ``True`` for
+        every caller, and no message here needs styling."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
+    def action_help_quit(self) -> None:
+        # Textual's version words this in markup.
+        for key, active in self.active_bindings.items():
+            if active.binding.action in ("quit", "app.quit"):
+                self.notify(f"Press {self.get_key_display(active.binding)} to quit the app",
+                            title="Do you want to quit?")
+                return
+
+    def _on_delivery_complete(self, event: events.DeliveryComplete) -> None:
+        # Textual's version words this in markup, with the path inside.
+        if event.name == "screenshot":
+            event.prevent_default()
+            self.notify("Saved screenshot" + (f" to {safe_line(str(event.path))}" if event.path else ""),
+                        title="Screenshot")
 
     def push_screen(self, screen, *args, **kwargs):
         """Push ``screen``; the first time, read the side screens' styles first.
@@ -1063,6 +1114,13 @@ class TimelineApp(ResearchActions, App[int]):
 
     # -- command palette and help --------------------------------------------------
 
+    def action_command_palette(self) -> None:
+        """Textual's command palette, with its page keys made safe (see palette.py)."""
+        from .palette import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(id="--command-palette"))
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         for binding in TimelineApp.BINDINGS:
@@ -1215,3 +1273,15 @@ def keys_reference() -> str:
         what = _COMMAND_HELP.get(binding.id, binding.description).replace("|", "\\|")
         lines.append(f"| `{binding.id}` | {keys} | {what} |")
     return "\n".join(lines) + "\n"
+
+
+def exit_status(app: App, result: object) -> int:
+    """The process's exit status once ``app.run()`` returned ``result``.
+
+    1 when the app ended on an unhandled exception (Textual printed its
+    traceback), whatever status was asked for before or after it; else the
+    status asked for (``exit(return_code=...)``, 0 by default).
+    """
+    if getattr(app, "_exception", None) is not None:  # Textual keeps the exception the app ended on
+        return 1
+    return result if isinstance(result, int) else (app.return_code or 0)

@@ -9,7 +9,7 @@ file. The formatting is citeproc-py's, a maintained CSL processor (the
 is imported only when a quote is copied with a style, never at start-up.
 
 What goes to the clipboard is document data: control characters and escape
-sequences are shown escaped, never passed on (``errors.printable_text``).
+sequences are shown as stand-ins, never passed on (``safetext.for_people``).
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ from pathlib import Path
 
 from .citations import csl_item
 from .corpus import Document, Quote
-from .errors import printable, printable_text
+from .errors import printable
+from .safetext import for_people
 
 __all__ = ["STYLES", "ProcessorMissing", "StyleError", "clipboard_citation", "format_reference", "plain_citation",
            "style_path"]
@@ -55,10 +56,10 @@ def style_path(style: str) -> Path:
 def plain_citation(quote: Quote) -> str:
     """A quote as a researcher pastes it: “text” — Title, Outlet, date. URL"""
     doc = quote.document
-    text = f"“{quote.text}” — {doc.citation()}"
+    text = f"“{quote.text}” — {for_people(doc.citation(), multiline=False)}"
     if doc.url:
-        text += f". {doc.url}"
-    return printable_text(text)
+        text += f". {for_people(doc.url, multiline=False)}"
+    return for_people(text)
 
 
 _patch_lock = threading.Lock()
@@ -171,4 +172,4 @@ def clipboard_citation(quote: Quote, style: str = "") -> tuple[str, str]:
                                        f"({INSTALL_HINT}): copied with the plain citation")
     except StyleError as exc:
         return plain_citation(quote), printable(f"{exc}: copied with the plain citation")
-    return printable_text(f"“{quote.text}” — {reference}"), ""
+    return for_people(f"“{quote.text}” — {reference}"), ""

@@ -6,7 +6,7 @@ from typing import Literal
 
 import msgspec
 
-__all__ = ["CorpusError", "Problem", "Problems", "UsageError", "printable", "printable_text"]
+__all__ = ["CorpusError", "Problem", "Problems", "UsageError", "printable"]
 
 Severity = Literal["error", "warning"]
 
@@ -25,17 +25,6 @@ def printable(text: str) -> str:
     For one-line diagnostics: data from a corpus is shown, never obeyed.
     """
     return text.translate(_UNSAFE)
-
-
-_UNSAFE_TEXT = {c: v for c, v in _UNSAFE.items() if c not in (0x09, 0x0A)}
-
-
-def printable_text(text: str) -> str:
-    """``text`` with the characters ``printable`` escapes escaped, but tabs and line ends kept.
-
-    For text of several lines that leaves for people (the clipboard, a Markdown file).
-    """
-    return text.replace("\r\n", "\n").translate(_UNSAFE_TEXT)
 
 
 class Problem(msgspec.Struct, frozen=True):

@@ -22,8 +22,9 @@ import orjson
 
 from .corpus import Claim, Corpus, Document, Event, Query, Quote
 from .dates import MONTH_NAMES, Precision, format_year
+from .safetext import for_people, json_escape_invisible
 
-__all__ = ["EXPORT_FORMAT", "FORMATS", "UNITS", "protected_files", "write_export"]
+__all__ = ["CSV_FORMULAS", "EXPORT_FORMAT", "FORMATS", "UNITS", "protected_files", "write_export"]
 
 EXPORT_FORMAT = "timeline-export/1"
 
@@ -107,6 +108,11 @@ def _claims_for(corpus: Corpus, touched: set[str], query: Query) -> list[Claim]:
     return [c for c in corpus.claims.values() if c.id in touched]
 
 
+def _json(value: object) -> bytes:
+    """JSON of ``value`` in which no character can act on a terminal (all escaped, none lost)."""
+    return json_escape_invisible(orjson.dumps(value))
+
+
 def write_json(corpus: Corpus, events: Iterable[Event], query: Query, out: BinaryIO) -> int:
     head = {
         "format": EXPORT_FORMAT,
@@ -119,16 +125,16 @@ def write_json(corpus: Corpus, events: Iterable[Event], query: Query, out: Binar
         "query": _query_record(query),
     }
     # Stream: the header object, then one event per line, then the claims.
-    out.write(orjson.dumps(head)[:-1] + b',\n"events":[')
+    out.write(_json(head)[:-1] + b',\n"events":[')
     touched: set[str] = set()
     count = 0
     for e in events:
-        out.write((b"\n" if count == 0 else b",\n") + orjson.dumps(_event_record(corpus, e)))
+        out.write((b"\n" if count == 0 else b",\n") + _json(_event_record(corpus, e)))
         touched.update(e.claims)
         count += 1
     out.write(b'\n],\n"claims":[')
     for i, c in enumerate(_claims_for(corpus, touched, query)):
-        out.write((b"\n" if i == 0 else b",\n") + orjson.dumps(_claim_record(c)))
+        out.write((b"\n" if i == 0 else b",\n") + _json(_claim_record(c)))
     out.write(b"\n]}\n")
     return count
 
@@ -139,14 +145,35 @@ CSV_COLUMNS = [
 ]
 
 
-def write_csv(corpus: Corpus, events: Iterable[Event], query: Query, out: BinaryIO) -> int:
+# A cell a spreadsheet would read as a formula starts with one of these (OWASP, "CSV Injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+CSV_FORMULAS = ("escape", "keep")
+
+
+def csv_cell(value: object, *, formulas: str = "escape") -> str:
+    """A CSV cell of ``value``: text for people (see ``safetext``) and, with ``formulas="escape"``,
+    a ``'`` before a cell that a spreadsheet would otherwise run as a formula (``=``, ``+``, ``-``,
+    ``@``, tab, carriage return at its start: OWASP's advice). ``"keep"`` leaves such cells as
+    they are, for programs that read the CSV as data (a negative number, a date like -0500)."""
+    text = for_people(value if isinstance(value, str) else str(value))
+    if formulas == "escape" and text.startswith(_FORMULA_START):
+        return "'" + text
+    return text
+
+
+def write_csv(corpus: Corpus, events: Iterable[Event], query: Query, out: BinaryIO, *,
+              csv_formulas: str = "escape") -> int:
+    """One row per event; ``csv_formulas``: see ``csv_cell``."""
+    formulas = csv_formulas
+    if formulas not in CSV_FORMULAS:
+        raise ValueError(f"csv_formulas must be one of {CSV_FORMULAS}, not {formulas!r}")
     text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
     try:
         writer = csv.writer(text)
         writer.writerow(CSV_COLUMNS)
         count = 0
         for e in events:
-            writer.writerow([
+            writer.writerow([csv_cell(value, formulas=formulas) for value in (
                 e.id,
                 e.date.text,
                 e.date.human(),
@@ -161,7 +188,7 @@ def write_csv(corpus: Corpus, events: Iterable[Event], query: Query, out: Binary
                 "\n\n".join(f"[{q.document.id}] {q.text}" for q in e.quotes),
                 "; ".join(e.claims),
                 e.date_note,
-            ])
+            )])
             count += 1
         text.flush()
     finally:
@@ -178,8 +205,9 @@ _MD_ORDERED = re.compile(r"^(\s*\d+)([.)])", re.MULTILINE)
 
 
 def md_escape(text: str) -> str:
-    """Text for Markdown, shown literally: no emphasis, links, HTML, lists or headings."""
-    text = _MD_SPECIAL.sub(r"\\\1", text)
+    """Text for Markdown, shown literally: no emphasis, links, HTML, lists or headings,
+    and no control character (``safetext.for_people``)."""
+    text = _MD_SPECIAL.sub(r"\\\1", for_people(text))
     text = _MD_BULLET.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
     return _MD_ORDERED.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
 
@@ -214,7 +242,8 @@ def write_markdown(corpus: Corpus, events: Iterable[Event], query: Query, out: B
                    sources_heading: bool = True) -> int:
     """The chronology in Markdown; ``quote_note`` writes each quote's footnote (the pandoc variant
     cites with ``[@key]``, see ``citations``), ``front`` and ``tail`` go first and last."""
-    w: Callable[[str], object] = lambda s: out.write(s.encode("utf-8"))  # noqa: E731
+    # Everything written goes through for_people: no control character from the corpus reaches the file.
+    w: Callable[[str], object] = lambda s: out.write(for_people(s).encode("utf-8"))  # noqa: E731
     w(front)
     w(f"# {md_escape(corpus.title)}\n\n")
     filters = query.describe(corpus)
@@ -230,7 +259,7 @@ def write_markdown(corpus: Corpus, events: Iterable[Event], query: Query, out: B
         def note(text: str) -> int:
             nonlocal n_notes
             n_notes += 1
-            notes.write(f"[^{n_notes}]: {text}\n".encode())
+            notes.write(for_people(f"[^{n_notes}]: {text}\n").encode("utf-8"))
             return n_notes
 
         touched: set[str] = set()
@@ -281,7 +310,19 @@ def write_timelinejs(corpus: Corpus, events: Iterable[Event], query: Query, out:
     """A TimelineJS (Knight Lab) file; see ``timelinejs.write_timelinejs``."""
     from .timelinejs import write_timelinejs as write
 
-    return write(corpus, events, query, out)
+    return write(corpus, events, query, _JsonEscaping(out))
+
+
+class _JsonEscaping:
+    """A binary stream that escapes what ``json_escape_invisible`` escapes in each whole piece
+    of JSON written to it."""
+
+    def __init__(self, out: BinaryIO) -> None:
+        self.out = out
+
+    def write(self, data: bytes) -> int:
+        self.out.write(json_escape_invisible(bytes(data)))
+        return len(data)
 
 
 def write_csl_json(corpus: Corpus, events: Iterable[Event], query: Query, out: BinaryIO) -> int:
@@ -347,5 +388,7 @@ def protected_files(corpus: Corpus) -> dict[Path, str]:
 
 def write_export(corpus: Corpus, events: Iterable[Event], query: Query, fmt: str, out: BinaryIO, **options) -> int:
     """Write ``events`` in format ``fmt`` to ``out``; return how many were written (events,
-    or what ``UNITS`` says). ``options`` go to the format's writer (the notes, for annotations)."""
+    or what ``UNITS`` says). ``options`` go to the format's writer: the notes, for annotations;
+    ``csv_formulas`` for CSV (``"escape"`` cells a spreadsheet would run as formulas, the
+    default, or ``"keep"`` them as they are, see ``csv_cell``)."""
     return FORMATS[fmt](corpus, events, query, out, **options)

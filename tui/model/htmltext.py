@@ -20,6 +20,8 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
+from .safetext import for_people
+
 __all__ = ["Blockquote", "Converted", "convert", "html_to_text", "one_line", "text_to_html"]
 
 # Their content is not text for a reader.
@@ -271,8 +273,9 @@ def title_of_text(text: str, limit: int = 100) -> str:
 
 
 def text_to_html(text: str) -> str:
-    """Plain text as HTML that shows it literally: escaped, line breaks as ``<br>``."""
-    escaped = html.escape(text, quote=False)
+    """Plain text as HTML that shows it literally: escaped, line breaks as ``<br>``, and no
+    control character (``safetext.for_people``)."""
+    escaped = html.escape(for_people(text), quote=False)
     paragraphs = [p.replace("\n", "<br>") for p in re.split(r"\n[ \t]*\n", escaped)]
     if len(paragraphs) == 1:
         return paragraphs[0]

@@ -39,6 +39,7 @@ from .dates import DateError, EDTFDate, parse_dates, parse_edtf
 from .errors import CorpusError, Problem
 from .files import CORPUS_FILE_LIMIT, DOCUMENT_LIMIT, NotARegularFile, TooLarge, open_regular, read_document, read_regular
 from .jsonspans import top_level_spans
+from .safetext import CONTROL_CHARACTERS, CONTROL_PATTERN, may_hold_control_characters
 from .textfold import fold
 
 __all__ = ["load_corpus", "resolve_corpus_path", "CORPUS_FILE", "ReadAhead"]
@@ -335,6 +336,8 @@ class _Loader:
             return corpus
         # Something is wrong with the corpus: find and locate every problem.
         parsed = self.decode(data)
+        if parsed is not None:
+            self.control_characters(data)
         del data
         if parsed is None:
             raise self.fail()
@@ -379,6 +382,7 @@ class _Loader:
             del keys
             if corpus is None or any(p.severity == "error" for p in self.problems) or not _events_valid(data, f.events):
                 return None
+            self.control_characters(data)
         except (msgspec.DecodeError, UnicodeDecodeError, RecursionError):
             return None
         return self.finish(corpus, allow_unanchored, verify)
@@ -505,6 +509,46 @@ class _Loader:
             sections[section] = good
             self.indices[section] = indices
         return schema.CorpusFile(format=schema.FORMAT, title=title, description=description, **sections)
+
+    def control_characters(self, data: bytes | bytearray | memoryview) -> None:
+        """A warning for every field of the file whose text holds a control character (one a
+        terminal would obey, or a bidirectional override): the app and the exports show them
+        as stand-ins, but the corpus is better without. Cheap when there is none, as nearly
+        always: one scan of the bytes; then only the records it points at are decoded, and
+        their lines found in one pass."""
+        if not may_hold_control_characters(data):
+            return
+        text = data if isinstance(data, (bytes, bytearray)) else bytes(data)
+        try:
+            members = msgspec.json.decode(text, type=dict[str, msgspec.Raw])
+        except (msgspec.DecodeError, UnicodeDecodeError, RecursionError):
+            return  # reported as what it is
+        lines = _LineFinder(text)
+        for key, raw in members.items():
+            if CONTROL_PATTERN.search(raw) is None:
+                continue
+            try:
+                if key not in schema.SECTIONS:
+                    self.control_warning(key, msgspec.json.decode(raw), lines.of(raw))
+                    continue
+                items = msgspec.json.decode(raw, type=list[msgspec.Raw])
+                for i in compress(range(len(items)), map(CONTROL_PATTERN.search, items)):
+                    record = msgspec.json.decode(items[i])
+                    record_id = record.get("id") if isinstance(record, dict) else None
+                    self.control_warning(self.where(key, i, record_id), record, lines.of(items[i]))
+            except (msgspec.DecodeError, UnicodeDecodeError, RecursionError):
+                continue  # reported as what it is
+
+    def control_warning(self, where: str, value: object, line: int | None) -> None:
+        for path, text in _strings(value):
+            found = sorted(set(CONTROL_CHARACTERS.findall(text)))
+            if not found:
+                continue
+            names = ", ".join(f"U+{ord(c):04X}" for c in found[:4]) + (", …" if len(found) > 4 else "")
+            self.problem(self.where_sub(where, path), f"holds control characters ({names}) that a terminal "
+                         "would obey or that reorder the text",
+                         "remove them; the app and the exports show them as stand-ins such as ␛ and ⟨RLO⟩",
+                         line=line, severity="warning", code="control")
 
     def schema_problem(self, section: str, index: int, record_id: object, message: str) -> None:
         text, _, path = message.partition(" - at `$")
@@ -1123,6 +1167,34 @@ def _reaches(actors: dict[str, Actor], start: str, target: str) -> bool:
 def _did_you_mean(value: str, known: Iterable[str], otherwise: str) -> str:
     close = difflib.get_close_matches(value, list(known), n=1)
     return f"did you mean {close[0]!r}?" if close else otherwise
+
+
+class _LineFinder:
+    """The lines of pieces of a file's bytes, asked for in the order they appear: one pass."""
+
+    def __init__(self, data: bytes | bytearray) -> None:
+        self.data, self.pos, self.line = data, 0, 1
+
+    def of(self, piece: msgspec.Raw) -> int | None:
+        at = self.data.find(bytes(piece), self.pos)
+        if at == -1:
+            return None
+        self.line += self.data.count(b"\n", self.pos, at)
+        self.pos = at
+        return self.line
+
+
+def _strings(value: object, path: str = "") -> Iterator[tuple[str, str]]:
+    """``(path, text)`` of every string in a decoded JSON value (``.quotes[0].exact``)."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            name = f".{key}" if isinstance(key, str) and key.isidentifier() else f"[{msgspec.json.encode(key).decode()}]"
+            yield from _strings(item, path + name)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _strings(item, f"{path}[{i}]")
 
 
 def _json_type(value: object) -> str:

@@ -54,6 +54,7 @@ from .errors import CorpusError, Problem
 from .files import SMALL_FILE_LIMIT, read_regular
 from .htmltext import convert as html_convert
 from .htmltext import one_line, text_to_html, title_of_text
+from .safetext import for_people
 
 __all__ = [
     "NAMESPACE", "Conversion", "convert", "import_timelinejs",
@@ -977,7 +978,7 @@ def _slide(corpus, e) -> dict:
             slide.pop("display_date", None)
     if not (derived and ([derived.group] if derived.group else []) == names):
         if names:
-            slide["group"] = names[0]  # TimelineJS has one group per slide: the event's first actor
+            slide["group"] = for_people(names[0], multiline=False)  # one group per slide: the first actor
         else:
             slide.pop("group", None)
     slide["unique_id"] = e.id

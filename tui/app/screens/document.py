@@ -137,7 +137,7 @@ class DocumentView(LineView, can_focus=True):
         for start, end in wrap_offsets(text, max(4, width - 1)):
             for ex_start in sorted(s for s in exclusions if start <= s < max(end, start + 1)):
                 ex = exclusions.pop(ex_start)
-                reason = ex.reason or "not citable"
+                reason = safe_line(ex.reason) if ex.reason else "not citable"  # data: shown, never obeyed
                 rows.append(_Row(start, start, f"┄┄ not cited: {reason} ┄┄"))
             rows.append(_Row(start, end))
         self._rows = rows

@@ -32,6 +32,7 @@ from ...model.store import EventSet, EventStore
 from ...model.coverage import Coverage
 from ...model.export import protected_files
 from ...model.files import OutputRefused, check_output
+from ...model.safetext import for_people
 from ...model.notes import NotesStore
 from ...model.search import SearchPattern
 from ...model.view import short_date
@@ -164,9 +165,23 @@ class MarksScreen(ModalScreen[str | None]):
 # -- the note editor ---------------------------------------------------------------------
 
 
+class NoteArea(TextArea):
+    """The note editor's text area. What it shows is text for people
+    (``safetext.for_people``): a control character in a note (from the sidecar,
+    or pasted) is shown as a stand-in such as ␛, never sent to the terminal."""
+
+    def _replace_via_keyboard(self, insert: str, start, end):  # every typed or pasted text comes here
+        return super()._replace_via_keyboard(for_people(insert), start, end)
+
+
 class NoteScreen(ModalScreen[str | None]):
     """Free text about one event. Escape saves (nothing typed is ever dropped);
-    ctrl+r reverts to what was there."""
+    ctrl+r reverts to what was there.
+
+    The note is shown with its control characters as visible stand-ins, and
+    dismissed with None (nothing to save) unless the user changed it: a note
+    only looked at is never rewritten with the stand-ins in it.
+    """
 
     BINDINGS = [
         Binding("escape,ctrl+s", "save", "Save and close", id="note.save"),
@@ -178,6 +193,7 @@ class NoteScreen(ModalScreen[str | None]):
         self.event = event
         self.event_id = event.id if event is not None else event_id
         self.original = text
+        self.shown = for_people(text)
         self.path = path
 
     def compose(self) -> ComposeResult:
@@ -189,7 +205,7 @@ class NoteScreen(ModalScreen[str | None]):
             else:
                 title.append(safe_line(str(self.event_id)))
             yield Static(title, id="note-title")
-            yield TextArea(self.original, id="note-text", soft_wrap=True, show_line_numbers=False)
+            yield NoteArea(self.shown, id="note-text", soft_wrap=True, show_line_numbers=False)
             hint = Text("esc or ctrl+s: save and close · ctrl+r: revert · an empty note is removed\n", style="dim")
             hint.append(safe_line(f"kept in {self.path}"), "dim")
             yield Static(hint)
@@ -200,10 +216,11 @@ class NoteScreen(ModalScreen[str | None]):
         area.move_cursor(area.document.end)
 
     def action_save(self) -> None:
-        self.dismiss(self.query_one(TextArea).text)
+        text = self.query_one(TextArea).text
+        self.dismiss(None if text == self.shown else text)
 
     def action_revert(self) -> None:
-        self.query_one(TextArea).text = self.original
+        self.query_one(TextArea).text = self.shown
 
 
 # -- saved views --------------------------------------------------------------------------
@@ -734,5 +751,5 @@ class CoverageScreen(Screen[str | None]):
         self.dismiss(None)
 
 
-__all__ = ["ConfirmScreen", "CoverageScreen", "DisagreementsScreen", "ExportScreen", "MarksScreen", "NoteScreen",
-           "ViewsScreen"]
+__all__ = ["ConfirmScreen", "CoverageScreen", "DisagreementsScreen", "ExportScreen", "MarksScreen", "NoteArea",
+           "NoteScreen", "ViewsScreen"]

@@ -307,6 +307,7 @@ def _compile(root: Path, file: Path, f, st: os.stat_result, folder: Path, work: 
     raw.register("dates_arrow", pa.table(dates))
     raw.execute("CREATE TABLE dates AS SELECT * FROM dates_arrow")
     raw.unregister("dates_arrow")
+    _control_warnings(raw, f, loader)
     warnings = [p for p in loader.problems if p.severity == "warning"] + _warnings(raw, f, documents)
     report("compiling", None)
     raw.execute(f"""
@@ -370,6 +371,27 @@ def _check_references(raw, f, documents, actors) -> None:
         if found != len(wanted):
             raise _Slow
     del re
+
+
+# Characters a terminal would obey or that reorder text (``safetext.CONTROL_CHARACTERS``), in RE2.
+_CONTROL_RE2 = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\x{202a}-\x{202e}\x{2066}-\x{2069}]"
+
+
+def _control_warnings(raw, f, loader) -> None:
+    """The usual load's warnings of fields that hold control characters (``_Loader.control_warning``):
+    the events that have any are found by the engine, in parallel, and only they are decoded."""
+    for key in ("title", "description"):
+        loader.control_warning(key, getattr(f, key), None)
+    for section in ("documents", "actors", "claims", "periods"):
+        for i, record in enumerate(getattr(f, section)):
+            loader.control_warning(loader.where(section, i, getattr(record, "id", None)),
+                                   msgspec.to_builtins(record), None)
+    text = ("concat(id, date, title, coalesce(summary, ''), coalesce(type, ''), coalesce(date_note, ''), "
+            "coalesce(note, ''), array_to_string(coalesce(tags, []), ''), array_to_string("
+            "[concat(q.exact, coalesce(q.prefix, ''), coalesce(q.suffix, '')) FOR q IN coalesce(quotes, [])], ''))")
+    for row, event_id in raw.execute(f"SELECT row, id FROM ev WHERE regexp_matches({text}, ?) ORDER BY row",
+                                     [_CONTROL_RE2]).fetchall():
+        loader.control_warning(loader.where("events", row, event_id), msgspec.json.decode(f.events[row]), None)
 
 
 def _warnings(raw, f, documents) -> list[Problem]:
