@@ -1,0 +1,44 @@
+"""The app's side of editing (``model.editing``): one editor per session, its refusals shown, the corpus reloaded.
+
+The editor lives as long as the app (``editor_of``), so that undo and redo
+reach every change of the session, across the reloads that show each change.
+"""
+
+from __future__ import annotations
+
+from ..model.editing import Change, Editor, EditError
+
+
+def editor_of(app) -> Editor | None:
+    """The session's editor of the corpus on screen, or None (after saying why: read-only, unreadable)."""
+    editor = getattr(app, "_session_editor", None)
+    if editor is not None:
+        return editor
+    origin = getattr(app.store, "origin", None)
+    try:
+        if origin is None or app.corpus is None:
+            raise EditError([])
+        editor = Editor(origin)
+    except EditError as exc:
+        refused(app, exc, "This corpus cannot be edited here")
+        return None
+    app._session_editor = editor
+    return editor
+
+
+def refused(app, exc: EditError, title: str) -> None:
+    from ..model.errors import Problem
+    from .screens.dialogs import ProblemsScreen
+
+    problems = exc.problems or [Problem("", "", "only a corpus folder held in memory can be edited",
+                                        "open a corpus folder; import a TimelineJS or CSV file first "
+                                        "(timeline-explorer import)", code="read-only")]
+    app.notify(f"{title}: {problems[0].message}", severity="error", timeout=6)
+    app.push_screen(ProblemsScreen(problems, title=title))
+
+
+def written(app, change: Change, verb: str = "") -> None:
+    """Say what was written and show the corpus as it is now (the selected event kept)."""
+    note = " (the file had changed on disk: the change was made on it as it is now)" if change.rebased else ""
+    app.notify(f"{verb or 'Saved'}: {change.description}{note}", timeout=4)
+    app._reload()
