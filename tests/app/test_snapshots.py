@@ -156,3 +156,8 @@ def test_coverage_view(snap_compare):
 
 def test_density_zoomed_into_a_month(snap_compare):
     assert snap_compare(seeds_app(event_id="july-12-letter"), press=["z"], terminal_size=(120, 36))
+
+
+def test_document_view_with_a_selection(snap_compare):
+    """A passage selected to cite: highlighted, its offsets and what A does in the status line."""
+    assert snap_compare(seeds_app(event_id="july-12-letter"), press=["o", "v", "s", "s"], terminal_size=(120, 40))

@@ -1093,6 +1093,7 @@ class TimelineApp(ResearchActions, App[int]):
                                 lambda action=action: self.run_action(action))
         yield SystemCommand("First event", "Go to the first event", lambda: self.query_one(TimelineView).action_first())
         yield SystemCommand("Last event", "Go to the last event", lambda: self.query_one(TimelineView).action_last())
+        yield from getattr(screen, "palette_commands", tuple)()  # a screen's own keys (the document view's editing)
 
     def _key_display(self, binding: Binding) -> str:
         keys = self._keymap.get(binding.id, binding.key) if binding.id else binding.key

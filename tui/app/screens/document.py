@@ -405,6 +405,16 @@ class DocumentScreen(Screen):
     def action_redo(self) -> None:
         self.action_undo(redo=True)
 
+    def palette_commands(self):
+        """The command palette's entries for this screen's keys: selecting, citing, undo."""
+        from textual.app import SystemCommand
+
+        for binding in self.BINDINGS:
+            if binding.id in _PALETTE:
+                yield SystemCommand(binding.description, _PALETTE[binding.id],
+                                    lambda action=binding.action: self.run_action(action))
+
+
     async def action_quote(self, delta: int) -> None:
         quotes = self.event.quotes
         if not quotes:
@@ -434,3 +444,14 @@ class DocumentScreen(Screen):
         self._match_cursor = (self._match_cursor + delta) % len(matches)
         view.scroll_to_offset(matches[self._match_cursor][0])
         self.notify(f"Match {self._match_cursor + 1} of {len(matches)} in this document", timeout=2)
+
+_PALETTE = {
+    "document.select": "Select a passage: the search match shown, else the quote shown, else the first word on screen",
+    "document.extend-word": "Extend the selection by a word",
+    "document.shrink-word": "Shrink the selection by a word",
+    "document.extend-sentence": "Extend the selection to the end of the next sentence",
+    "document.shrink-sentence": "Shrink the selection to the end of the previous sentence",
+    "document.add-quote": "Add the selected passage as a quote of this event (written to corpus.json)",
+    "document.undo": "Undo the session's last change to corpus.json",
+    "document.redo": "Redo the change undone last",
+}

@@ -1,0 +1,113 @@
+"""Citing a passage in the document view: select by keyboard, add as a quote, undo and redo (Pilot)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from app_support import wait_for
+
+from tui.app.app import TimelineApp
+from tui.app.screens.document import DocumentScreen, DocumentView
+from tui.model import load_corpus
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    shutil.copytree(ROOT / "seeds", folder)
+    return folder
+
+
+async def _document(pilot, app) -> DocumentView:
+    await pilot.press("o")
+    await wait_for(pilot, lambda: isinstance(app.screen, DocumentScreen))
+    await pilot.pause()
+    return app.screen.query_one(DocumentView)
+
+
+async def test_select_extend_add_as_quote_then_undo_and_redo(corpus: Path) -> None:
+    original = (corpus / "corpus.json").read_bytes()
+    app = TimelineApp(load_corpus(corpus), event_id="july-12-letter")
+    async with app.run_test(size=(120, 40)) as pilot:
+        view = await _document(pilot, app)
+        quote = app.screen.quote
+        await pilot.press("v")
+        assert view.selection == (quote.start, quote.end)  # starts at the quote shown
+        await pilot.press("s")
+        start, end = view.selection
+        assert start == quote.start and end > quote.end
+        text = view.document.text
+        assert text[end - 1] in ".!?”’\"')]"
+        await pilot.press("W")
+        assert view.selection[1] < end
+        await pilot.press("w")
+        assert view.selection == (start, end)
+        status = str(app.screen.query_one("#document-status").render())
+        assert f"Selected {start}–{end}" in status
+        await pilot.press("A")
+        await wait_for(pilot, lambda: app.current_event is not None and len(app.current_event.quotes) == 6)
+        added = load_corpus(corpus).events_by_id["july-12-letter"].quotes[-1]
+        assert (added.document.id, added.start, added.end) == (view.document.id, start, end)
+        await _document(pilot, app)
+        await pilot.press("ctrl+z")
+        await wait_for(pilot, lambda: app.current_event is not None and len(app.current_event.quotes) == 5)
+        assert (corpus / "corpus.json").read_bytes() == original
+        await _document(pilot, app)
+        await pilot.press("ctrl+y")
+        await wait_for(pilot, lambda: app.current_event is not None and len(app.current_event.quotes) == 6)
+        assert len(load_corpus(corpus).events_by_id["july-12-letter"].quotes) == 6
+
+
+async def test_a_passage_not_citable_is_refused_with_the_reason(corpus: Path) -> None:
+    original = (corpus / "corpus.json").read_bytes()
+    app = TimelineApp(load_corpus(corpus), event_id="china-qatar-trade-2018")
+    async with app.run_test(size=(120, 40)) as pilot:
+        view = await _document(pilot, app)
+        ex = view.document.exclusions[0]
+        app.screen._select((ex.start, ex.end))
+        await pilot.pause()
+        assert "not citable" in str(app.screen.query_one("#document-status").render())
+        await pilot.press("A")
+        await pilot.pause()
+        assert "not citable" in str(app.screen.problems[0].message)
+        assert (corpus / "corpus.json").read_bytes() == original
+
+
+async def test_escape_clears_the_selection_before_closing(corpus: Path) -> None:
+    app = TimelineApp(load_corpus(corpus), event_id="july-12-letter")
+    async with app.run_test(size=(120, 40)) as pilot:
+        view = await _document(pilot, app)
+        await pilot.press("v", "escape")
+        assert view.selection is None and isinstance(app.screen, DocumentScreen)
+        await pilot.press("escape")
+        assert not isinstance(app.screen, DocumentScreen)
+
+
+async def test_a_converted_source_is_read_only_in_the_app(tmp_path: Path) -> None:
+    from tui.model.opening import Source, open_source
+
+    corpus_ = open_source(Source(str(ROOT / "tests" / "data" / "timelinejs" / "eras.json")))
+    app = TimelineApp(corpus_)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        if app.current_event is None or not app.current_event.quotes:
+            pytest.skip("the converted file's first event cites nothing to open")
+        view = await _document(pilot, app)
+        await pilot.press("v", "A")
+        await pilot.pause()
+        assert "read-only" in app.screen.problems[0].message and "import" in app.screen.problems[0].hint
+        assert view.selection is not None
+
+
+async def test_the_editing_keys_are_in_the_palette_and_the_help(corpus: Path) -> None:
+    app = TimelineApp(load_corpus(corpus), event_id="july-12-letter")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _document(pilot, app)
+        titles = {c.title for c in app.get_system_commands(app.screen)}
+        assert {"Select", "Add as quote", "Undo", "Redo", "Extend by a sentence"} <= titles
+        help_rows = [row for _, rows in app._help_sections() for row in rows]
+        assert any("Add as quote" in what for _, what in help_rows)
