@@ -111,3 +111,46 @@ async def test_the_editing_keys_are_in_the_palette_and_the_help(corpus: Path) ->
         assert {"Select", "Add as quote", "Undo", "Redo", "Extend by a sentence"} <= titles
         help_rows = [row for _, rows in app._help_sections() for row in rows]
         assert any("Add as quote" in what for _, what in help_rows)
+
+
+@pytest.fixture
+def drafts(tmp_path: Path) -> Path:
+    from tui.cli import main
+
+    seeds = ROOT / "seeds"
+    out = tmp_path / "drafts" / "corpus.json"
+    assert main(["extract", str(seeds / "000_2850487d08e3d448.txt"), str(seeds / "001_7d40094ea373a31e.txt"),
+                 "--published", "2019-08-21", "--corpus", str(seeds), "-o", str(out)]) == 0
+    return out.parent
+
+
+async def test_triage_accepts_rejects_merges_and_counts(drafts: Path) -> None:
+    from tui.app.screens.editing import TriageScreen
+
+    before = load_corpus(drafts)
+    ids = [e.id for e in before.events if e.draft]
+    assert len(ids) >= 4
+    app = TimelineApp(before)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("T")
+        await wait_for(pilot, lambda: isinstance(app.screen, TriageScreen))
+        screen = app.screen
+        assert f"Drafts: {len(ids)} left" in str(screen.query_one("#triage-count").render())
+        await pilot.press("Y")  # the first accepted
+        await pilot.press("X")  # the next rejected
+        await pilot.pause()
+        assert f"Drafts: {len(ids) - 2} left" in str(screen.query_one("#triage-count").render())
+        await pilot.press("M")
+        await pilot.press(*ids[0], "enter")  # the third merged into the accepted one
+        await pilot.pause()
+        on_disk = load_corpus(drafts)
+        assert not on_disk.events_by_id[ids[0]].draft
+        assert ids[1] not in on_disk.events_by_id and ids[2] not in on_disk.events_by_id
+        merged_exacts = {q.exact for q in on_disk.events_by_id[ids[0]].quotes}
+        assert {q.exact for q in before.events_by_id[ids[2]].quotes} <= merged_exacts
+        await pilot.press("ctrl+z")  # the merge undone
+        await pilot.pause()
+        assert ids[2] in load_corpus(drafts).events_by_id
+        assert f"Drafts: {len(ids) - 2} left" in str(screen.query_one("#triage-count").render())
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.store is not None and len(app.store) == len(ids) - 1 and not isinstance(app.screen, TriageScreen))

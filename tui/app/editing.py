@@ -42,3 +42,20 @@ def written(app, change: Change, verb: str = "") -> None:
     note = " (the file had changed on disk: the change was made on it as it is now)" if change.rebased else ""
     app.notify(f"{verb or 'Saved'}: {change.description}{note}", timeout=4)
     app._reload()
+
+
+def open_triage(app) -> None:
+    """The drafts of the corpus on screen, one by one (the corpus reloaded after, if anything changed)."""
+    editor = editor_of(app)
+    if editor is None:
+        return
+    if not editor.drafts():
+        app.notify("This corpus has no draft events (extract makes them).", timeout=4)
+        return
+    from .screens.editing import TriageScreen
+
+    def closed(changed: bool | None) -> None:
+        if changed:
+            app._reload()
+
+    app.push_screen(TriageScreen(editor), closed)
