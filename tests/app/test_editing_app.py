@@ -154,3 +154,36 @@ async def test_triage_accepts_rejects_merges_and_counts(drafts: Path) -> None:
         assert f"Drafts: {len(ids) - 2} left" in str(screen.query_one("#triage-count").render())
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.store is not None and len(app.store) == len(ids) - 1 and not isinstance(app.screen, TriageScreen))
+
+
+async def test_new_event_from_a_selection_with_the_date_checked_as_typed(corpus: Path) -> None:
+    from tui.app.screens.editing import NewEventScreen
+
+    app = TimelineApp(load_corpus(corpus), event_id="july-12-letter")
+    async with app.run_test(size=(120, 40)) as pilot:
+        view = await _document(pilot, app)
+        await pilot.press("v", "E")
+        await wait_for(pilot, lambda: isinstance(app.screen, NewEventScreen))
+        form = app.screen
+        start, end = view.selection
+        await pilot.press(*"2019-02-30")
+        await pilot.pause()
+        assert "28 days" in str(form.query_one("#new-event-date-shown").render())
+        await pilot.press("ctrl+s")  # refused: the date is not one
+        assert app.screen is form
+        for _ in range(2):
+            await pilot.press("backspace")
+        await pilot.press(*"28")
+        await pilot.pause()
+        assert "28 February 2019" in str(form.query_one("#new-event-date-shown").render())
+        await pilot.press("enter", *"Envoys sign", "enter", *"letter", "enter", *"Qatar, nobody")
+        await pilot.pause()
+        assert "no actor 'nobody'" in str(form.query_one("#new-event-actors-shown").render())
+        for _ in range(len(", nobody")):
+            await pilot.press("backspace")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: "envoys-sign" in load_corpus(corpus).events_by_id)
+        event = load_corpus(corpus).events_by_id["envoys-sign"]
+        assert (event.date.text, event.title, event.type, event.actors) == ("2019-02-28", "Envoys sign", "letter",
+                                                                            ("qatar",))
+        assert (event.quotes[0].start, event.quotes[0].end) == (start, end)

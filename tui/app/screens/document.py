@@ -247,6 +247,7 @@ class DocumentScreen(Screen):
         Binding("s", "by_sentence(1)", "Extend by a sentence", show=False, id="document.extend-sentence"),
         Binding("S", "by_sentence(-1)", "Shrink by a sentence", show=False, id="document.shrink-sentence"),
         Binding("A", "add_quote", "Add as quote", id="document.add-quote"),
+        Binding("E", "new_event", "New event", id="document.new-event"),
         Binding("ctrl+z", "undo", "Undo", show=False, id="document.undo"),
         Binding("ctrl+y", "redo", "Redo", show=False, id="document.redo"),
     ]
@@ -385,6 +386,38 @@ class DocumentScreen(Screen):
             return
         written(self.app, change, "Quote added")
 
+    def action_new_event(self) -> None:
+        """A new event citing the selected passage: a form for its date, title, type and actors."""
+        from ..editing import editor_of, refused, written
+        from ...model.editing import EditError
+        from .editing import NewEventScreen
+
+        view = self.query_one(DocumentView)
+        if view.selection is None:
+            self.notify("Select a passage first (v, then w/W and s/S).", severity="warning", timeout=4)
+            return
+        editor = editor_of(self.app)
+        if editor is None:
+            return
+        doc_id, (start, end) = view.document.id, view.selection
+        try:
+            quote = editor.quote_at(doc_id, start, end)  # a passage not citable is refused before the form
+        except EditError as exc:
+            refused(self.app, exc, "Not citable")
+            return
+
+        def save(fields: dict | None) -> None:
+            if fields is None:
+                return
+            try:
+                change = editor.add_event(quotes=[quote], **fields)
+            except EditError as exc:
+                refused(self.app, exc, "Not added")
+                return
+            written(self.app, change, "Event added")
+
+        self.app.push_screen(NewEventScreen(editor.corpus, view.document.text[start:end]), save)
+
     def action_undo(self, redo: bool = False) -> None:
         from ..editing import editor_of, refused, written
         from ...model.editing import EditError
@@ -452,6 +485,7 @@ _PALETTE = {
     "document.extend-sentence": "Extend the selection to the end of the next sentence",
     "document.shrink-sentence": "Shrink the selection to the end of the previous sentence",
     "document.add-quote": "Add the selected passage as a quote of this event (written to corpus.json)",
+    "document.new-event": "Make a new event citing the selected passage (a form: date, title, type, actors)",
     "document.undo": "Undo the session's last change to corpus.json",
     "document.redo": "Redo the change undone last",
 }

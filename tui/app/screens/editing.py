@@ -143,3 +143,106 @@ class TriageScreen(ModalScreen[bool]):
             field.display = False
             return
         self.dismiss(self.changed)
+
+
+class NewEventScreen(ModalScreen["dict | None"]):
+    """A new event from a selected passage: date (EDTF, checked as typed and shown as the timeline shows it),
+    title, type, actors (ids, names or aliases, checked as typed). Dismissed with the fields, or None."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="new-event.cancel"),
+        Binding("ctrl+s", "save", "Save the event", id="new-event.save"),
+    ]
+
+    def __init__(self, corpus, passage: str) -> None:
+        super().__init__()
+        self.corpus = corpus
+        self.passage = passage
+
+    def compose(self) -> ComposeResult:
+        from textual.containers import Vertical
+
+        with Vertical(id="new-event-dialog"):
+            yield Static(Text("New event from the selected passage", style="bold"))
+            yield Static(Text("“" + safe(self.passage[:300]) + ("…" if len(self.passage) > 300 else "") + "”"),
+                         id="new-event-passage")
+            yield Input(placeholder="date (EDTF: 2019-07-18, 2019-07, 2019-07-12/2019-07-18, 2019~)", id="new-event-date")
+            yield Static("", id="new-event-date-shown")
+            yield Input(placeholder="title", id="new-event-title")
+            yield Input(placeholder="type (letter, statement, report…; optional)", id="new-event-type")
+            yield Input(placeholder="actors: ids, names or aliases, comma-separated (optional)", id="new-event-actors")
+            yield Static("", id="new-event-actors-shown")
+            yield Static(Text("enter: next field · ctrl+s: save · esc: cancel", style="dim"))
+
+    def on_mount(self) -> None:
+        for field in self.query(Input):
+            if self.app.is_headless:
+                field.cursor_blink = False
+        self.query_one("#new-event-date", Input).focus()
+
+    def _date(self) -> tuple[str, str | None]:
+        """The date as typed, and what is wrong with it (None: a date)."""
+        from ...model.dates import DateError, parse_edtf
+
+        value = self.query_one("#new-event-date", Input).value.strip()
+        if not value:
+            return value, "a date is needed"
+        try:
+            parse_edtf(value)
+        except DateError as exc:
+            return value, exc.message + (f" ({exc.hint})" if exc.hint else "")
+        return value, None
+
+    def _actors(self) -> tuple[list[str], str | None]:
+        ids, problems = [], []
+        for token in self.query_one("#new-event-actors", Input).value.split(","):
+            if token.strip():
+                try:
+                    ids.append(self.corpus.resolve_actor(token.strip()))
+                except LookupError as exc:
+                    problems.append(str(exc))
+        return ids, "; ".join(problems) or None
+
+    def on_input_changed(self, message: Input.Changed) -> None:
+        from ...model.dates import parse_edtf
+
+        if message.input.id == "new-event-date":
+            value, problem = self._date()
+            shown = Text()
+            if problem is None:
+                shown.append("on the timeline: " + safe_line(parse_edtf(value).human()), "green")
+            elif value:
+                shown.append(safe_line(problem), "bold red")
+            self.query_one("#new-event-date-shown", Static).update(shown)
+        elif message.input.id == "new-event-actors":
+            ids, problem = self._actors()
+            shown = Text()
+            if ids:
+                shown.append(safe_line(", ".join(f"{self.corpus.actors[i].name} ({i})" for i in ids)), "green")
+            if problem:
+                shown.append(("  " if ids else "") + safe_line(problem), "bold red")
+            self.query_one("#new-event-actors-shown", Static).update(shown)
+
+    def on_input_submitted(self, message: Input.Submitted) -> None:
+        fields = list(self.query(Input))
+        i = fields.index(message.input)
+        if i + 1 < len(fields):
+            fields[i + 1].focus()
+        else:
+            self.action_save()
+
+    def action_save(self) -> None:
+        date, problem = self._date()
+        title = self.query_one("#new-event-title", Input).value.strip()
+        actors, actor_problem = self._actors()
+        for wrong, field in ((problem, "#new-event-date"), (None if title else "a title is needed", "#new-event-title"),
+                             (actor_problem, "#new-event-actors")):
+            if wrong:
+                self.notify(wrong, severity="error", timeout=5)
+                self.query_one(field, Input).focus()
+                return
+        self.dismiss({"date": date, "title": title, "actors": actors,
+                      "type": self.query_one("#new-event-type", Input).value.strip()})
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
