@@ -321,3 +321,33 @@ def test_cli_triage(corpus: Path, capsys) -> None:
     assert status == 1 and "no event has this id" in err
     status, _, err = run(["edit", str(REPO / "tests/data/timelinejs/eras.json"), "accept", "x"], capsys)
     assert status == 1 and "read-only" in err and "import" in err
+
+
+def test_a_file_with_a_bom_and_crlf_line_ends_keeps_them(corpus: Path) -> None:
+    file = corpus / "corpus.json"
+    file.write_bytes(b"\xef\xbb\xbf" + file.read_bytes().replace(b"\n", b"\r\n"))
+    original = file.read_bytes()
+    editor = Editor(corpus)
+    target = editor.corpus.events[1].id
+    editor.set_field(target, "type", "changed")
+    data = file.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    assert b"\n" not in data.replace(b"\r\n", b"")
+    assert len(data.splitlines()) == len(original.splitlines())
+    editor.undo()
+    assert file.read_bytes() == original
+
+
+def test_a_corpus_with_no_events_gets_its_first(tmp_path: Path) -> None:
+    folder = tmp_path / "c"
+    folder.mkdir()
+    shutil.copy(SEEDS / "002_b5400e5f6aae15b5.txt", folder / "a.txt")
+    (folder / "corpus.json").write_text(json.dumps({
+        "format": "timeline-corpus/1", "title": "T",
+        "documents": [{"id": "a", "path": "a.txt"}], "events": []}, indent=2), encoding="utf-8")
+    editor = Editor(folder)
+    change = editor.add_event(date="2019", title="First", quotes=[editor.quote_of("a", "UN experts say")])
+    assert change.id == "first"
+    loaded = load_corpus(folder)
+    assert [e.id for e in loaded.events] == ["first"]
+    assert loaded.events[0].quotes[0].exact == "UN experts say"
