@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from app_support import wait_for
 
+from textual.widgets import Static
+
 from tui.app.app import TimelineApp
 from tui.app.screens.document import DocumentScreen, DocumentView
 from tui.model import load_corpus
@@ -187,3 +189,21 @@ async def test_new_event_from_a_selection_with_the_date_checked_as_typed(corpus:
         assert (event.date.text, event.title, event.type, event.actors) == ("2019-02-28", "Envoys sign", "letter",
                                                                             ("qatar",))
         assert (event.quotes[0].start, event.quotes[0].end) == (start, end)
+
+
+async def test_the_session_changes_are_listed(corpus: Path) -> None:
+    from tui.app.screens.editing import ChangesScreen
+
+    app = TimelineApp(load_corpus(corpus), event_id="july-12-letter")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _document(pilot, app)
+        await pilot.press("v", "s", "A")
+        await wait_for(pilot, lambda: app.current_event is not None and len(app.current_event.quotes) == 6)
+        await _document(pilot, app)
+        await pilot.press("ctrl+z")
+        await wait_for(pilot, lambda: app.current_event is not None and len(app.current_event.quotes) == 5)
+        await _document(pilot, app)
+        await pilot.press("L")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChangesScreen))
+        shown = str(app.screen.query_one(Static).render())
+        assert "undone: add a quote of theprint-qatar to july-12-letter" in shown

@@ -1204,14 +1204,14 @@ def _binding_groups() -> list[tuple[str, list[Binding]]]:
         ("Document view", list(DocumentScreen.BINDINGS) + only(DocumentView.BINDINGS, {"document.page-down", "document.page-up"})),
         ("Marks list, note editor, saved views", [*MarksScreen.BINDINGS, *NoteScreen.BINDINGS, *ViewsScreen.BINDINGS]),
         ("Disagreements and coverage", [*DisagreementsScreen.BINDINGS, *CoverageScreen.BINDINGS]),
-        ("Draft triage", _triage_bindings()),
+        ("Draft triage, new event form, session's changes", _triage_bindings()),
     ]
 
 
 def _triage_bindings() -> list[Binding]:
-    from .screens.editing import TriageScreen
+    from .screens.editing import ChangesScreen, NewEventScreen, TriageScreen
 
-    return list(TriageScreen.BINDINGS)
+    return [*TriageScreen.BINDINGS, *NewEventScreen.BINDINGS, *ChangesScreen.BINDINGS]
 
 
 def _all_bindings() -> list[Binding]:

@@ -59,3 +59,13 @@ def open_triage(app) -> None:
             app._reload()
 
     app.push_screen(TriageScreen(editor), closed)
+
+
+def show_changes(app) -> None:
+    """The session's changes (none yet: an empty list, without opening an editor for it)."""
+    editor = getattr(app, "_session_editor", None) or editor_of(app)
+    if editor is None:
+        return
+    from .screens.editing import ChangesScreen
+
+    app.push_screen(ChangesScreen(editor))

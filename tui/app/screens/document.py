@@ -250,6 +250,7 @@ class DocumentScreen(Screen):
         Binding("E", "new_event", "New event", id="document.new-event"),
         Binding("ctrl+z", "undo", "Undo", show=False, id="document.undo"),
         Binding("ctrl+y", "redo", "Redo", show=False, id="document.redo"),
+        Binding("L", "changes", "Changes", show=False, id="document.changes"),
     ]
 
     def __init__(self, event: Event | QuoteSet, quote_index: int, pattern: SearchPattern | None) -> None:
@@ -438,6 +439,11 @@ class DocumentScreen(Screen):
     def action_redo(self) -> None:
         self.action_undo(redo=True)
 
+    def action_changes(self) -> None:
+        from ..editing import show_changes
+
+        show_changes(self.app)
+
     def palette_commands(self):
         """The command palette's entries for this screen's keys: selecting, citing, undo."""
         from textual.app import SystemCommand
@@ -488,4 +494,5 @@ _PALETTE = {
     "document.new-event": "Make a new event citing the selected passage (a form: date, title, type, actors)",
     "document.undo": "Undo the session's last change to corpus.json",
     "document.redo": "Redo the change undone last",
+    "document.changes": "List the session's changes to corpus.json (and those undone)",
 }

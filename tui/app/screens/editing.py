@@ -30,6 +30,7 @@ class TriageScreen(ModalScreen[bool]):
         Binding("M", "merge", "Merge into…", id="triage.merge"),
         Binding("ctrl+z", "undo", "Undo", id="triage.undo"),
         Binding("ctrl+y", "redo", "Redo", show=False, id="triage.redo"),
+        Binding("L", "changes", "Changes", show=False, id="triage.changes"),
     ]
 
     def __init__(self, editor: Editor) -> None:
@@ -65,7 +66,7 @@ class TriageScreen(ModalScreen[bool]):
         count = Text(f"Drafts: {len(drafts)} left", style="bold")
         if drafts:
             count.append(f"  ·  {self.index + 1 if self.current else 0} of {len(drafts)}", "dim")
-        count.append("\nY accept · X reject · M merge into an event · j k next, previous · ctrl+z undo · esc close",
+        count.append("\nY accept · X reject · M merge into an event · j k next, previous · ctrl+z undo · L changes · esc close",
                      "dim")
         self.query_one("#triage-count", Static).update(count)
         body = Text()
@@ -136,6 +137,9 @@ class TriageScreen(ModalScreen[bool]):
 
     def action_redo(self) -> None:
         self._do(self.editor.redo, "redone")
+
+    def action_changes(self) -> None:
+        self.app.push_screen(ChangesScreen(self.editor))
 
     def action_close(self) -> None:
         field = self.query_one("#triage-merge", Input)
@@ -245,4 +249,32 @@ class NewEventScreen(ModalScreen["dict | None"]):
                       "type": self.query_one("#new-event-type", Input).value.strip()})
 
     def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ChangesScreen(ModalScreen[None]):
+    """The session's changes to corpus.json, oldest first, and those undone (which ctrl+y redoes)."""
+
+    BINDINGS = [Binding("escape,q,L", "close", "Close", id="changes.close")]
+
+    def __init__(self, editor: Editor) -> None:
+        super().__init__()
+        self.editor = editor
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="changes-body"):
+            text = Text(f"Changes of this session to {safe_line(str(self.editor.file))}", style="bold")
+            if not self.editor.done and not self.editor.undone:
+                text.append("\n\nNone yet.", "dim")
+            for n, change in enumerate(self.editor.done, 1):
+                text.append(f"\n{n:>3}. ")
+                text.append(safe_line(change.description))
+                if change.rebased:
+                    text.append("  (made on the file as changed on disk)", "dim")
+            for change in reversed(self.editor.undone):
+                text.append("\n     undone: ", "dim")
+                text.append(safe_line(change.description), "dim strike")
+            yield Static(text)
+
+    def action_close(self) -> None:
         self.dismiss(None)
