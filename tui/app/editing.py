@@ -27,14 +27,10 @@ def editor_of(app) -> Editor | None:
 
 
 def refused(app, exc: EditError, title: str) -> None:
-    from ..model.errors import Problem
-    from .screens.dialogs import ProblemsScreen
+    """Say why a change was refused, and list its problems."""
+    from .screens.editing import show_refusal
 
-    problems = exc.problems or [Problem("", "", "only a corpus folder held in memory can be edited",
-                                        "open a corpus folder; import a TimelineJS or CSV file first "
-                                        "(timeline-explorer import)", code="read-only")]
-    app.notify(f"{title}: {problems[0].message}", severity="error", timeout=6)
-    app.push_screen(ProblemsScreen(problems, title=title))
+    show_refusal(app, exc, title)
 
 
 def written(app, change: Change, verb: str = "") -> None:

@@ -18,6 +18,18 @@ from ...model.editing import Editor, EditError
 from ..text import safe, safe_line
 
 
+def show_refusal(app, exc: EditError, title: str) -> None:
+    """A refused change: a notice with the first problem, and the list of them all."""
+    from ...model.errors import Problem
+    from .dialogs import ProblemsScreen
+
+    problems = exc.problems or [Problem("", "", "only a corpus folder held in memory can be edited",
+                                        "open a corpus folder; import a TimelineJS or CSV file first "
+                                        "(timeline-explorer import)", code="read-only")]
+    app.notify(f"{title}: {problems[0].message}", severity="error", timeout=6)
+    app.push_screen(ProblemsScreen(problems, title=title))
+
+
 class TriageScreen(ModalScreen[bool]):
     """The drafts one by one; dismissed with True when something was written."""
 
@@ -98,9 +110,7 @@ class TriageScreen(ModalScreen[bool]):
         try:
             done = change()
         except EditError as exc:
-            from ..editing import refused
-
-            refused(self.app, exc, f"Not {verb}")
+            show_refusal(self.app, exc, f"Not {verb}")
             return
         if done is None:
             self.notify(f"Nothing to {verb.rstrip('d').rstrip('e')}.", timeout=3)
