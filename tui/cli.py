@@ -250,6 +250,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_import(args, parser)
         if args.command == "extract":
             return cmd_extract(args, parser)
+        if args.command == "edit":
+            from .cli_edit import cmd_edit
+
+            return cmd_edit(args)
         return cmd_open(args, parser)
     except KeyboardInterrupt:
         return 130
@@ -821,10 +825,17 @@ is listed (FILE:LINE: rows[3] (annotation 'id').target.selector: ... (fix: ...))
 """
 
 
+def _add_edit_parser(sub) -> None:
+    from .cli_edit import add_edit_parser
+
+    add_edit_parser(sub)
+
+
 # Each command's parser, in the order --help lists them.
 _COMMAND_PARSERS = {
     "open": _add_open_parser, "check": _add_check_parser, "export": _add_export_parser,
     "schema": _add_schema_parser, "extract": _add_extract_parser, "import": _add_import_parser,
+    "edit": _add_edit_parser,
 }
 COMMANDS = tuple(_COMMAND_PARSERS)  # the words a line may start with to name its command
 

@@ -156,3 +156,25 @@ def test_coverage_view(snap_compare):
 
 def test_density_zoomed_into_a_month(snap_compare):
     assert snap_compare(seeds_app(event_id="july-12-letter"), press=["z"], terminal_size=(120, 36))
+
+
+def test_document_view_with_a_selection(snap_compare):
+    """A passage selected to cite: highlighted, its offsets and what A does in the status line."""
+    assert snap_compare(seeds_app(event_id="july-12-letter"), press=["o", "v", "s", "s"], terminal_size=(120, 40))
+
+
+def test_draft_triage(snap_compare, tmp_path):
+    """The triage of extract's candidates: the count left, the draft with its quotes, the keys."""
+    from tui.cli import main
+
+    out = tmp_path / "drafts" / "corpus.json"
+    assert main(["extract", str(SEEDS / "000_2850487d08e3d448.txt"), "--published", "2019-08-21",
+                 "--corpus", str(SEEDS), "-o", str(out)]) == 0
+    assert snap_compare(TimelineApp(load_corpus(out.parent)), press=["T"], terminal_size=(120, 40))
+
+
+def test_new_event_form(snap_compare):
+    """The form for a new event from a selected passage: the date shown as the timeline shows it, actors matched."""
+    assert snap_compare(seeds_app(event_id="july-12-letter"),
+                        press=["o", "v", "E", *"2019-07-12", "enter", *"States back China", "enter", "enter",
+                               *"Qatar, Pakistan"], terminal_size=(120, 40))

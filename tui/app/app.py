@@ -155,6 +155,7 @@ class TimelineApp(ResearchActions, App[int]):
         Binding("C", "coverage", "Coverage", show=False, id="app.coverage"),
         Binding("z", "zoom_in", "Zoom in", show=False, id="app.zoom-in"),
         Binding("Z", "zoom_out", "Zoom out", show=False, id="app.zoom-out"),
+        Binding("T", "triage", "Triage drafts", show=False, id="app.triage"),
         Binding("tab", "cycle_pane(1)", "Next pane", show=False, id="app.next-pane", priority=True),
         Binding("shift+tab", "cycle_pane(-1)", "Previous pane", show=False, id="app.previous-pane", priority=True),
         Binding("escape", "escape", "Back", show=False, id="app.escape"),
@@ -1080,6 +1081,11 @@ class TimelineApp(ResearchActions, App[int]):
         else:
             self.push_screen(ProblemsScreen(self.store.problems))
 
+    def action_triage(self) -> None:
+        from .editing import open_triage
+
+        open_triage(self)
+
     def action_reload(self) -> None:
         self._reload()
 
@@ -1131,6 +1137,7 @@ class TimelineApp(ResearchActions, App[int]):
                                 lambda action=action: self.run_action(action))
         yield SystemCommand("First event", "Go to the first event", lambda: self.query_one(TimelineView).action_first())
         yield SystemCommand("Last event", "Go to the last event", lambda: self.query_one(TimelineView).action_last())
+        yield from getattr(screen, "palette_commands", tuple)()  # a screen's own keys (the document view's editing)
 
     def _key_display(self, binding: Binding) -> str:
         keys = self._keymap.get(binding.id, binding.key) if binding.id else binding.key
@@ -1164,6 +1171,7 @@ _COMMAND_HELP = {
     "app.next-quote": "Next quote of the event",
     "app.copy": "Copy the selected quote with its citation (title, outlet, date)",
     "app.problems": "List quotes that no longer match their documents, and warnings",
+    "app.triage": "Triage the draft events (extract's candidates): accept, reject or merge each, with the count left",
     "app.reload": "Reload the corpus from disk, keeping the filters, search, marks and selected event",
     "app.mark": "Mark or unmark the selected event (kept in the corpus's notes file)",
     "app.next-mark": "Next marked event",
@@ -1234,7 +1242,14 @@ def _binding_groups() -> list[tuple[str, list[Binding]]]:
         ("Document view", list(DocumentScreen.BINDINGS) + only(DocumentView.BINDINGS, {"document.page-down", "document.page-up"})),
         ("Marks list, note editor, saved views", [*MarksScreen.BINDINGS, *NoteScreen.BINDINGS, *ViewsScreen.BINDINGS]),
         ("Disagreements and coverage", [*DisagreementsScreen.BINDINGS, *CoverageScreen.BINDINGS]),
+        ("Draft triage, new event form, session's changes", _triage_bindings()),
     ]
+
+
+def _triage_bindings() -> list[Binding]:
+    from .screens.editing import ChangesScreen, NewEventScreen, TriageScreen
+
+    return [*TriageScreen.BINDINGS, *NewEventScreen.BINDINGS, *ChangesScreen.BINDINGS]
 
 
 def _all_bindings() -> list[Binding]:
@@ -1249,6 +1264,7 @@ def _all_bindings() -> list[Binding]:
         *HelpScreen.BINDINGS, *ProblemsScreen.BINDINGS, *DateRangeScreen.BINDINGS,
         *MarksScreen.BINDINGS, *NoteScreen.BINDINGS, *ViewsScreen.BINDINGS, *ExportScreen.BINDINGS,
         *ConfirmScreen.BINDINGS, *DisagreementsScreen.BINDINGS, *CoverageScreen.BINDINGS, *CoverageMatrix.BINDINGS,
+        *_triage_bindings(),
     ]
 
 

@@ -87,6 +87,7 @@ class DocumentView(LineView, can_focus=True):
         "document--excluded",
         "document--label",
         "document--match",
+        "document--selection",
     }
 
     BINDINGS = [
@@ -107,6 +108,7 @@ class DocumentView(LineView, can_focus=True):
         self._rows: list[_Row] = []
         self._starts: list[int] = []
         self._width = 0
+        self.selection: tuple[int, int] | None = None  # offsets of the passage selected to cite
         text = document.text
         self._matches = pattern.spans(text) if pattern else []
 
@@ -212,6 +214,9 @@ class DocumentView(LineView, can_focus=True):
                 break
             if e > start:
                 spans.append((s - start, e - start, match))
+        if self.selection is not None and self.selection[0] < end and start < self.selection[1]:
+            spans.append((self.selection[0] - start, self.selection[1] - start,
+                          self.get_component_rich_style("document--selection")))
         return styled(text[start:end], spans, multiline=False)
 
 
@@ -234,6 +239,16 @@ class DocumentScreen(Screen):
         Binding("y", "copy", "Copy quote", id="document.copy"),
         Binding("n", "find(1)", "Next match", show=False, id="document.next-match"),
         Binding("N", "find(-1)", "Previous match", show=False, id="document.previous-match"),
+        Binding("v", "select", "Select", id="document.select"),
+        Binding("w", "by_word(1)", "Extend by a word", show=False, id="document.extend-word"),
+        Binding("W", "by_word(-1)", "Shrink by a word", show=False, id="document.shrink-word"),
+        Binding("s", "by_sentence(1)", "Extend by a sentence", show=False, id="document.extend-sentence"),
+        Binding("S", "by_sentence(-1)", "Shrink by a sentence", show=False, id="document.shrink-sentence"),
+        Binding("A", "add_quote", "Add as quote", id="document.add-quote"),
+        Binding("E", "new_event", "New event", id="document.new-event"),
+        Binding("ctrl+z", "undo", "Undo", show=False, id="document.undo"),
+        Binding("ctrl+y", "redo", "Redo", show=False, id="document.redo"),
+        Binding("L", "changes", "Changes", show=False, id="document.changes"),
     ]
 
     def __init__(self, event: Event | QuoteSet, quote_index: int, pattern: SearchPattern | None) -> None:
@@ -278,10 +293,164 @@ class DocumentScreen(Screen):
         status.append(safe_line(self.event.title))
         if self.quote.start is None:
             status.append("  —  this quote is not found in the document", "bold red")
+        views = self.query(DocumentView)
+        selection = views.first().selection if views else None
+        if selection is not None:
+            start, end = selection
+            status.append(f"\nSelected {start}–{end} ({end - start} characters)", "bold")
+            excluded = views.first().document.exclusion_at(start, end)
+            if excluded is not None:
+                reason = excluded.reason or "not citable"
+                status.append(f"  —  not citable: {safe_line(reason)}", "bold red")
+            else:
+                status.append("  —  A adds it as a quote of this event", "dim")
         self.query_one("#document-status", Static).update(status)
 
     def action_close(self) -> None:
+        view = self.query_one(DocumentView)
+        if view.selection is not None:  # escape clears the selection first
+            view.selection = None
+            view.refresh()
+            self._refresh_header()
+            return
         self.dismiss(self.quote_index)
+
+    # -- selecting a passage, citing it
+
+    def _select(self, span: tuple[int, int]) -> None:
+        from ...model.selection import clamp
+
+        view = self.query_one(DocumentView)
+        view.selection = clamp(view.document.text, *span)
+        view.scroll_to_offset(view.selection[0])
+        view.refresh()
+        self._refresh_header()
+
+    def action_select(self) -> None:
+        """Select the search match shown last, else the quote shown, else the first word on screen."""
+        from ...model.selection import word_at
+
+        view = self.query_one(DocumentView)
+        if 0 <= self._match_cursor < len(view._matches):
+            self._select(view._matches[self._match_cursor])
+        elif self.quote.document is view.document and self.quote.start is not None:
+            self._select((self.quote.start, self.quote.end))
+        else:
+            rows = view._rows
+            top = int(view.scroll_offset.y)
+            offset = next((r.start for r in rows[top:] if not r.label), 0)
+            self._select(word_at(view.document.text, offset))
+
+    def _move(self, how, delta: int) -> None:
+        view = self.query_one(DocumentView)
+        if view.selection is None:
+            self.action_select()
+            return
+        self._select(how(view.document.text, *view.selection, delta))
+
+    def action_by_word(self, delta: int) -> None:
+        from ...model.selection import by_word
+
+        self._move(by_word, delta)
+
+    def action_by_sentence(self, delta: int) -> None:
+        from ...model.selection import by_sentence
+
+        self._move(by_sentence, delta)
+
+    def _excluded(self):
+        view = self.query_one(DocumentView)
+        return None if view.selection is None else view.document.exclusion_at(*view.selection)
+
+    def action_add_quote(self) -> None:
+        from ..editing import editor_of, refused, written
+        from ...model.editing import EditError
+
+        view = self.query_one(DocumentView)
+        event = self.event
+        if view.selection is None:
+            self.notify("Select a passage first (v, then w/W and s/S).", severity="warning", timeout=4)
+            return
+        if isinstance(event, QuoteSet):
+            self.notify("These are a claim's statements, not an event's quotes.", severity="warning", timeout=4)
+            return
+        editor = editor_of(self.app)
+        if editor is None:
+            return
+        try:
+            quote = editor.quote_at(view.document.id, *view.selection)
+            change = editor.add_quote(event.id, quote)
+        except EditError as exc:
+            refused(self.app, exc, "Not added")
+            return
+        written(self.app, change, "Quote added")
+
+    def action_new_event(self) -> None:
+        """A new event citing the selected passage: a form for its date, title, type and actors."""
+        from ..editing import editor_of, refused, written
+        from ...model.editing import EditError
+        from .editing import NewEventScreen
+
+        view = self.query_one(DocumentView)
+        if view.selection is None:
+            self.notify("Select a passage first (v, then w/W and s/S).", severity="warning", timeout=4)
+            return
+        editor = editor_of(self.app)
+        if editor is None:
+            return
+        doc_id, (start, end) = view.document.id, view.selection
+        try:
+            quote = editor.quote_at(doc_id, start, end)  # a passage not citable is refused before the form
+        except EditError as exc:
+            refused(self.app, exc, "Not citable")
+            return
+
+        def save(fields: dict | None) -> None:
+            if fields is None:
+                return
+            try:
+                change = editor.add_event(quotes=[quote], **fields)
+            except EditError as exc:
+                refused(self.app, exc, "Not added")
+                return
+            written(self.app, change, "Event added")
+
+        self.app.push_screen(NewEventScreen(editor.corpus, view.document.text[start:end]), save)
+
+    def action_undo(self, redo: bool = False) -> None:
+        from ..editing import editor_of, refused, written
+        from ...model.editing import EditError
+
+        editor = editor_of(self.app)
+        if editor is None:
+            return
+        try:
+            change = editor.redo() if redo else editor.undo()
+        except EditError as exc:
+            refused(self.app, exc, "Not undone" if not redo else "Not redone")
+            return
+        if change is None:
+            self.notify(f"Nothing to {'redo' if redo else 'undo'} in this session.", timeout=3)
+            return
+        written(self.app, change, "Redone" if redo else "Undone")
+
+    def action_redo(self) -> None:
+        self.action_undo(redo=True)
+
+    def action_changes(self) -> None:
+        from ..editing import show_changes
+
+        show_changes(self.app)
+
+    def palette_commands(self):
+        """The command palette's entries for this screen's keys: selecting, citing, undo."""
+        from textual.app import SystemCommand
+
+        for binding in self.BINDINGS:
+            if binding.id in _PALETTE:
+                yield SystemCommand(binding.description, _PALETTE[binding.id],
+                                    lambda action=binding.action: self.run_action(action))
+
 
     async def action_quote(self, delta: int) -> None:
         quotes = self.event.quotes
@@ -312,3 +481,16 @@ class DocumentScreen(Screen):
         self._match_cursor = (self._match_cursor + delta) % len(matches)
         view.scroll_to_offset(matches[self._match_cursor][0])
         self.notify(f"Match {self._match_cursor + 1} of {len(matches)} in this document", timeout=2)
+
+_PALETTE = {
+    "document.select": "Select a passage: the search match shown, else the quote shown, else the first word on screen",
+    "document.extend-word": "Extend the selection by a word",
+    "document.shrink-word": "Shrink the selection by a word",
+    "document.extend-sentence": "Extend the selection to the end of the next sentence",
+    "document.shrink-sentence": "Shrink the selection to the end of the previous sentence",
+    "document.add-quote": "Add the selected passage as a quote of this event (written to corpus.json)",
+    "document.new-event": "Make a new event citing the selected passage (a form: date, title, type, actors)",
+    "document.undo": "Undo the session's last change to corpus.json",
+    "document.redo": "Redo the change undone last",
+    "document.changes": "List the session's changes to corpus.json (and those undone)",
+}

@@ -1,0 +1,209 @@
+"""Citing a passage in the document view: select by keyboard, add as a quote, undo and redo (Pilot)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from app_support import wait_for
+
+from textual.widgets import Static
+
+from tui.app.app import TimelineApp
+from tui.app.screens.document import DocumentScreen, DocumentView
+from tui.model import load_corpus
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    shutil.copytree(ROOT / "seeds", folder)
+    return folder
+
+
+async def _document(pilot, app) -> DocumentView:
+    await pilot.press("o")
+    await wait_for(pilot, lambda: isinstance(app.screen, DocumentScreen))
+    await pilot.pause()
+    return app.screen.query_one(DocumentView)
+
+
+async def test_select_extend_add_as_quote_then_undo_and_redo(corpus: Path) -> None:
+    original = (corpus / "corpus.json").read_bytes()
+    app = TimelineApp(load_corpus(corpus), event_id="july-12-letter")
+    async with app.run_test(size=(120, 40)) as pilot:
+        view = await _document(pilot, app)
+        quote = app.screen.quote
+        await pilot.press("v")
+        assert view.selection == (quote.start, quote.end)  # starts at the quote shown
+        await pilot.press("s")
+        start, end = view.selection
+        assert start == quote.start and end > quote.end
+        text = view.document.text
+        assert text[end - 1] in ".!?”’\"')]"
+        await pilot.press("W")
+        assert view.selection[1] < end
+        await pilot.press("w")
+        assert view.selection == (start, end)
+        status = str(app.screen.query_one("#document-status").render())
+        assert f"Selected {start}–{end}" in status
+        await pilot.press("A")
+        await wait_for(pilot, lambda: app.current_event is not None and len(app.current_event.quotes) == 6)
+        added = load_corpus(corpus).events_by_id["july-12-letter"].quotes[-1]
+        assert (added.document.id, added.start, added.end) == (view.document.id, start, end)
+        await _document(pilot, app)
+        await pilot.press("ctrl+z")
+        await wait_for(pilot, lambda: app.current_event is not None and len(app.current_event.quotes) == 5)
+        assert (corpus / "corpus.json").read_bytes() == original
+        await _document(pilot, app)
+        await pilot.press("ctrl+y")
+        await wait_for(pilot, lambda: app.current_event is not None and len(app.current_event.quotes) == 6)
+        assert len(load_corpus(corpus).events_by_id["july-12-letter"].quotes) == 6
+
+
+async def test_a_passage_not_citable_is_refused_with_the_reason(corpus: Path) -> None:
+    original = (corpus / "corpus.json").read_bytes()
+    app = TimelineApp(load_corpus(corpus), event_id="china-qatar-trade-2018")
+    async with app.run_test(size=(120, 40)) as pilot:
+        view = await _document(pilot, app)
+        ex = view.document.exclusions[0]
+        app.screen._select((ex.start, ex.end))
+        await pilot.pause()
+        assert "not citable" in str(app.screen.query_one("#document-status").render())
+        await pilot.press("A")
+        await pilot.pause()
+        assert "not citable" in str(app.screen.problems[0].message)
+        assert (corpus / "corpus.json").read_bytes() == original
+
+
+async def test_escape_clears_the_selection_before_closing(corpus: Path) -> None:
+    app = TimelineApp(load_corpus(corpus), event_id="july-12-letter")
+    async with app.run_test(size=(120, 40)) as pilot:
+        view = await _document(pilot, app)
+        await pilot.press("v", "escape")
+        assert view.selection is None and isinstance(app.screen, DocumentScreen)
+        await pilot.press("escape")
+        assert not isinstance(app.screen, DocumentScreen)
+
+
+async def test_a_converted_source_is_read_only_in_the_app(tmp_path: Path) -> None:
+    from tui.model.opening import Source, open_source
+
+    corpus_ = open_source(Source(str(ROOT / "tests" / "data" / "timelinejs" / "eras.json")))
+    app = TimelineApp(corpus_)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        if app.current_event is None or not app.current_event.quotes:
+            pytest.skip("the converted file's first event cites nothing to open")
+        view = await _document(pilot, app)
+        await pilot.press("v", "A")
+        await pilot.pause()
+        assert "read-only" in app.screen.problems[0].message and "import" in app.screen.problems[0].hint
+        assert view.selection is not None
+
+
+async def test_the_editing_keys_are_in_the_palette_and_the_help(corpus: Path) -> None:
+    app = TimelineApp(load_corpus(corpus), event_id="july-12-letter")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _document(pilot, app)
+        titles = {c.title for c in app.get_system_commands(app.screen)}
+        assert {"Select", "Add as quote", "Undo", "Redo", "Extend by a sentence"} <= titles
+        help_rows = [row for _, rows in app._help_sections() for row in rows]
+        assert any("Add as quote" in what for _, what in help_rows)
+
+
+@pytest.fixture
+def drafts(tmp_path: Path) -> Path:
+    from tui.cli import main
+
+    seeds = ROOT / "seeds"
+    out = tmp_path / "drafts" / "corpus.json"
+    assert main(["extract", str(seeds / "000_2850487d08e3d448.txt"), str(seeds / "001_7d40094ea373a31e.txt"),
+                 "--published", "2019-08-21", "--corpus", str(seeds), "-o", str(out)]) == 0
+    return out.parent
+
+
+async def test_triage_accepts_rejects_merges_and_counts(drafts: Path) -> None:
+    from tui.app.screens.editing import TriageScreen
+
+    before = load_corpus(drafts)
+    ids = [e.id for e in before.events if e.draft]
+    assert len(ids) >= 4
+    app = TimelineApp(before)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("T")
+        await wait_for(pilot, lambda: isinstance(app.screen, TriageScreen))
+        screen = app.screen
+        assert f"Drafts: {len(ids)} left" in str(screen.query_one("#triage-count").render())
+        await pilot.press("Y")  # the first accepted
+        await pilot.press("X")  # the next rejected
+        await pilot.pause()
+        assert f"Drafts: {len(ids) - 2} left" in str(screen.query_one("#triage-count").render())
+        await pilot.press("M")
+        await pilot.press(*ids[0], "enter")  # the third merged into the accepted one
+        await pilot.pause()
+        on_disk = load_corpus(drafts)
+        assert not on_disk.events_by_id[ids[0]].draft
+        assert ids[1] not in on_disk.events_by_id and ids[2] not in on_disk.events_by_id
+        merged_exacts = {q.exact for q in on_disk.events_by_id[ids[0]].quotes}
+        assert {q.exact for q in before.events_by_id[ids[2]].quotes} <= merged_exacts
+        await pilot.press("ctrl+z")  # the merge undone
+        await pilot.pause()
+        assert ids[2] in load_corpus(drafts).events_by_id
+        assert f"Drafts: {len(ids) - 2} left" in str(screen.query_one("#triage-count").render())
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.store is not None and len(app.store) == len(ids) - 1 and not isinstance(app.screen, TriageScreen))
+
+
+async def test_new_event_from_a_selection_with_the_date_checked_as_typed(corpus: Path) -> None:
+    from tui.app.screens.editing import NewEventScreen
+
+    app = TimelineApp(load_corpus(corpus), event_id="july-12-letter")
+    async with app.run_test(size=(120, 40)) as pilot:
+        view = await _document(pilot, app)
+        await pilot.press("v", "E")
+        await wait_for(pilot, lambda: isinstance(app.screen, NewEventScreen))
+        form = app.screen
+        start, end = view.selection
+        await pilot.press(*"2019-02-30")
+        await pilot.pause()
+        assert "28 days" in str(form.query_one("#new-event-date-shown").render())
+        await pilot.press("ctrl+s")  # refused: the date is not one
+        assert app.screen is form
+        for _ in range(2):
+            await pilot.press("backspace")
+        await pilot.press(*"28")
+        await pilot.pause()
+        assert "28 February 2019" in str(form.query_one("#new-event-date-shown").render())
+        await pilot.press("enter", *"Envoys sign", "enter", *"letter", "enter", *"Qatar, nobody")
+        await pilot.pause()
+        assert "no actor 'nobody'" in str(form.query_one("#new-event-actors-shown").render())
+        for _ in range(len(", nobody")):
+            await pilot.press("backspace")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: "envoys-sign" in load_corpus(corpus).events_by_id)
+        event = load_corpus(corpus).events_by_id["envoys-sign"]
+        assert (event.date.text, event.title, event.type, event.actors) == ("2019-02-28", "Envoys sign", "letter",
+                                                                            ("qatar",))
+        assert (event.quotes[0].start, event.quotes[0].end) == (start, end)
+
+
+async def test_the_session_changes_are_listed(corpus: Path) -> None:
+    from tui.app.screens.editing import ChangesScreen
+
+    app = TimelineApp(load_corpus(corpus), event_id="july-12-letter")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _document(pilot, app)
+        await pilot.press("v", "s", "A")
+        await wait_for(pilot, lambda: app.current_event is not None and len(app.current_event.quotes) == 6)
+        await _document(pilot, app)
+        await pilot.press("ctrl+z")
+        await wait_for(pilot, lambda: app.current_event is not None and len(app.current_event.quotes) == 5)
+        await _document(pilot, app)
+        await pilot.press("L")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChangesScreen))
+        shown = str(app.screen.query_one(Static).render())
+        assert "undone: add a quote of theprint-qatar to july-12-letter" in shown

@@ -1,0 +1,67 @@
+"""The app's side of editing (``model.editing``): one editor per session, its refusals shown, the corpus reloaded.
+
+The editor lives as long as the app (``editor_of``), so that undo and redo
+reach every change of the session, across the reloads that show each change.
+"""
+
+from __future__ import annotations
+
+from ..model.editing import Change, Editor, EditError
+
+
+def editor_of(app) -> Editor | None:
+    """The session's editor of the corpus on screen, or None (after saying why: read-only, unreadable)."""
+    editor = getattr(app, "_session_editor", None)
+    if editor is not None:
+        return editor
+    origin = getattr(app.store, "origin", None)
+    try:
+        if origin is None or app.corpus is None:
+            raise EditError([])
+        editor = Editor(origin)
+    except EditError as exc:
+        refused(app, exc, "This corpus cannot be edited here")
+        return None
+    app._session_editor = editor
+    return editor
+
+
+def refused(app, exc: EditError, title: str) -> None:
+    """Say why a change was refused, and list its problems."""
+    from .screens.editing import show_refusal
+
+    show_refusal(app, exc, title)
+
+
+def written(app, change: Change, verb: str = "") -> None:
+    """Say what was written and show the corpus as it is now (the selected event kept)."""
+    note = " (the file had changed on disk: the change was made on it as it is now)" if change.rebased else ""
+    app.notify(f"{verb or 'Saved'}: {change.description}{note}", timeout=4)
+    app._reload()
+
+
+def open_triage(app) -> None:
+    """The drafts of the corpus on screen, one by one (the corpus reloaded after, if anything changed)."""
+    editor = editor_of(app)
+    if editor is None:
+        return
+    if not editor.drafts():
+        app.notify("This corpus has no draft events (extract makes them).", timeout=4)
+        return
+    from .screens.editing import TriageScreen
+
+    def closed(changed: bool | None) -> None:
+        if changed:
+            app._reload()
+
+    app.push_screen(TriageScreen(editor), closed)
+
+
+def show_changes(app) -> None:
+    """The session's changes (none yet: an empty list, without opening an editor for it)."""
+    editor = getattr(app, "_session_editor", None) or editor_of(app)
+    if editor is None:
+        return
+    from .screens.editing import ChangesScreen
+
+    app.push_screen(ChangesScreen(editor))

@@ -1,0 +1,290 @@
+"""Triage of draft events (``extract``'s candidates): accept, reject or merge each, with the count left.
+
+Each decision is checked and written at once (``model.editing``); the
+timeline shows them when the screen closes (the corpus is reloaded then, not
+after each decision, so that the walk through the drafts is not broken).
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+from ...model.editing import Editor, EditError
+from ..text import safe, safe_line
+
+
+def show_refusal(app, exc: EditError, title: str) -> None:
+    """A refused change: a notice with the first problem, and the list of them all."""
+    from ...model.errors import Problem
+    from .dialogs import ProblemsScreen
+
+    problems = exc.problems or [Problem("", "", "only a corpus folder held in memory can be edited",
+                                        "open a corpus folder; import a TimelineJS or CSV file first "
+                                        "(timeline-explorer import)", code="read-only")]
+    app.notify(f"{title}: {problems[0].message}", severity="error", timeout=6)
+    app.push_screen(ProblemsScreen(problems, title=title))
+
+
+class TriageScreen(ModalScreen[bool]):
+    """The drafts one by one; dismissed with True when something was written."""
+
+    BINDINGS = [
+        Binding("escape,q", "close", "Close", id="triage.close"),
+        Binding("j,down", "move(1)", "Next draft", id="triage.next"),
+        Binding("k,up", "move(-1)", "Previous draft", id="triage.previous"),
+        Binding("Y", "accept", "Accept", id="triage.accept"),
+        Binding("X", "reject", "Reject", id="triage.reject"),
+        Binding("M", "merge", "Merge into…", id="triage.merge"),
+        Binding("ctrl+z", "undo", "Undo", id="triage.undo"),
+        Binding("ctrl+y", "redo", "Redo", show=False, id="triage.redo"),
+        Binding("L", "changes", "Changes", show=False, id="triage.changes"),
+    ]
+
+    def __init__(self, editor: Editor) -> None:
+        super().__init__()
+        self.editor = editor
+        self.index = 0
+        self.changed = False
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="triage-body"):
+            yield Static(id="triage-count")
+            yield Static(id="triage-draft")
+        yield Input(placeholder="merge into the event with id… (enter; esc to cancel)", id="triage-merge")
+
+    def on_mount(self) -> None:
+        self.query_one("#triage-merge", Input).display = False
+        self._show()
+
+    @property
+    def drafts(self) -> list[str]:
+        return self.editor.drafts()
+
+    @property
+    def current(self) -> str | None:
+        drafts = self.drafts
+        if not drafts:
+            return None
+        self.index = max(0, min(self.index, len(drafts) - 1))
+        return drafts[self.index]
+
+    def _show(self) -> None:
+        drafts = self.drafts
+        count = Text(f"Drafts: {len(drafts)} left", style="bold")
+        if drafts:
+            count.append(f"  ·  {self.index + 1 if self.current else 0} of {len(drafts)}", "dim")
+        count.append("\nY accept · X reject · M merge into an event · j k next, previous · ctrl+z undo · L changes · esc close",
+                     "dim")
+        self.query_one("#triage-count", Static).update(count)
+        body = Text()
+        draft_id = self.current
+        if draft_id is None:
+            body.append("No draft left: every candidate is triaged. Run `timeline-explorer check` and export.")
+        else:
+            event = self.editor.corpus.events_by_id[draft_id]
+            body.append(safe_line(event.date.human()) + "  ", "bold")
+            body.append(safe_line(event.title) + "\n", "bold")
+            body.append(safe_line(f"id {event.id}"), "dim")
+            if event.actors:
+                body.append(safe_line("  ·  actors: " + ", ".join(event.actors)), "dim")
+            if event.confidence is not None:
+                body.append(f"  ·  confidence {event.confidence:.2f}", "dim")
+            for q in event.quotes:
+                body.append("\n\n“" + safe(q.exact) + "”")
+                body.append("\n  — " + safe_line(q.document.label), "dim")
+            if event.note:
+                body.append("\n\n" + safe(event.note), "italic")
+        self.query_one("#triage-draft", Static).update(body)
+
+    def action_move(self, delta: int) -> None:
+        if self.drafts:
+            self.index = (self.index + delta) % len(self.drafts)
+            self._show()
+
+    def _do(self, change, verb: str) -> None:
+        try:
+            done = change()
+        except EditError as exc:
+            show_refusal(self.app, exc, f"Not {verb}")
+            return
+        if done is None:
+            self.notify(f"Nothing to {verb.rstrip('d').rstrip('e')}.", timeout=3)
+            return
+        self.changed = True
+        self.notify(f"{verb.capitalize()}: {done.description}", timeout=3)
+        self._show()
+
+    def action_accept(self) -> None:
+        if (draft := self.current) is not None:
+            self._do(lambda: self.editor.accept(draft), "accepted")
+
+    def action_reject(self) -> None:
+        if (draft := self.current) is not None:
+            self._do(lambda: self.editor.reject(draft), "rejected")
+
+    def action_merge(self) -> None:
+        if self.current is None:
+            return
+        field = self.query_one("#triage-merge", Input)
+        field.display = True
+        field.value = ""
+        field.focus()
+
+    def on_input_submitted(self, message: Input.Submitted) -> None:
+        field = self.query_one("#triage-merge", Input)
+        field.display = False
+        target = message.value.strip()
+        if target and (draft := self.current) is not None:
+            self._do(lambda: self.editor.merge(draft, target), "merged")
+
+    def action_undo(self) -> None:
+        self._do(self.editor.undo, "undone")
+
+    def action_redo(self) -> None:
+        self._do(self.editor.redo, "redone")
+
+    def action_changes(self) -> None:
+        self.app.push_screen(ChangesScreen(self.editor))
+
+    def action_close(self) -> None:
+        field = self.query_one("#triage-merge", Input)
+        if field.display:
+            field.display = False
+            return
+        self.dismiss(self.changed)
+
+
+class NewEventScreen(ModalScreen["dict | None"]):
+    """A new event from a selected passage: date (EDTF, checked as typed and shown as the timeline shows it),
+    title, type, actors (ids, names or aliases, checked as typed). Dismissed with the fields, or None."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="new-event.cancel"),
+        Binding("ctrl+s", "save", "Save the event", id="new-event.save"),
+    ]
+
+    def __init__(self, corpus, passage: str) -> None:
+        super().__init__()
+        self.corpus = corpus
+        self.passage = passage
+
+    def compose(self) -> ComposeResult:
+        from textual.containers import Vertical
+
+        with Vertical(id="new-event-dialog"):
+            yield Static(Text("New event from the selected passage", style="bold"))
+            yield Static(Text("“" + safe(self.passage[:300]) + ("…" if len(self.passage) > 300 else "") + "”"),
+                         id="new-event-passage")
+            yield Input(placeholder="date (EDTF: 2019-07-18, 2019-07, 2019-07-12/2019-07-18, 2019~)", id="new-event-date")
+            yield Static("", id="new-event-date-shown")
+            yield Input(placeholder="title", id="new-event-title")
+            yield Input(placeholder="type (letter, statement, report…; optional)", id="new-event-type")
+            yield Input(placeholder="actors: ids, names or aliases, comma-separated (optional)", id="new-event-actors")
+            yield Static("", id="new-event-actors-shown")
+            yield Static(Text("enter: next field · ctrl+s: save · esc: cancel", style="dim"))
+
+    def on_mount(self) -> None:
+        for field in self.query(Input):
+            if self.app.is_headless:
+                field.cursor_blink = False
+        self.query_one("#new-event-date", Input).focus()
+
+    def _date(self) -> tuple[str, str | None]:
+        """The date as typed, and what is wrong with it (None: a date)."""
+        from ...model.dates import DateError, parse_edtf
+
+        value = self.query_one("#new-event-date", Input).value.strip()
+        if not value:
+            return value, "a date is needed"
+        try:
+            parse_edtf(value)
+        except DateError as exc:
+            return value, exc.message + (f" ({exc.hint})" if exc.hint else "")
+        return value, None
+
+    def _actors(self) -> tuple[list[str], str | None]:
+        ids, problems = [], []
+        for token in self.query_one("#new-event-actors", Input).value.split(","):
+            if token.strip():
+                try:
+                    ids.append(self.corpus.resolve_actor(token.strip()))
+                except LookupError as exc:
+                    problems.append(str(exc))
+        return ids, "; ".join(problems) or None
+
+    def on_input_changed(self, message: Input.Changed) -> None:
+        from ...model.dates import parse_edtf
+
+        if message.input.id == "new-event-date":
+            value, problem = self._date()
+            shown = Text()
+            if problem is None:
+                shown.append("on the timeline: " + safe_line(parse_edtf(value).human()), "green")
+            elif value:
+                shown.append(safe_line(problem), "bold red")
+            self.query_one("#new-event-date-shown", Static).update(shown)
+        elif message.input.id == "new-event-actors":
+            ids, problem = self._actors()
+            shown = Text()
+            if ids:
+                shown.append(safe_line(", ".join(f"{self.corpus.actors[i].name} ({i})" for i in ids)), "green")
+            if problem:
+                shown.append(("  " if ids else "") + safe_line(problem), "bold red")
+            self.query_one("#new-event-actors-shown", Static).update(shown)
+
+    def on_input_submitted(self, message: Input.Submitted) -> None:
+        fields = list(self.query(Input))
+        i = fields.index(message.input)
+        if i + 1 < len(fields):
+            fields[i + 1].focus()
+        else:
+            self.action_save()
+
+    def action_save(self) -> None:
+        date, problem = self._date()
+        title = self.query_one("#new-event-title", Input).value.strip()
+        actors, actor_problem = self._actors()
+        for wrong, field in ((problem, "#new-event-date"), (None if title else "a title is needed", "#new-event-title"),
+                             (actor_problem, "#new-event-actors")):
+            if wrong:
+                self.notify(wrong, severity="error", timeout=5)
+                self.query_one(field, Input).focus()
+                return
+        self.dismiss({"date": date, "title": title, "actors": actors,
+                      "type": self.query_one("#new-event-type", Input).value.strip()})
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ChangesScreen(ModalScreen[None]):
+    """The session's changes to corpus.json, oldest first, and those undone (which ctrl+y redoes)."""
+
+    BINDINGS = [Binding("escape,q,L", "close", "Close", id="changes.close")]
+
+    def __init__(self, editor: Editor) -> None:
+        super().__init__()
+        self.editor = editor
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="changes-body"):
+            text = Text(f"Changes of this session to {safe_line(str(self.editor.file))}", style="bold")
+            if not self.editor.done and not self.editor.undone:
+                text.append("\n\nNone yet.", "dim")
+            for n, change in enumerate(self.editor.done, 1):
+                text.append(f"\n{n:>3}. ")
+                text.append(safe_line(change.description))
+                if change.rebased:
+                    text.append("  (made on the file as changed on disk)", "dim")
+            for change in reversed(self.editor.undone):
+                text.append("\n     undone: ", "dim")
+                text.append(safe_line(change.description), "dim strike")
+            yield Static(text)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
