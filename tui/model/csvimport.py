@@ -41,7 +41,7 @@ from typing import BinaryIO
 
 from . import schema
 from .corpuswriter import CorpusJsonWriter, FolderBuilder, OutputError, slugify, unique
-from .dates import DateError, date_from_parts, days_in_month, parse_edtf
+from .dates import DateError, ForeignDigits, YearOutOfRange, date_from_parts, days_in_month, parse_edtf
 from .errors import CorpusError, Problem, UsageError
 from .files import OutputRefused, check_output, open_regular
 from .htmltext import one_line, title_of_text
@@ -77,10 +77,10 @@ _MONTHS = {name: i for i, name in enumerate(
      "november", "december"], start=1)}
 _MONTHS.update({name[:3]: i for name, i in list(_MONTHS.items())})
 _MONTHS["sept"] = 9
-_ISO_LOOSE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-_DAY_MONTH_YEAR = re.compile(r"(\d{1,2})(?:st|nd|rd|th)? ([A-Za-z]+)\.?,? (\d{4})")
-_MONTH_DAY_YEAR = re.compile(r"([A-Za-z]+)\.? (\d{1,2})(?:st|nd|rd|th)?,? (\d{4})")
-_NUMERIC = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4})")
+_ISO_LOOSE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})", re.ASCII)
+_DAY_MONTH_YEAR = re.compile(r"(\d{1,2})(?:st|nd|rd|th)? ([A-Za-z]+)\.?,? (\d{4})", re.ASCII)
+_MONTH_DAY_YEAR = re.compile(r"([A-Za-z]+)\.? (\d{1,2})(?:st|nd|rd|th)?,? (\d{4})", re.ASCII)
+_NUMERIC = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4})", re.ASCII)
 
 PRECISION_NOTES = {
     "2": ("~", "ACLED time_precision 2: the source gives an approximate date; ACLED's {raw} is within a few "
@@ -245,6 +245,14 @@ class _Lines:
 # -- dates ----------------------------------------------------------------------------------------------------
 
 
+def check_date_format(fmt: str | None) -> None:
+    """Refuse (:class:`UsageError`) a ``--date-format`` that reads no year: ``%H:%M`` would
+    turn "12:30" into the year 1900, strptime's default, for every row without a word."""
+    if fmt and not re.search(r"%[YyGcx]", fmt.replace("%%", "")):
+        raise UsageError(f"--date-format {fmt!r} reads no year, so every date would be in 1900 (strptime's default); "
+                         "give a format with %Y (2019) or %y (19), e.g. %d/%m/%Y")
+
+
 def _format_precision(fmt: str) -> str:
     """``"day"``, ``"month"`` or ``"year"``: what a strptime format fixes."""
     if re.search(r"%[dj]", fmt):
@@ -308,8 +316,14 @@ def parse_date(raw: str, date_format: str | None = None) -> str:
     # The common forms are tried first: the full EDTF parser is slow on what is not EDTF.
     try:
         return parse_edtf(raw).text
+    except (YearOutOfRange, ForeignDigits) as exc:  # no other reading of it would be right
+        raise _BadRow("", raw, exc.message, exc.hint) from None
     except DateError:
         pass
+    odd = next((c for c in raw if c.isdigit() and not c.isascii()), None)
+    if odd is not None:
+        raise _BadRow("", raw, f"{raw!r} is written in digits other than 0-9 ({odd!r} is U+{ord(odd):04X})",
+                      "write the date in the digits 0-9")
     return _dateutil(raw)
 
 
@@ -498,6 +512,7 @@ def import_csv(source: str | os.PathLike[str], target: str | os.PathLike[str], m
     :class:`UsageError` (a column option names no column) or
     ``OutputError`` (the folder cannot be written).
     """
+    check_date_format((mapping or Mapping()).date_format)
     if report is not None:
         # Checked before anything is read: a report never replaces the table itself, a link, a
         # device or the marks and notes, nor an existing file unless ``force``.
@@ -531,6 +546,7 @@ def write_corpus(source: str | os.PathLike[str], builder: FolderBuilder, mapping
     are listed in ``import-report.csv`` inside the folder.
     """
     mapping = mapping or Mapping()
+    check_date_format(mapping.date_format)
     path = Path(source)
     try:
         handle = open_regular(path)  # a table of any size: it is streamed

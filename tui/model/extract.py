@@ -112,7 +112,7 @@ def publication(text: str, *, require_day: bool = True) -> Publication:
     try:
         parsed = parse_edtf(text)
     except DateError as exc:
-        raise DateError(f"{text!r} is not a date: {exc.message}", hint_day) from None
+        raise DateError(exc.message, hint_day) from None
     point = parsed.start
     if parsed.interval or parsed.is_uncertain or point is None or point.second is not None:
         raise DateError(f"{text!r} is not a single plain date", hint_day)

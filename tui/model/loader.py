@@ -36,7 +36,7 @@ from .anchoring import LineIndex
 from .corpus import Actor, Claim, Corpus, Document, Period, Quote, Statement
 from .dates import DateError, EDTFDate, parse_dates, parse_edtf
 from .errors import CorpusError, Problem
-from .files import CORPUS_FILE_LIMIT, DOCUMENT_LIMIT, NotARegularFile, TooLarge, open_regular, read_document, read_regular
+from .files import CORPUS_FILE_LIMIT, DOCUMENT_LIMIT, NotARegularFile, TooLarge, describe_mode, open_regular, read_document, read_regular
 from .jsonspans import top_level_spans
 from .textfold import fold
 
@@ -61,6 +61,7 @@ def resolve_corpus_path(source: str | os.PathLike[str]) -> tuple[Path, Path]:
         if path.is_dir():
             file = path / CORPUS_FILE
             if not file.is_file():
+                _not_a_file(file)
                 raise CorpusError([Problem(
                     str(path), "", f"this folder has no {CORPUS_FILE}",
                     f"give a folder that contains {CORPUS_FILE}, or the path of a corpus file "
@@ -69,9 +70,25 @@ def resolve_corpus_path(source: str | os.PathLike[str]) -> tuple[Path, Path]:
             return path, file
         if path.is_file():
             return path.parent, path
+        _not_a_file(path)
     except OSError as exc:
         raise CorpusError([Problem(str(path), "", f"cannot be opened: {exc.strerror or exc}", "check the path and its permissions", code="io")]) from None
     raise CorpusError([Problem(str(path), "", "no such file or folder", "check the path; a corpus is a folder with a corpus.json", code="io")])
+
+
+def _not_a_file(path: Path) -> None:
+    """Raise :class:`CorpusError` saying what ``path`` is when something that is not a regular
+    file is there (a folder, a pipe, a device, a link to one or to nothing); return when nothing is."""
+    if not os.path.lexists(path):
+        return
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise CorpusError([Problem(str(path), "", f"is a symbolic link to {os.readlink(path)!r}, which does not exist",
+                                   "point the link at the corpus file, or put the file itself there", code="io")]) from None
+    link = " (through a symbolic link)" if path.is_symlink() else ""
+    raise CorpusError([Problem(str(path), "", f"is {describe_mode(mode)}{link}, not a regular file",
+                               f"put the corpus file itself there: {path.name} must be a regular JSON file", code="io")])
 
 
 Progress = Callable[[str, float | None], None]
