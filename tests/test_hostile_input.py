@@ -181,3 +181,46 @@ def test_a_corpus_json_that_is_not_a_file_is_named_for_what_it_is(tmp_path, kind
 def test_seeds_still_check_clean(capsys):
     status, out, err = run(["check", str(SEEDS)], capsys)
     assert status == 0, out + err
+
+
+# -- keys given twice in corpus.json --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("where", ["end", "start"])
+def test_a_second_top_level_section_is_an_error_located(example, capsys, where):
+    text = (example / "corpus.json").read_text(encoding="utf-8")
+    if where == "end":
+        text = text.rstrip().removesuffix("}") + ',\n"events": []\n}\n'
+    else:
+        text = '{"events": [],\n' + text.lstrip().removeprefix("{")
+    (example / "corpus.json").write_text(text, encoding="utf-8")
+    status, out, err = run(["check", str(example)], capsys)
+    assert status == 1
+    assert "OK" not in out
+    first = 1 if where == "start" else text.index('"events"') and text[:text.index('"events"')].count("\n") + 1
+    assert f"corpus.json:{first}: events: the key 'events' is given more than once at the top level" in out, out
+    status, out, err = run(["export", "-f", "json", str(example)], capsys)
+    assert status == 1, "nothing is exported of a corpus whose events were replaced"
+
+
+def test_a_second_top_level_section_is_an_error_for_a_large_corpus_too(tmp_path, capsys):
+    from tui.model.engine.largefile import build
+
+    from tui.model.errors import CorpusError
+
+    shutil.copytree(EXAMPLE, tmp_path / "c")
+    file = tmp_path / "c" / "corpus.json"
+    file.write_text(file.read_text(encoding="utf-8").rstrip().removesuffix("}") + ', "events": []}',
+                    encoding="utf-8")
+    with pytest.raises(CorpusError) as info:
+        build(tmp_path / "c", file)
+    assert any("more than once at the top level" in p.message for p in info.value.problems)
+
+
+def test_a_key_twice_in_a_record_is_a_warning_naming_the_record(example, capsys):
+    text = (example / "corpus.json").read_text(encoding="utf-8")
+    (example / "corpus.json").write_text(text.replace('"date": "2021-03-01",', '"date": "2021-03-01", "date": "2021-03-02",', 1),
+                                         encoding="utf-8")
+    status, out, err = run(["check", "--warnings", str(example)], capsys)
+    assert status == 0
+    assert "warning: the key 'date' is given more than once in the record \"council-votes-closure\"" in out
