@@ -224,3 +224,30 @@ def test_a_key_twice_in_a_record_is_a_warning_naming_the_record(example, capsys)
     status, out, err = run(["check", "--warnings", str(example)], capsys)
     assert status == 0
     assert "warning: the key 'date' is given more than once in the record \"council-votes-closure\"" in out
+
+
+# -- CSV cells the csv module reads without a word ------------------------------------------------
+
+
+def test_csv_stray_quotes_nul_bytes_and_repeated_column_names_are_warned_of_located(tmp_path, capsys):
+    source = tmp_path / "q.csv"
+    source.write_bytes(b'date,title,title,notes\n'
+                       b'2019-07-18,a 5" gun,x,"fine ""quoted"""\n'
+                       b'2019-07-19,b,y,"two\nlines, ""quoted"" right"\n'
+                       b'2019-07-20,c\0d,z,e"f\n')
+    status, out, err = run(["import", "csv", str(source), "-o", str(tmp_path / "c")], capsys)
+    assert status == 0, err
+    warnings = [line for line in err.splitlines() if ": warning: " in line]
+    assert f"{source}:1: row 1, column 3: warning: the column name 'title' is column 2's too" in err
+    assert f"{source}:2: row 2, column 'title': warning: a stray '\"' in a cell that is not in quotes" in err
+    assert f"{source}:5: row 4, column 'title': warning: the cell holds a NUL byte" in err
+    assert f"{source}:5: row 4, column 'notes': warning: a stray '\"'" in err
+    assert len(warnings) == 4, warnings  # the quoted cells, on one line or two, are fine
+    events = json.loads((tmp_path / "c" / "corpus.json").read_text())["events"]
+    assert [e["title"] for e in events][0].startswith('a 5" gun'), "nothing the user wrote is lost"
+
+
+def test_the_docs_no_longer_call_a_stray_quote_a_bad_row():
+    text = (REPO / "docs" / "import.md").read_text(encoding="utf-8")
+    assert "a stray `\"`, a quote left open" not in text
+    assert "stray '\"'" in text or 'a `"` inside a cell that is not in quotes' in text

@@ -978,6 +978,9 @@ def _import_csv(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
         parser.error(str(exc))
     except (CorpusError, OutputError, OSError) as exc:
         return _import_failed(args, exc)
+    _print_problems(result.warnings, sys.stderr)
+    if result.warning_count > len(result.warnings):
+        sys.stderr.write(f"{printable(str(args.file))}: {result.warning_count - len(result.warnings):,} more warnings\n")
     summary = (f"{args.output}: {result.events:,} event{'s' if result.events != 1 else ''}, {result.actors:,} actor(s), "
                f"{result.documents:,} document(s) from {result.rows:,} row{'s' if result.rows != 1 else ''} of {args.file}")
     if result.bad_rows:

@@ -122,6 +122,8 @@ class CsvImport:
     documents: int = 0
     report: Path | None = None
     shown: list[Problem] = field(default_factory=list)  # the first bad rows, for the terminal
+    warnings: list[Problem] = field(default_factory=list)  # the first odd cells and headers, for the terminal
+    warning_count: int = 0
     columns: dict[str, object] = field(default_factory=dict)  # the mapping as resolved
 
 
@@ -202,6 +204,8 @@ class _Lines:
         self.chunk = chunk
         self.read_bytes = 0
         self.lines = 0
+        self.row: list[str] = []  # the lines of the row being read (a quoted cell may span several)
+        self.odd = False  # a '"' or a NUL byte in them: the row's cells are looked at for warnings
 
     def __iter__(self) -> Iterator[str]:
         decoder = codecs.getincrementaldecoder("utf-8")("strict")
@@ -234,11 +238,17 @@ class _Lines:
             rest = parts.pop()
             for part in parts:
                 self.lines += 1
+                self.row.append(part)
+                if '"' in part or "\0" in part:
+                    self.odd = True
                 yield part + "\n"
             if not block:
                 break
         if rest:
             self.lines += 1
+            self.row.append(rest)
+            if '"' in rest or "\0" in rest:
+                self.odd = True
             yield rest
 
 
@@ -378,12 +388,14 @@ class _Columns:
 
     def __init__(self, header: list[str], mapping: Mapping, shown: str) -> None:
         self.names = []
+        self.twice: list[tuple[int, str, int]] = []  # (column, name, the column that has it first)
         seen: dict[str, int] = {}
         for i, name in enumerate(header):
             name = name.strip()
             if not name:
                 name = f"column {i + 1}"
             if name in seen:
+                self.twice.append((i + 1, name, seen[name] + 1))
                 name = f"{name} (column {i + 1})"
             seen[name] = i
             self.names.append(name)
@@ -571,6 +583,24 @@ class _Import:
         self.report_handle = None
         self.report_writer = None
 
+    def warn(self, row: int, line: int, column: str, message: str, hint: str) -> None:
+        self.result.warning_count += 1
+        if len(self.result.warnings) < _SHOWN_PROBLEMS:
+            where = f"row {row}" + (f", {column}" if column else "")
+            self.result.warnings.append(Problem(self.shown, where, message, hint, line, "warning", "csv"))
+
+    def odd_cells(self, cells: list[str], raw: str, names: list[str], row: int, line: int) -> None:
+        """Warn of a NUL byte in a cell, and of a '"' in a cell that is not in quotes (kept as text:
+        the csv module reads ``5" gun`` as it stands, though a quote belongs only around a cell)."""
+        for i, cell in enumerate(cells):
+            column = f"column {names[i]!r}" if i < len(names) else f"column {i + 1}"
+            if "\0" in cell:
+                self.warn(row, line, column, "the cell holds a NUL byte (U+0000), kept as it stands",
+                          "remove it: a NUL is no text (a binary file, or a broken export?)")
+            if '"' in cell and '"' + cell.replace('"', '""') + '"' not in raw:
+                self.warn(row, line, column, f"a stray '\"' in a cell that is not in quotes: {cell[:60]!r}, "
+                          "kept as text", 'put the cell in double quotes and double the quote inside it (5"" gun)')
+
     def problem(self, row: int, line: int, column: str, value: str, message: str, hint: str) -> None:
         self.result.bad_rows += 1
         if len(self.result.shown) < _SHOWN_PROBLEMS:
@@ -613,6 +643,12 @@ class _Import:
                                        1, "error", "csv")]) from None
         self.rows_read = 1
         cols = _Columns(header, mapping, self.shown)
+        for column, name, first in cols.twice:
+            self.warn(1, 1, f"column {column}", f"the column name {name!r} is column {first}'s too: options and "
+                      f"defaults take column {first}; this one is imported as {name + f' (column {column})'!r}",
+                      "give each column a name of its own in the header")
+        lines.odd = False
+        lines.row.clear()
         result.columns = cols.describe()
         width = len(header)
         file_name = self.path.name
@@ -639,6 +675,8 @@ class _Import:
                     except StopIteration:
                         break
                     except csv.Error as exc:
+                        lines.row.clear()
+                        lines.odd = False
                         row_number += 1
                         self.rows_read = row_number
                         self.problem(row_number, line_start, "", "", f"the row cannot be read: {exc}",
@@ -650,6 +688,10 @@ class _Import:
                     self.rows_read = row_number
                     line = line_start
                     line_start = lines.lines + 1
+                    if lines.odd:
+                        self.odd_cells(cells, "\n".join(lines.row), names, row_number, line)
+                        lines.odd = False
+                    lines.row.clear()
                     if not cells or (len(cells) == 1 and not cells[0].strip()):
                         continue  # a blank line: a row (as a spreadsheet counts them) without an event
                     result.rows += 1
