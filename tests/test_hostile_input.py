@@ -20,6 +20,12 @@ NINES = "9" * 5000  # beyond Python's 4,300-digit limit on converting a string t
 EXAMPLE = REPO / "docs" / "example"
 
 
+def short(value: object) -> str:
+    """A test id: a 5,000-digit parameter shown cut short."""
+    text = str(value)
+    return text if len(text) < 30 else f"{text[:8]}…({len(text)})"
+
+
 @pytest.fixture
 def example(tmp_path) -> Path:
     folder = tmp_path / "example"
@@ -42,7 +48,7 @@ def with_first_event(folder: Path, **fields) -> str:
 # -- numbers and years of thousands of digits ----------------------------------------------------
 
 
-@pytest.mark.parametrize("date", ["Y" + NINES, NINES, f"Y{NINES}/2020", "Y1E99999999999"])
+@pytest.mark.parametrize("date", ["Y" + NINES, NINES, f"Y{NINES}/2020", "Y1E99999999999"], ids=short)
 def test_check_locates_a_year_of_thousands_of_digits(example, capsys, date):
     event = with_first_event(example, date=date)
     status, out, err = run(["check", str(example)], capsys)
@@ -73,7 +79,7 @@ def test_extract_refuses_a_publication_year_of_thousands_of_digits(tmp_path, cap
     assert not (tmp_path / "d").exists()
 
 
-@pytest.mark.parametrize("year", [NINES, f'"{NINES}"', "123456789012345678901", "-" + NINES])
+@pytest.mark.parametrize("year", [NINES, f'"{NINES}"', "123456789012345678901", "-" + NINES], ids=short)
 def test_import_timelinejs_locates_a_year_of_thousands_of_digits(tmp_path, capsys, year):
     source = tmp_path / "t.json"
     source.write_text('{"events": [{"start_date": {"year": 2019}, "text": {"headline": "fine"}},'
@@ -98,7 +104,7 @@ def test_import_annotations_with_a_number_of_thousands_of_digits_does_not_crash(
     (NINES, "year too large"), ("Y" + NINES, "year too large"),
     ("٢٠١٩-07-18", "digits other than 0-9"), ("18/07/２０１９", "digits other than 0-9"),
     ("١٨ July ٢٠١٩", "digits other than 0-9"), ("２０１９", "digits other than 0-9"),
-])
+], ids=short)
 def test_import_csv_locates_a_date_cell_of_thousands_of_digits_or_other_digits(tmp_path, capsys, cell, words):
     source = tmp_path / "t.csv"
     source.write_text(f"date,title\n2019-07-18,fine\n{cell},x\n", encoding="utf-8")
