@@ -260,6 +260,16 @@ def _print_problems(problems: Sequence[Problem], stream: TextIO) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from .model import loader
+
+    loader.LOOK_FOR_REPEATED_KEYS = True  # a key given twice in a record: a warning (top level: always an error)
+    try:
+        return _check(args)
+    finally:
+        loader.LOOK_FOR_REPEATED_KEYS = False
+
+
+def _check(args: argparse.Namespace) -> int:
     from .model.opening import corpus_of, open_store, plan
 
     source = _corpus_source(args)

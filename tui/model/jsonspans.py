@@ -84,8 +84,6 @@ def repeated_top_level_key(data: bytes | memoryview) -> tuple[str, int] | None:
     from member to member, each value compared with its raw slice; the first value that is
     not its key's last one, or a key seen before, is a repeated key.  A text that is not one
     JSON object gives None: the decoder says what is wrong with it."""
-    import json
-
     import msgspec
 
     try:
@@ -103,7 +101,7 @@ def repeated_top_level_key(data: bytes | memoryview) -> tuple[str, int] | None:
         match = _KEY_BYTES.match(data, i)
         if match is None:
             return None  # '}' (an empty object, or the end): no key is repeated
-        key = json.loads(b'"' + bytes(match[1]) + b'"')
+        key = msgspec.json.decode(b'"' + bytes(match[1]) + b'"', type=str)
         start, i = i, match.end()
         value = members.get(key)
         n = len(value) if value is not None else 0

@@ -91,14 +91,16 @@ def _not_a_file(path: Path) -> None:
                                f"put the corpus file itself there: {path.name} must be a regular JSON file", code="io")])
 
 
-# Keys given twice inside records are looked for (a warning) in files up to this size: it takes
-# a second decoding by the standard library's slower decoder.  (Twice at the top level is looked
-# for in every file: an error, see ``jsonspans.repeated_top_level_key``.)
+# Keys given twice inside records are looked for (a warning) by ``check`` (which sets this), in
+# files up to REPEATED_KEYS_LIMIT: it takes a second decoding by the standard library's slower
+# decoder, which opening the app does without.  (Twice at the top level is looked for in every
+# file, always: an error, see ``jsonspans.repeated_top_level_key``.)
+LOOK_FOR_REPEATED_KEYS = False
 REPEATED_KEYS_LIMIT = 16 * 1024 * 1024
 
 
 def _repeated_keys(data: bytes | memoryview) -> list[tuple[str, object]]:
-    if len(data) > REPEATED_KEYS_LIMIT:
+    if not LOOK_FOR_REPEATED_KEYS or len(data) > REPEATED_KEYS_LIMIT:
         return []
     try:
         return repeated_keys(bytes(data).decode("utf-8-sig"))
