@@ -197,6 +197,132 @@ def test_unspecified_digit_dates_never_raise_anything_but_date_error(text):
         pass
 
 
+# -- hostile input: years too long, digits of other scripts, offsets beyond ±14:00 ---------
+
+NINES = "9" * 5000  # beyond Python's 4,300-digit limit on converting a string to an integer
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Y" + NINES, "Y-" + NINES, NINES, "-" + NINES, "Y" + NINES + "?", "Y" + NINES + "-07-18",
+        f"Y{NINES}/2019", f"2019/Y{NINES}", f"../Y{NINES}", "Y1000000000000001", "Y-1000000000000001",
+        "Y" + "0" * 30 + "1000000000000001", "Y1E20", "Y-17E300", "Y1E5000", "Y1E99999999999", "Y99999999999999999S3",
+        f"[Y{NINES}..]", "{Y10000000000000000000,2019}",
+    ],
+    ids=lambda text: text if len(text) < 30 else text[:12] + f"…({len(text)})",
+)
+def test_years_beyond_a_million_billion_are_refused_before_they_are_converted(text):
+    with pytest.raises(DateError) as info:
+        parse_edtf(text)
+    assert isinstance(info.value, dates.YearOutOfRange)
+    assert "year too large" in info.value.message and "10^15" in info.value.message
+    assert len(info.value.message) < 200, "the message quotes a long date cut short"
+    assert info.value.hint
+    assert parse_dates([text]) == {text: None}
+
+
+@pytest.mark.parametrize("text", ["Y1000000000000000", "Y-1000000000000000", "-999999999999999", "Y-17E7",
+                                  "Y0000000000000000000001000000000000000"])
+def test_years_up_to_the_limit_still_parse(text):
+    date = parse_edtf(text)
+    assert abs(date.start.year if date.start else date.year_month()[0]) <= dates.MAX_YEAR
+    assert parse_dates([text])[text] == date
+
+
+def test_writing_a_year_beyond_the_limit_is_refused_before_it_is_written_out():
+    with pytest.raises(dates.YearOutOfRange):
+        date_from_parts(10**5000)  # str() of it would raise ValueError
+    with pytest.raises(dates.YearOutOfRange):
+        date_from_parts(-(10**15) - 1)
+    assert date_from_parts(-(10**15)) == "Y-1000000000000000"
+
+
+@pytest.mark.parametrize(
+    ("text", "ascii_text"),
+    [
+        ("٢٠١٩", "2019"),  # Arabic-Indic digits
+        ("２０１９", "2019"),  # full-width digits
+        ("２０１９-07", "2019-07"),
+        ("2019-０7-18", "2019-07-18"),
+        ("٢٠١٩-07-18~", "2019-07-18~"),
+        ("२०१९?", "2019?"),  # Devanagari
+        ("２０１９/2020", "2019/2020"),
+        ("2019/２０２０-01", "2019/2020-01"),
+        ("Y١٢٣٤٥", "Y12345"),
+        ("-١٢٣٤٥", "-12345"),
+        ("2019-07-18T1٢:00", "2019-07-18T12:00"),
+        ("2019-07-18T12:00+0٢:00", "2019-07-18T12:00+02:00"),
+        ("１９５０S2", "1950S2"),
+    ],
+)
+def test_dates_in_digits_other_than_0_to_9_are_refused_with_the_date_in_0_to_9(text, ascii_text):
+    parse_edtf(ascii_text)  # the same date in 0-9 is one
+    with pytest.raises(DateError) as info:
+        parse_edtf(text)
+    assert isinstance(info.value, dates.ForeignDigits)
+    assert "digits other than 0-9" in info.value.message and "U+" in info.value.message
+    assert repr(ascii_text) in info.value.hint
+    assert parse_dates([text]) == {text: None}
+
+
+@pytest.mark.parametrize("text", ["2019é", "２０１９年", "2019\u20132020", "\u202e2019", "2019-07-18\u00a0?"])
+def test_other_characters_beyond_ascii_are_refused(text):
+    with pytest.raises(DateError) as info:
+        parse_edtf(text)
+    assert "U+" in info.value.message
+    assert parse_dates([text]) == {text: None}
+
+
+@pytest.mark.parametrize("offset", ["+25:00", "-25:00", "+14:01", "-14:30", "+15", "+99", "+05:60", "+0560", "+1500"])
+def test_time_zone_offsets_beyond_14_hours_are_refused(offset):
+    text = f"2019-07-18T12:00:00{offset}"
+    with pytest.raises(DateError) as info:
+        parse_edtf(text)
+    assert "offset" in info.value.message and offset in info.value.message
+    assert parse_dates([text]) == {text: None}
+    with pytest.raises(DateError):
+        parse_edtf(f"2019-07-18T12:00{offset}/2019-07-19")
+
+
+@pytest.mark.parametrize("offset", ["Z", "+14:00", "-14:00", "-12:00", "+05:30", "+0530", "-03", "+00:00", "+13:59"])
+def test_time_zone_offsets_within_14_hours_parse(offset):
+    date = parse_edtf(f"2019-07-18T12:00:00{offset}")
+    assert date.start.tz == offset
+    assert parse_dates([date.text])[date.text] == date
+
+
+_DIGITS_OF_SCRIPTS = "0123456789٠١٢٣٤٥٦٧٨٩０１２３４５６７８９०१२३४५६७८९"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dates(min_value=datetime.date(1, 1, 1), max_value=datetime.date(9999, 12, 31)),
+       st.sampled_from([10, 7, 4]), st.sampled_from(["", "?", "~", "%", "/..", "/9999", "T10:00:00Z"]),
+       st.data())
+def test_a_date_with_any_digit_of_another_script_is_refused_by_both_parsers(day, cut, tail, data):
+    text = day.isoformat()[:cut] + (tail if cut == 10 or not tail.startswith("T") else "")
+    digits = [i for i, c in enumerate(text) if c.isdigit()]
+    chosen = data.draw(st.sets(st.sampled_from(digits), min_size=1))
+    foreign = "".join(
+        _DIGITS_OF_SCRIPTS[int(c) + 10 * data.draw(st.integers(1, 3))] if i in chosen else c for i, c in enumerate(text))
+    with pytest.raises(DateError):
+        parse_edtf(foreign)
+    assert parse_dates([foreign]) == {foreign: None}
+    assert parse_dates([text])[text] == parse_edtf(text)  # ... and the same in 0-9 is a date to both
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_DIGITS_OF_SCRIPTS + "-/~?%.TZ:+XYES[]{},", max_size=24))
+def test_whatever_either_parser_takes_is_ascii_and_taken_alike_by_the_other(text):
+    try:
+        expected = parse_edtf(text)
+    except DateError:
+        assert parse_dates([text]) == {text: None}
+        return
+    assert text.isascii()
+    assert parse_dates([text])[text] == expected
+
+
 def test_parsing_prints_nothing(capsys):
     parse_edtf.cache_clear()
     with pytest.raises(DateError) as info:

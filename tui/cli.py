@@ -277,6 +277,16 @@ def _print_problems(problems: Sequence[Problem], stream: TextIO) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from .model import loader
+
+    loader.LOOK_FOR_REPEATED_KEYS = True  # a key given twice in a record: a warning (top level: always an error)
+    try:
+        return _check(args)
+    finally:
+        loader.LOOK_FOR_REPEATED_KEYS = False
+
+
+def _check(args: argparse.Namespace) -> int:
     from .model.opening import corpus_of, open_store, plan
 
     source = _corpus_source(args)
@@ -982,6 +992,9 @@ def _import_csv(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
         parser.error(str(exc))
     except (CorpusError, OutputError, OSError) as exc:
         return _import_failed(args, exc)
+    _print_problems(result.warnings, sys.stderr)
+    if result.warning_count > len(result.warnings):
+        sys.stderr.write(f"{printable(str(args.file))}: {result.warning_count - len(result.warnings):,} more warnings\n")
     summary = (f"{args.output}: {result.events:,} {plural(result.events, 'event')}, {result.actors:,} actor(s), "
                f"{result.documents:,} document(s) from {result.rows:,} {plural(result.rows, 'row')} of {args.file}")
     if result.bad_rows:

@@ -336,6 +336,8 @@ def read_annotations(path: str | Path) -> tuple[list[ReadAnnotation], list[Probl
     """
     import json
 
+    from .files import parse_json
+
     shown = str(path)
     try:
         data_bytes = Path(path).read_bytes()
@@ -351,7 +353,7 @@ def read_annotations(path: str | Path) -> tuple[list[ReadAnnotation], list[Probl
         raise AnnotationError([Problem(shown, "", f"not UTF-8 text (byte {exc.start})", "save the file as UTF-8 JSON",
                                        line=data_bytes.count(b"\n", 0, exc.start) + 1)]) from None
     try:
-        data = json.loads(text.lstrip("\ufeff"))
+        data = parse_json(text.lstrip("\ufeff"))
     except json.JSONDecodeError as exc:
         raise AnnotationError([Problem(shown, f"column {exc.colno}", f"not valid JSON: {exc.msg}",
                                        "export the annotations again, or fix the JSON there", line=exc.lineno)]) from None

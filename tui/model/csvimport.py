@@ -41,7 +41,7 @@ from typing import BinaryIO
 
 from . import schema
 from .corpuswriter import CorpusJsonWriter, FolderBuilder, OutputError, slugify, unique
-from .dates import MONTH_ABBREVIATIONS, MONTH_NAMES, DateError, date_from_parts, days_in_month, parse_edtf
+from .dates import MONTH_ABBREVIATIONS, MONTH_NAMES, DateError, ForeignDigits, YearOutOfRange, date_from_parts, days_in_month, parse_edtf
 from .errors import CorpusError, Problem, UsageError
 from .files import OutputRefused, check_output, open_regular
 from .htmltext import one_line, title_of_text
@@ -75,10 +75,10 @@ TITLE_TOLL = "fatalities"
 _MONTHS = {name.lower(): i for i, name in enumerate(MONTH_NAMES, start=1)}
 _MONTHS.update({name.lower(): i for i, name in enumerate(MONTH_ABBREVIATIONS, start=1)})
 _MONTHS["sept"] = 9
-_ISO_LOOSE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-_DAY_MONTH_YEAR = re.compile(r"(\d{1,2})(?:st|nd|rd|th)? ([A-Za-z]+)\.?,? (\d{4})")
-_MONTH_DAY_YEAR = re.compile(r"([A-Za-z]+)\.? (\d{1,2})(?:st|nd|rd|th)?,? (\d{4})")
-_NUMERIC = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4})")
+_ISO_LOOSE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})", re.ASCII)
+_DAY_MONTH_YEAR = re.compile(r"(\d{1,2})(?:st|nd|rd|th)? ([A-Za-z]+)\.?,? (\d{4})", re.ASCII)
+_MONTH_DAY_YEAR = re.compile(r"([A-Za-z]+)\.? (\d{1,2})(?:st|nd|rd|th)?,? (\d{4})", re.ASCII)
+_NUMERIC = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4})", re.ASCII)
 
 PRECISION_NOTES = {
     "2": ("~", "ACLED time_precision 2: the source gives an approximate date; ACLED's {raw} is within a few "
@@ -120,6 +120,8 @@ class CsvImport:
     documents: int = 0
     report: Path | None = None
     shown: list[Problem] = field(default_factory=list)  # the first bad rows, for the terminal
+    warnings: list[Problem] = field(default_factory=list)  # the first odd cells and headers, for the terminal
+    warning_count: int = 0
     columns: dict[str, object] = field(default_factory=dict)  # the mapping as resolved
 
 
@@ -200,6 +202,8 @@ class _Lines:
         self.chunk = chunk
         self.read_bytes = 0
         self.lines = 0
+        self.row: list[str] = []  # the lines of the row being read (a quoted cell may span several)
+        self.odd = False  # a '"' or a NUL byte in them: the row's cells are looked at for warnings
 
     def __iter__(self) -> Iterator[str]:
         decoder = codecs.getincrementaldecoder("utf-8")("strict")
@@ -232,15 +236,29 @@ class _Lines:
             rest = parts.pop()
             for part in parts:
                 self.lines += 1
+                self.row.append(part)
+                if '"' in part or "\0" in part:
+                    self.odd = True
                 yield part + "\n"
             if not block:
                 break
         if rest:
             self.lines += 1
+            self.row.append(rest)
+            if '"' in rest or "\0" in rest:
+                self.odd = True
             yield rest
 
 
 # -- dates ----------------------------------------------------------------------------------------------------
+
+
+def check_date_format(fmt: str | None) -> None:
+    """Refuse (:class:`UsageError`) a ``--date-format`` that reads no year: ``%H:%M`` would
+    turn "12:30" into the year 1900, strptime's default, for every row without a word."""
+    if fmt and not re.search(r"%[YyGcx]", fmt.replace("%%", "")):
+        raise UsageError(f"--date-format {fmt!r} reads no year, so every date would be in 1900 (strptime's default); "
+                         "give a format with %Y (2019) or %y (19), e.g. %d/%m/%Y")
 
 
 def _format_precision(fmt: str) -> str:
@@ -306,8 +324,14 @@ def parse_date(raw: str, date_format: str | None = None) -> str:
     # The common forms are tried first: the full EDTF parser is slow on what is not EDTF.
     try:
         return parse_edtf(raw).text
+    except (YearOutOfRange, ForeignDigits) as exc:  # no other reading of it would be right
+        raise _BadRow("", raw, exc.message, exc.hint) from None
     except DateError:
         pass
+    odd = next((c for c in raw if c.isdigit() and not c.isascii()), None)
+    if odd is not None:
+        raise _BadRow("", raw, f"{raw!r} is written in digits other than 0-9 ({odd!r} is U+{ord(odd):04X})",
+                      "write the date in the digits 0-9")
     return _dateutil(raw)
 
 
@@ -362,12 +386,14 @@ class _Columns:
 
     def __init__(self, header: list[str], mapping: Mapping, shown: str) -> None:
         self.names = []
+        self.twice: list[tuple[int, str, int]] = []  # (column, name, the column that has it first)
         seen: dict[str, int] = {}
         for i, name in enumerate(header):
             name = name.strip()
             if not name:
                 name = f"column {i + 1}"
             if name in seen:
+                self.twice.append((i + 1, name, seen[name] + 1))
                 name = f"{name} (column {i + 1})"
             seen[name] = i
             self.names.append(name)
@@ -496,6 +522,7 @@ def import_csv(source: str | os.PathLike[str], target: str | os.PathLike[str], m
     :class:`UsageError` (a column option names no column) or
     ``OutputError`` (the folder cannot be written).
     """
+    check_date_format((mapping or Mapping()).date_format)
     if report is not None:
         # Checked before anything is read: a report never replaces the table itself, a link, a
         # device or the marks and notes, nor an existing file unless ``force``.
@@ -529,6 +556,7 @@ def write_corpus(source: str | os.PathLike[str], builder: FolderBuilder, mapping
     are listed in ``import-report.csv`` inside the folder.
     """
     mapping = mapping or Mapping()
+    check_date_format(mapping.date_format)
     path = Path(source)
     try:
         handle = open_regular(path)  # a table of any size: it is streamed
@@ -552,6 +580,24 @@ class _Import:
         self.shown = str(path)
         self.report_handle = None
         self.report_writer = None
+
+    def warn(self, row: int, line: int, column: str, message: str, hint: str) -> None:
+        self.result.warning_count += 1
+        if len(self.result.warnings) < _SHOWN_PROBLEMS:
+            where = f"row {row}" + (f", {column}" if column else "")
+            self.result.warnings.append(Problem(self.shown, where, message, hint, line, "warning", "csv"))
+
+    def odd_cells(self, cells: list[str], raw: str, names: list[str], row: int, line: int) -> None:
+        """Warn of a NUL byte in a cell, and of a '"' in a cell that is not in quotes (kept as text:
+        the csv module reads ``5" gun`` as it stands, though a quote belongs only around a cell)."""
+        for i, cell in enumerate(cells):
+            column = f"column {names[i]!r}" if i < len(names) else f"column {i + 1}"
+            if "\0" in cell:
+                self.warn(row, line, column, "the cell holds a NUL byte (U+0000), kept as it stands",
+                          "remove it: a NUL is no text (a binary file, or a broken export?)")
+            if '"' in cell and '"' + cell.replace('"', '""') + '"' not in raw:
+                self.warn(row, line, column, f"a stray '\"' in a cell that is not in quotes: {cell[:60]!r}, "
+                          "kept as text", 'put the cell in double quotes and double the quote inside it (5"" gun)')
 
     def problem(self, row: int, line: int, column: str, value: str, message: str, hint: str) -> None:
         self.result.bad_rows += 1
@@ -595,6 +641,12 @@ class _Import:
                                        1, "error", "csv")]) from None
         self.rows_read = 1
         cols = _Columns(header, mapping, self.shown)
+        for column, name, first in cols.twice:
+            self.warn(1, 1, f"column {column}", f"the column name {name!r} is column {first}'s too: options and "
+                      f"defaults take column {first}; this one is imported as {name + f' (column {column})'!r}",
+                      "give each column a name of its own in the header")
+        lines.odd = False
+        lines.row.clear()
         result.columns = cols.describe()
         width = len(header)
         file_name = self.path.name
@@ -621,6 +673,8 @@ class _Import:
                     except StopIteration:
                         break
                     except csv.Error as exc:
+                        lines.row.clear()
+                        lines.odd = False
                         row_number += 1
                         self.rows_read = row_number
                         self.problem(row_number, line_start, "", "", f"the row cannot be read: {exc}",
@@ -632,6 +686,10 @@ class _Import:
                     self.rows_read = row_number
                     line = line_start
                     line_start = lines.lines + 1
+                    if lines.odd:
+                        self.odd_cells(cells, "\n".join(lines.row), names, row_number, line)
+                        lines.odd = False
+                    lines.row.clear()
                     if not cells or (len(cells) == 1 and not cells[0].strip()):
                         continue  # a blank line: a row (as a spreadsheet counts them) without an event
                     result.rows += 1

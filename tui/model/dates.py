@@ -30,6 +30,7 @@ from __future__ import annotations
 import contextlib
 import io
 import re
+import unicodedata
 from collections.abc import Iterable
 from datetime import date as _date
 from enum import IntEnum
@@ -40,6 +41,9 @@ __all__ = [
     "MONTH_NAMES",
     "DateError",
     "EDTFDate",
+    "ForeignDigits",
+    "MAX_YEAR",
+    "YearOutOfRange",
     "Point",
     "Precision",
     "parse_edtf",
@@ -65,6 +69,61 @@ class DateError(ValueError):
         super().__init__(message)
         self.message = message
         self.hint = hint
+
+
+MAX_YEAR = 10**15  # far beyond the age of the universe: a larger "year" is a typo or an attack
+
+
+class YearOutOfRange(DateError):
+    """A year beyond ±``MAX_YEAR``: refused before its digits are converted (Python will not
+    convert a string of more than 4,300 digits to an integer, nor write one out)."""
+
+
+class ForeignDigits(DateError):
+    """A date written with digits other than 0-9 (Arabic-Indic, full-width, ...)."""
+
+
+def _shown(text: str) -> str:
+    """``text`` quoted for a message, a long one cut short."""
+    return repr(text) if len(text) <= 40 else repr(text[:30]) + f"… ({len(text):,} characters)"
+
+
+def _year_too_large(text: str) -> YearOutOfRange:
+    return YearOutOfRange(f"{_shown(text)}: year too large (years go up to ±10^15)",
+                          "check the number: a year has at most 16 digits (Y-13800000000 is the Big Bang)")
+
+
+def _check_year(year: int, text: str) -> int:
+    if not -MAX_YEAR <= year <= MAX_YEAR:
+        raise _year_too_large(text)
+    return year
+
+
+# Seventeen significant digits or more, or an exponent of 16 or more (Y1E16): beyond MAX_YEAR.
+_TOO_MANY_DIGITS = re.compile(r"[1-9][0-9]{16}|Y-?[0-9]+E0*(?:[1-9][0-9]{2,}|1[6-9]|[2-9][0-9])")
+
+
+def _not_ascii(text: str) -> DateError:
+    """Why ``text`` (not all ASCII) is not a date: EDTF is written in ASCII only."""
+    odd = next(c for c in text if not c.isascii())
+    name = unicodedata.name(odd, "unnamed character")
+    if all(c.isascii() or unicodedata.digit(c, None) is not None for c in text):
+        ascii_text = "".join(c if c.isascii() else str(unicodedata.digit(c)) for c in text)
+        return ForeignDigits(f"{_shown(text)} is written in digits other than 0-9: {odd!r} is U+{ord(odd):04X} {name}",
+                             f"write the date in the digits 0-9: {ascii_text!r}")
+    return DateError(f"{_shown(text)} has a character EDTF does not use: {odd!r} (U+{ord(odd):04X} {name})",
+                     'write it in ASCII like "2019-07-18"; see docs/corpus-format.md')
+
+
+def _check_offset(tz: str, source: str) -> str:
+    """``tz`` (Z, +hh, +hhmm, +hh:mm) when it is an offset clocks use, at most ±14:00."""
+    if tz and tz != "Z":
+        digits = tz[1:].replace(":", "")
+        hours, minutes = int(digits[:2]), int(digits[2:] or 0)
+        if minutes > 59 or hours * 60 + minutes > 14 * 60:
+            raise DateError(f"{_shown(source)}: the time zone offset {tz} does not exist",
+                            "offsets go from -12:00 to +14:00, e.g. +02:00; Z is UTC")
+    return tz
 
 
 class Precision(IntEnum):
@@ -487,12 +546,8 @@ def iso_day(key: int | float) -> str | None:
     return f"{'-' if year < 0 else '+'}{abs(year):04d}-{month:02d}-{day:02d}"
 
 
-def _parse_year(text: str) -> int:
-    return int(text[1:] if text.startswith("Y") else text)
-
-
 def _point(match: re.Match[str], source: str) -> Point | None:
-    year = _parse_year(match["y"])
+    year = _check_year(int(match["y"].removeprefix("Y")), source)
     month = day = second = None
     precision = Precision.YEAR
     if match["m"] is not None:
@@ -522,7 +577,7 @@ def _point(match: re.Match[str], source: str) -> Point | None:
         precision = Precision.SECOND if match["ss"] is not None else Precision.MINUTE
     q = match["q"] or ""
     return Point(
-        year, month, day, second, match["tz"] or "", precision,
+        year, month, day, second, _check_offset(match["tz"] or "", source), precision,
         approximate=q in "~%" and q != "", uncertain=q in "?%" and q != "",
     )
 
@@ -538,7 +593,7 @@ def _fast_point(text: str, source: str) -> Point | None:
     m = _POINT.fullmatch(text)
     if m is None:
         if _BARE_LONG_YEAR.fullmatch(text):
-            return Point(int(text), precision=Precision.YEAR)
+            return Point(_check_year(int(text), source), precision=Precision.YEAR)
         return None
     return _point(m, source)
 
@@ -561,6 +616,8 @@ def parse_edtf(text: str) -> EDTFDate:
     date = _SEEN.get(text)
     if date is not None:
         return date
+    if not text.isascii():
+        raise _not_ascii(text)
     date = _parse_plain(text)
     if date is None:
         date = _parse_cached(text)
@@ -707,7 +764,10 @@ def _plain_parts(text: str) -> tuple[int, int | None, int | None, int, int, Prec
 @lru_cache(maxsize=65_536)
 def _parse_cached(text: str) -> EDTFDate:
     if text != text.strip() or not text:
-        raise DateError(f"{text!r} is not an EDTF date (empty or surrounded by spaces)", 'write it like "2019-07-18"')
+        raise DateError(f"{_shown(text)} is not an EDTF date (empty or surrounded by spaces)",
+                        'write it like "2019-07-18"')
+    if _TOO_MANY_DIGITS.search(text):
+        raise _year_too_large(text)
     if "/" in text and text.count("/") == 1 and not text.startswith(("[", "{")):
         left, right = text.split("/")
         result = _fast_interval(text, left, right)
@@ -803,6 +863,9 @@ def _fallback(text: str) -> EDTFDate:
         raise not_edtf from None
     except Exception:  # the library fails on some odd inputs of its own grammar
         raise not_edtf from None
+    for key in (lower, upper):
+        if key not in (INF, -INF) and not _LOWEST <= key <= _HIGHEST:
+            raise _year_too_large(text)
     kind = type(parsed).__name__
     if kind == "Level1Interval" and text.endswith("/"):
         upper = lower  # unknown end: the library invents ten years; we do not
@@ -826,6 +889,8 @@ def _fallback(text: str) -> EDTFDate:
     )
 
 
+_LOWEST = instant(-MAX_YEAR)
+_HIGHEST = instant(MAX_YEAR + 1) - 1
 _SEASONS = {21: "Spring", 22: "Summer", 23: "Autumn", 24: "Winter"}
 
 
@@ -864,7 +929,10 @@ def date_from_parts(
     approximate: bool = False,
     uncertain: bool = False,
 ) -> str:
-    """Write an EDTF string for the given parts (the inverse of parsing)."""
+    """Write an EDTF string for the given parts (the inverse of parsing); a year beyond
+    ±``MAX_YEAR`` is refused (:class:`YearOutOfRange`) before it is written out."""
+    if not -MAX_YEAR <= year <= MAX_YEAR:
+        raise YearOutOfRange("year too large (years go up to ±10^15)", "check the number: a year has at most 16 digits")
     if -9999 <= year <= 9999:
         text = f"{'-' if year < 0 else ''}{abs(year):04d}"
     else:

@@ -38,7 +38,7 @@ from . import schema
 from .anchoring import selector_fields
 from .atomic import atomic_write_bytes
 from .corpuswriter import unique
-from .dates import MONTH_NAMES, DateError, Precision, date_from_parts, parse_edtf
+from .dates import MONTH_NAMES, DateError, Precision, YearOutOfRange, date_from_parts, parse_edtf
 from .errors import Problem
 from .files import NotARegularFile, OutputRefused, TooLarge, check_output, read_document
 from .textfold import fold
@@ -113,7 +113,8 @@ def publication(text: str, *, require_day: bool = True) -> Publication:
     try:
         parsed = parse_edtf(text)
     except DateError as exc:
-        raise DateError(f"{text!r} is not a date: {exc.message}", hint_day) from None
+        message = exc.message if isinstance(exc, YearOutOfRange) else f"{text!r} is not a date: {exc.message}"
+        raise DateError(message, hint_day) from None
     point = parsed.start
     if parsed.interval or parsed.is_uncertain or point is None or point.second is not None:
         raise DateError(f"{text!r} is not a single plain date", hint_day)

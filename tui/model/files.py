@@ -37,7 +37,7 @@ from typing import BinaryIO
 
 __all__ = [
     "CORPUS_FILE_LIMIT", "DOCUMENT_LIMIT", "NOTES_LIMIT", "SMALL_FILE_LIMIT", "NotARegularFile", "OutputRefused",
-    "TooLarge", "check_output", "describe_mode", "is_notes_sidecar", "open_regular", "read_document", "read_regular",
+    "HugeNumber", "TooLarge", "check_output", "describe_mode", "is_notes_sidecar", "open_regular", "read_document", "read_regular",
 ]
 
 MB = 1 << 20
@@ -221,3 +221,21 @@ def check_output(path: str | os.PathLike[str], *, force: bool = False,
     if not force:
         raise OutputRefused("already exists; not replaced", "add --force to replace it, or choose another file",
                             replaceable=True)
+
+
+class HugeNumber(str):
+    """An integer in a JSON file too long for Python to convert (over 4,000 digits), kept as
+    its digits (:func:`parse_json`), for the reader to refuse where it stands, located."""
+
+
+def _json_int(digits: str) -> int | HugeNumber:
+    return int(digits) if len(digits) <= 4000 else HugeNumber(digits)
+
+
+def parse_json(text: str | bytes) -> object:
+    """``json.loads`` that never fails on a number: Python refuses to convert a string of more
+    than 4,300 digits to an integer (a ValueError from deep inside the parser), so such a
+    number becomes a :class:`HugeNumber` the caller can report where it is."""
+    import json
+
+    return json.loads(text, parse_int=_json_int)

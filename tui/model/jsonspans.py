@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 
-__all__ = ["Spans", "top_level_spans"]
+__all__ = ["Spans", "repeated_keys", "repeated_top_level_key", "top_level_spans"]
 
 _WS = re.compile(r"[ \t\n\r]*")
 
@@ -70,3 +70,66 @@ def top_level_spans(text: str, arrays: Collection[str]) -> Spans:
     except (ValueError, IndexError, RecursionError):
         pass
     return spans
+
+
+_WS_BYTES = re.compile(rb"[ \t\n\r]*")
+_KEY_BYTES = re.compile(rb'"((?:[^"\\]|\\.)*)"[ \t\n\r]*:[ \t\n\r]*')
+
+
+def repeated_top_level_key(data: bytes | memoryview) -> tuple[str, int] | None:
+    """(key, line) of the first top-level key of the JSON object in ``data`` that the object
+    has more than once, or None.  The fast decoders keep the last of two equal keys without a
+    word (a second ``"events": []`` empties the corpus), so this is checked apart, exactly and
+    cheaply: the members are decoded once as raw slices (last wins), then the text is walked
+    from member to member, each value compared with its raw slice; the first value that is
+    not its key's last one, or a key seen before, is a repeated key.  A text that is not one
+    JSON object gives None: the decoder says what is wrong with it."""
+    import msgspec
+
+    try:
+        members = msgspec.json.decode(data, type=dict[str, msgspec.Raw])
+    except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError, RecursionError):
+        return None
+    view = memoryview(data)
+    seen: set[str] = set()
+    i = _WS_BYTES.match(data, 0).end()
+    if data[i:i + 1] != b"{":
+        return None
+    i += 1
+    while True:
+        i = _WS_BYTES.match(data, i).end()
+        match = _KEY_BYTES.match(data, i)
+        if match is None:
+            return None  # '}' (an empty object, or the end): no key is repeated
+        key = msgspec.json.decode(b'"' + bytes(match[1]) + b'"', type=str)
+        start, i = i, match.end()
+        value = members.get(key)
+        n = len(value) if value is not None else 0
+        if key in seen or value is None or view[i:i + n] != memoryview(value):
+            return key, bytes(view[:start]).count(b"\n") + 1
+        seen.add(key)
+        i = _WS_BYTES.match(data, i + n).end()
+        if data[i:i + 1] != b",":
+            return None
+        i += 1
+
+
+def repeated_keys(text: str) -> list[tuple[str, object]]:
+    """(key, the "id" of its object or None) for each key an object in the JSON ``text`` has
+    more than once, by the standard library's decoder: for a file small enough to decode twice."""
+    import json
+
+    found: list[tuple[str, object]] = []
+
+    def pairs(items: list[tuple[str, object]]) -> dict:
+        members = dict(items)
+        if len(members) != len(items):
+            seen: set[str] = set()
+            for k, _ in items:
+                if k in seen:
+                    found.append((k, members.get("id")))
+                seen.add(k)
+        return members
+
+    json.loads(text, object_pairs_hook=pairs)
+    return found

@@ -37,8 +37,8 @@ from .corpus import Actor, Claim, Corpus, Document, Period, Quote, Statement
 from .store import MANY_EVENTS
 from .dates import DateError, EDTFDate, parse_dates, parse_edtf
 from .errors import CorpusError, Problem
-from .files import CORPUS_FILE_LIMIT, DOCUMENT_LIMIT, NotARegularFile, TooLarge, open_regular, read_document, read_regular
-from .jsonspans import top_level_spans
+from .files import CORPUS_FILE_LIMIT, DOCUMENT_LIMIT, NotARegularFile, TooLarge, describe_mode, open_regular, read_document, read_regular
+from .jsonspans import repeated_keys, repeated_top_level_key, top_level_spans
 from .safetext import CONTROL_CHARACTERS, CONTROL_PATTERN, may_hold_control_characters
 from .textfold import fold
 
@@ -63,6 +63,7 @@ def resolve_corpus_path(source: str | os.PathLike[str]) -> tuple[Path, Path]:
         if path.is_dir():
             file = path / CORPUS_FILE
             if not file.is_file():
+                _not_a_file(file)
                 raise CorpusError([Problem(
                     str(path), "", f"this folder has no {CORPUS_FILE}",
                     f"give a folder that contains {CORPUS_FILE}, or the path of a corpus file "
@@ -71,9 +72,46 @@ def resolve_corpus_path(source: str | os.PathLike[str]) -> tuple[Path, Path]:
             return path, file
         if path.is_file():
             return path.parent, path
+        _not_a_file(path)
     except OSError as exc:
         raise CorpusError([Problem(str(path), "", f"cannot be opened: {exc.strerror or exc}", "check the path and its permissions", code="io")]) from None
     raise CorpusError([Problem(str(path), "", "no such file or folder", "check the path; a corpus is a folder with a corpus.json", code="io")])
+
+
+def _not_a_file(path: Path) -> None:
+    """Raise :class:`CorpusError` saying what ``path`` is when something that is not a regular
+    file is there (a folder, a pipe, a device, a link to one or to nothing); return when nothing is."""
+    if not os.path.lexists(path):
+        return
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise CorpusError([Problem(str(path), "", f"is a symbolic link to {os.readlink(path)!r}, which does not exist",
+                                   "point the link at the corpus file, or put the file itself there", code="io")]) from None
+    link = " (through a symbolic link)" if path.is_symlink() else ""
+    raise CorpusError([Problem(str(path), "", f"is {describe_mode(mode)}{link}, not a regular file",
+                               f"put the corpus file itself there: {path.name} must be a regular JSON file", code="io")])
+
+
+# Keys given twice inside records are looked for (a warning) by ``check`` (which sets this), in
+# files up to REPEATED_KEYS_LIMIT: it takes a second decoding by the standard library's slower
+# decoder, which opening the app does without.  (Twice at the top level is looked for in every
+# file, always: an error, see ``jsonspans.repeated_top_level_key``.)
+LOOK_FOR_REPEATED_KEYS = False
+REPEATED_KEYS_LIMIT = 16 * 1024 * 1024
+
+
+def _repeated_keys(data: bytes | memoryview) -> list[tuple[str, object]]:
+    if not LOOK_FOR_REPEATED_KEYS or len(data) > REPEATED_KEYS_LIMIT:
+        return []
+    try:
+        return repeated_keys(bytes(data).decode("utf-8-sig"))
+    except (ValueError, RecursionError):  # not JSON, not UTF-8: the decoder says where
+        return []
+
+
+def _shown_id(record_id: object) -> str:
+    return f"the record {msgspec.json.encode(record_id).decode()}" if isinstance(record_id, str) else "an object"
 
 
 Progress = Callable[[str, float | None], None]
@@ -318,6 +356,12 @@ class _Loader:
     def line(self, section: str, index: int, exact: str | None = None) -> _LazyLine:
         return _LazyLine(self.locator, section, index, exact)
 
+    def repeated_key_warnings(self, twice: list[tuple[str, object]]) -> None:
+        for key, record_id in twice:
+            where = f"{_shown_id(record_id)}" if record_id is not None else "an object"
+            self.problem(key, f"the key {key!r} is given more than once in {where}: only its last value is read",
+                         f"keep one {key!r} in it", severity="warning", code="json")
+
     def fail(self) -> CorpusError:
         return CorpusError(self.problems)
 
@@ -330,10 +374,20 @@ class _Loader:
             self.problem("", f"cannot be read: {exc.strerror or exc}", "check that the file exists and is readable", code="io")
             raise self.fail() from None
         self.progress("decoding", None)
+        repeated = repeated_top_level_key(data)
+        if repeated is not None:
+            key, line = repeated
+            self.problem(key, f"the key {key!r} is given more than once at the top level of the file: only its last "
+                         "value would be read and the others lost without a word",
+                         f"merge the two {key!r} into one, or remove the one that is not wanted", line=line, code="json")
+            raise self.fail()
+        twice = _repeated_keys(data)
         fast = _Loader(self.root, self.file, self.progress)  # (the bytes are read)
+        fast.repeated_key_warnings(twice)
         corpus = fast.load_raw(data, allow_unanchored, verify)
         if corpus is not None:
             return corpus
+        self.repeated_key_warnings(twice)
         # Something is wrong with the corpus: find and locate every problem.
         parsed = self.decode(data)
         if parsed is not None:

@@ -49,9 +49,9 @@ from . import schema
 from .anchoring import LineIndex, make_selector
 from .jsonspans import Spans, top_level_spans
 from .corpuswriter import CorpusJsonWriter, FolderBuilder, dumps, slugify, unique
-from .dates import DateError, EDTFDate, date_from_parts, days_in_month, parse_edtf
+from .dates import MAX_YEAR, DateError, EDTFDate, date_from_parts, days_in_month, parse_edtf
 from .errors import CorpusError, Problem
-from .files import SMALL_FILE_LIMIT, read_regular
+from .files import SMALL_FILE_LIMIT, HugeNumber, parse_json, read_regular
 from .htmltext import convert as html_convert
 from .htmltext import one_line, text_to_html, title_of_text
 from .safetext import for_people
@@ -64,9 +64,8 @@ __all__ = [
 NAMESPACE = "timeline_explorer"
 KEY_VERSION = 1
 _DATE_PARTS = ("year", "month", "day", "hour", "minute", "second", "millisecond")
-_INTEGER = re.compile(r"[+-]?\d+")
+_INTEGER = re.compile(r"[+-]?[0-9]+")
 _BLOCKQUOTE = re.compile(r"<\s*blockquote\b", re.IGNORECASE)
-_MAX_YEAR = 10**15  # far beyond the age of the universe; larger "years" are typos
 _HUMAN_YEARS = (-271_820, 275_759)  # what a JavaScript Date holds; beyond it TimelineJS needs the cosmological scale
 
 
@@ -185,12 +184,18 @@ class _Visible:
         return [exact for _, exact, _ in self.quotes]
 
 
+class _TooLong(ValueError):
+    """A number of more digits than any date part has (a year has at most 16)."""
+
+
 def _number(raw: object) -> int | None:
     """A date part as TimelineJS reads it: a number, a numeric string, or empty; ValueError otherwise."""
     if raw is None:
         return None
     if isinstance(raw, bool):
         raise ValueError
+    if isinstance(raw, HugeNumber):
+        raise _TooLong
     if isinstance(raw, int):
         return raw
     if isinstance(raw, float):
@@ -202,6 +207,8 @@ def _number(raw: object) -> int | None:
         if not s:
             return None
         if _INTEGER.fullmatch(s):
+            if len(s) > 20:
+                raise _TooLong
             return int(s)
     raise ValueError
 
@@ -224,6 +231,10 @@ def _read_date(value: object, keys: tuple, report: Report, *, required: bool) ->
         raw = value.get(part)
         try:
             parts[part] = _number(raw)
+        except _TooLong:
+            report(keys + (part,), f"a number of {len(str(raw).lstrip('+-')):,} digits is too large for a {part}",
+                   f"years go up to ±{MAX_YEAR:,}; check the number")
+            ok = False
         except ValueError:
             report(keys + (part,), f"{_preview(raw)} is not a number",
                    "write a whole number such as 2019 (a year BCE is negative, -44; no commas or letters)")
@@ -239,8 +250,8 @@ def _read_date(value: object, keys: tuple, report: Report, *, required: bool) ->
     if year is None:
         report(keys + ("year",), "the year is missing", "every date needs a year")
         return None
-    if abs(year) > _MAX_YEAR:
-        report(keys + ("year",), f"the year {year} is out of range", f"years go up to ±{_MAX_YEAR:,}; check the number")
+    if abs(year) > MAX_YEAR:
+        report(keys + ("year",), f"the year {year} is out of range", f"years go up to ±{MAX_YEAR:,}; check the number")
         return None
     checks = [
         (month is not None and not 1 <= month <= 12, "month", f"{month} is not a month", "months are 1-12"),
@@ -573,7 +584,7 @@ class _Converter:
                         'a TimelineJS file is a JSON object: {"title": {...}, "events": [...]}')
             raise self.fail()
         try:
-            data = json.loads(text)
+            data = parse_json(text)
         except json.JSONDecodeError as exc:
             self.problems.append(Problem(self.shown, "", f"is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}",
                                          "fix the JSON syntax there (a missing comma, quote or bracket is the usual cause)",

@@ -227,10 +227,13 @@ def _build_slow(root: Path, file: Path, report):
 
 def _build_fast(root: Path, file: Path, data, st: os.stat_result, report):
     from ...collector import paused
+    from ..jsonspans import repeated_top_level_key
 
     with paused():  # millions of objects made, none freed: the collector would only walk them
         report("decoding", None)
         body = memoryview(data)[3:] if bytes(data[:3]) == b"\xef\xbb\xbf" else data
+        if repeated_top_level_key(body) is not None:  # the usual load says which, where
+            raise _Slow
         try:
             f = msgspec.json.decode(body, type=schema.RawEventsCorpusFile)
         except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError, RecursionError):
