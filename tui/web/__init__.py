@@ -1,0 +1,95 @@
+"""``timeline-explorer serve``: the explorer in a browser, through textual-serve.
+
+Every browser tab that connects gets its own app process (``timeline-explorer open``
+with the options ``serve`` was given), shown through xterm.js; closing the tab ends
+that process. The page is ours (``templates/app_index.html``): everything it loads
+comes from this server (textual-serve's scripts, styles and its bundled Roboto Mono),
+nothing from the network. textual-serve is the ``serve`` extra.
+
+The server guards what a local web server must: a page of another site open in the
+same browser may not connect to the app (the websocket's Origin must be this server),
+and on a loopback address a request must name a loopback host (no DNS rebinding).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import logging
+import shlex
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+__all__ = ["TEMPLATES", "app_command", "is_loopback", "serve"]
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+_LOOPBACK_NAMES = {"localhost", "localhost.", "ip6-localhost"}
+
+
+def is_loopback(host: str) -> bool:
+    """Is ``host`` (a name or an address, as --host takes it) this machine only?"""
+    host = host.strip("[]")
+    if host.lower() in _LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def app_command(open_args: list[str]) -> str:
+    """The shell command textual-serve runs for each connection: this interpreter running
+    ``timeline-explorer open`` with ``open_args``, every word quoted."""
+    return shlex.join([sys.executable, "-m", "tui", "open", *open_args])
+
+
+def _host_of(value: str) -> str:
+    """The host name of a Host header (``name:port``, ``[::1]:port``)."""
+    return (urlsplit(f"//{value}").hostname or "").lower()
+
+
+def serve(command: str, *, host: str, port: int, title: str, out=None) -> int:
+    """Serve ``command`` on ``host:port`` until Ctrl-C (or SIGTERM); the exit status."""
+    from aiohttp import web
+    from textual_serve.server import Server
+
+    out = out or sys.stdout
+    loopback = is_loopback(host)
+
+    @web.middleware
+    async def guard(request: web.Request, handler):
+        if loopback and not is_loopback(_host_of(request.host)):
+            raise web.HTTPForbidden(text="this server answers to its loopback address only")
+        if request.path == "/ws":
+            origin = request.headers.get("Origin", "")
+            parts = urlsplit(origin)
+            if not origin or parts.netloc.lower() != request.host.lower():
+                raise web.HTTPForbidden(text="the explorer may be reached from its own page only")
+        return await handler(request)
+
+    class ExplorerServer(Server):
+        async def _make_app(self) -> web.Application:
+            app = await super()._make_app()
+            app.middlewares.append(guard)
+            return app
+
+        def initialize_logging(self) -> None:
+            super().initialize_logging()
+            # A line per request is noise for a reader of the terminal; problems are still logged.
+            logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+
+        async def on_startup(self, app: web.Application) -> None:
+            shown = f"[{host}]" if ":" in host else host
+            out.write(f"Serving {title} on http://{shown}:{port}/ (Ctrl-C stops the server)\n")
+            out.flush()
+
+    server = ExplorerServer(command, host=host, port=port, title=title, templates_path=TEMPLATES)
+    # textual-serve takes the current event loop; make one (there is none in the main thread).
+    asyncio.set_event_loop(asyncio.new_event_loop())
+    try:
+        server.serve()
+    except OSError as exc:
+        sys.stderr.write(f"cannot serve on {host}:{port}: {exc.strerror or exc}\n")
+        return 1
+    return 0
