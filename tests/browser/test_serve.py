@@ -139,6 +139,8 @@ class Served:
 
     def stop(self) -> tuple[int, str]:
         """Ctrl-C, as a user stops it; (exit status, what it printed)."""
+        if self.process.returncode is not None:
+            return self.process.returncode, self.printed
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGINT)
         try:
@@ -147,7 +149,8 @@ class Served:
             if self.process.poll() is None:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
-        return code, self.process.stdout.read()
+            self.printed = self.process.stdout.read()
+        return code, self.printed
 
 
 class _OtherSite:
@@ -264,6 +267,16 @@ def test_the_explorer_in_a_browser_offline(playwright, corpus: Path, tmp_path: P
 
         page.close()  # closing the tab ends its app
         _wait(lambda: not any(_alive(pid) for pid in app_processes), 15, "the tab's app did not end")
+
+        # Another tab, open when the server is stopped: Ctrl-C ends its app too.
+        page = context.new_page()
+        page.add_init_script(CATCH_TERMINAL)
+        page.goto(served.url)
+        wait_for("22 of 22 events")
+        app_processes = _descendants(served.process.pid)
+        assert app_processes
+        code, printed = served.stop()
+        _wait(lambda: not any(_alive(pid) for pid in app_processes), 15, "Ctrl-C left an app running")
     finally:
         browser.close()
         code, printed = served.stop()

@@ -69,6 +69,25 @@ def serve(command: str, *, host: str, port: int, title: str, out=None) -> int:
         return await handler(request)
 
     class ExplorerServer(Server):
+        sessions: set[asyncio.Task] = set()
+
+        async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
+            task = asyncio.current_task()
+            self.sessions.add(task)
+            try:
+                return await super().handle_websocket(request)
+            finally:
+                self.sessions.discard(task)
+
+        async def on_shutdown(self, app: web.Application) -> None:
+            # Ctrl-C: end every tab's session now (textual-serve then tells its app to quit and
+            # waits for it); otherwise aiohttp would wait a minute for the open websockets.
+            sessions = list(self.sessions)
+            for task in sessions:
+                task.cancel()
+            if sessions:
+                await asyncio.wait(sessions, timeout=10)
+
         async def _make_app(self) -> web.Application:
             app = await super()._make_app()
             app.middlewares.append(guard)
