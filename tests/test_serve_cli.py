@@ -88,3 +88,16 @@ def test_a_port_out_of_range_is_a_usage_error(served, capsys) -> None:
     status, _, err = run(["serve", "--port", "70000"], capsys)
     assert status == 2 and "--port" in err
     assert served == []
+
+
+def test_a_port_in_use_is_told_in_one_line(capsys) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        status, out, err = run(["serve", "--port", str(port)], capsys)
+    assert status == 1
+    assert err.startswith("timeline-explorer serve: cannot listen on 127.0.0.1 port") and "in use" in err
+    assert "Serving" not in out and "Traceback" not in err

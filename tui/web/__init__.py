@@ -16,7 +16,9 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import logging
+import os
 import shlex
+import socket
 import sys
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -99,16 +101,26 @@ def serve(command: str, *, host: str, port: int, title: str, out=None) -> int:
             logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
 
         async def on_startup(self, app: web.Application) -> None:
-            shown = f"[{host}]" if ":" in host else host
+            shown = socket.gethostname() if host in ("0.0.0.0", "::", "") else host
+            shown = f"[{shown}]" if ":" in shown else shown
             out.write(f"Serving {title} on http://{shown}:{port}/ (Ctrl-C stops the server)\n")
             out.flush()
 
+    # Is the address free? Told before "Serving ..." is printed (textual-serve prints at start-up,
+    # before it binds), as one line.
+    try:
+        socket.create_server((host.strip("[]"), port), reuse_port=False).close()
+    except OSError as exc:
+        reason = os.strerror(exc.errno) if exc.errno else str(exc)
+        sys.stderr.write(f"timeline-explorer serve: cannot listen on {host} port {port}: {reason} "
+                         "(fix: choose another --port, or stop what uses it)\n")
+        return 1
     server = ExplorerServer(command, host=host, port=port, title=title, templates_path=TEMPLATES)
     # textual-serve takes the current event loop; make one (there is none in the main thread).
     asyncio.set_event_loop(asyncio.new_event_loop())
     try:
         server.serve()
     except OSError as exc:
-        sys.stderr.write(f"cannot serve on {host}:{port}: {exc.strerror or exc}\n")
+        sys.stderr.write(f"timeline-explorer serve: cannot listen on {host} port {port}: {exc.strerror or exc}\n")
         return 1
     return 0
