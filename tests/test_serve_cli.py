@@ -72,7 +72,16 @@ def test_another_address_is_served_with_a_warning(served, capsys) -> None:
     status, _, err = run(["serve", "--host", "0.0.0.0"], capsys)
     assert status == 0
     assert served[0]["host"] == "0.0.0.0"
-    assert "warning" in err and "anyone who can reach" in err
+    assert "warning" in err and "anyone who can reach" in err and "--token" in err
+    assert served[0]["token"] is None
+
+
+def test_token_makes_a_secret_for_the_run_and_silences_the_warning(served, capsys) -> None:
+    status, _, err = run(["serve", "--host", "0.0.0.0", "--token"], capsys)
+    run(["serve", "--token"], capsys)
+    assert status == 0 and err == ""
+    first, second = served[0]["token"], served[1]["token"]
+    assert len(first) >= 24 and first != second
 
 
 @pytest.mark.parametrize("host, loopback", [("127.0.0.1", True), ("localhost", True), ("::1", True),

@@ -214,8 +214,8 @@ def _add_serve_parser(sub) -> None:
                     "fetched from the network. Needs the serve extra (pip install 'timeline-explorer[serve]').",
         epilog=f"examples:\n  {PROG} serve                          the seed corpus at http://127.0.0.1:8000/\n"
                f"  {PROG} serve my-corpus --actor germany --port 8080\n"
-               f"  {PROG} serve my-corpus --host 0.0.0.0   to other machines too: anyone who reaches\n"
-               "                                       the address reads the corpus and writes notes\n",
+               f"  {PROG} serve my-corpus --host 0.0.0.0 --token   to other machines too, to those\n"
+               "                                       given the printed address (with its token)\n",
     )
     _add_corpus_arg(p_serve)
     _add_filters(p_serve)
@@ -223,6 +223,8 @@ def _add_serve_parser(sub) -> None:
     p_serve.add_argument("--host", default="127.0.0.1",
                          help="the address to listen on (default: 127.0.0.1, this machine only)")
     p_serve.add_argument("--port", type=int, default=8000, help="the port to listen on (default: 8000)")
+    p_serve.add_argument("--token", action="store_true",
+                         help="require a secret token, made for this run, in the address (printed at start)")
 
 
 def _add_schema_parser(sub) -> None:
@@ -560,12 +562,17 @@ def cmd_serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     except OSError as exc:
         return _cannot_open(shown, [Problem(shown, "", f"cannot be read: {exc.strerror or exc}",
                                             "check that the file exists and is readable", code="io")])
-    if not is_loopback(args.host):
+    token = None
+    if args.token:
+        import secrets
+
+        token = secrets.token_urlsafe(24)
+    if not is_loopback(args.host) and token is None:
         sys.stderr.write(
             f"{PROG} serve: warning: listening on {printable(args.host)}: anyone who can reach this address "
-            "can read the corpus and write marks and notes in it; nothing asks for a password "
-            "(the default, --host 127.0.0.1, serves this machine only)\n")
-    return serve(app_command(_open_args(args)), host=args.host, port=args.port, title=printable(title))
+            "can read the corpus and write marks and notes in it (--token requires a secret in the address; "
+            "the default, --host 127.0.0.1, serves this machine only)\n")
+    return serve(app_command(_open_args(args)), host=args.host, port=args.port, title=printable(title), token=token)
 
 
 def _open_args(args: argparse.Namespace) -> list[str]:

@@ -317,3 +317,38 @@ def test_another_sites_page_cannot_reach_the_app(playwright, corpus: Path, tmp_p
     finally:
         code, printed = served.stop()
     assert code == 0, printed
+
+
+def test_with_a_token_only_the_printed_address_opens_the_explorer(playwright, corpus: Path, tmp_path: Path) -> None:
+    import re
+    from urllib.error import HTTPError
+    from urllib.request import urlopen
+
+    served = Served(tmp_path, str(corpus), "--token")
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    try:
+        printed = re.search(r"on (http://\S+) ", served.first_line).group(1)
+        token = printed.split("?token=", 1)[1]
+        assert printed == f"{served.url}?token={token}" and len(token) >= 24
+        for wrong in (served.url, f"{served.url}?token=x{token}", f"{served.url}static/js/textual.js"):
+            with pytest.raises(HTTPError) as refused:
+                urlopen(wrong, timeout=5)
+            assert refused.value.code == 403
+
+        stranger = browser.new_page()
+        assert stranger.goto(served.url).status == 403
+        assert "needs its token" in stranger.content()
+
+        page = browser.new_context().new_page()
+        page.add_init_script(CATCH_TERMINAL)
+        page.goto(printed)  # the cookie it sets lets the script, the font and the websocket through
+
+        def shows_explorer() -> bool:
+            return "22 of 22 events" in page.evaluate(SCREEN_TEXT)
+
+        _wait(shows_explorer, 20, "the explorer did not appear with its token")
+        assert _descendants(served.process.pid)
+    finally:
+        browser.close()
+        code, printed_out = served.stop()
+    assert code == 0, printed_out

@@ -14,6 +14,7 @@ and on a loopback address a request must name a loopback host (no DNS rebinding)
 from __future__ import annotations
 
 import asyncio
+import hmac
 import ipaddress
 import logging
 import os
@@ -26,6 +27,7 @@ from urllib.parse import urlsplit
 __all__ = ["TEMPLATES", "app_command", "is_loopback", "serve"]
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+COOKIE = "timeline_explorer_token"
 _LOOPBACK_NAMES = {"localhost", "localhost.", "ip6-localhost"}
 
 
@@ -51,8 +53,12 @@ def _host_of(value: str) -> str:
     return (urlsplit(f"//{value}").hostname or "").lower()
 
 
-def serve(command: str, *, host: str, port: int, title: str, out=None) -> int:
-    """Serve ``command`` on ``host:port`` until Ctrl-C (or SIGTERM); the exit status."""
+def serve(command: str, *, host: str, port: int, title: str, token: str | None = None, out=None) -> int:
+    """Serve ``command`` on ``host:port`` until Ctrl-C (or SIGTERM); the exit status.
+
+    With ``token``, every request must carry it: the first in the address (``/?token=...``), which
+    answers with a cookie (HttpOnly, SameSite=Strict) that the page's later requests and its
+    websocket carry."""
     from aiohttp import web
     from textual_serve.server import Server
 
@@ -68,7 +74,17 @@ def serve(command: str, *, host: str, port: int, title: str, out=None) -> int:
             parts = urlsplit(origin)
             if not origin or parts.netloc.lower() != request.host.lower():
                 raise web.HTTPForbidden(text="the explorer may be reached from its own page only")
-        return await handler(request)
+        if token is None:
+            return await handler(request)
+        given = request.query.get("token")
+        if given is not None and hmac.compare_digest(given, token):
+            response = await handler(request)
+            response.set_cookie(COOKIE, token, httponly=True, samesite="Strict", path="/")
+            return response
+        if hmac.compare_digest(request.cookies.get(COOKIE, ""), token):
+            return await handler(request)
+        raise web.HTTPForbidden(text="this explorer needs its token: open the address that "
+                                     "`timeline-explorer serve` printed, with ?token=...")
 
     class ExplorerServer(Server):
         sessions: set[asyncio.Task] = set()
@@ -103,7 +119,8 @@ def serve(command: str, *, host: str, port: int, title: str, out=None) -> int:
         async def on_startup(self, app: web.Application) -> None:
             shown = socket.gethostname() if host in ("0.0.0.0", "::", "") else host
             shown = f"[{shown}]" if ":" in shown else shown
-            out.write(f"Serving {title} on http://{shown}:{port}/ (Ctrl-C stops the server)\n")
+            query = f"?token={token}" if token else ""
+            out.write(f"Serving {title} on http://{shown}:{port}/{query} (Ctrl-C stops the server)\n")
             out.flush()
 
     # Is the address free? Told before "Serving ..." is printed (textual-serve prints at start-up,
