@@ -352,3 +352,37 @@ def test_with_a_token_only_the_printed_address_opens_the_explorer(playwright, co
         browser.close()
         code, printed_out = served.stop()
     assert code == 0, printed_out
+
+
+def test_two_tabs_mark_into_one_sidecar(playwright, corpus: Path, tmp_path: Path) -> None:
+    """Each tab is its own app on the same corpus: marks made in both are kept, neither overwrites the other."""
+    served = Served(tmp_path, str(corpus))
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    try:
+        context = browser.new_context(viewport={"width": 1280, "height": 800})
+        tabs = []
+        for _ in range(2):
+            page = context.new_page()
+            page.add_init_script(CATCH_TERMINAL)
+            page.goto(served.url)
+            _wait(lambda page=page: "22 of 22 events" in page.evaluate(SCREEN_TEXT), 20, "no explorer")
+            page.locator(".xterm-helper-textarea").focus()
+            tabs.append(page)
+        first, second = tabs
+        first.keyboard.press("m")  # the first event
+        _wait(lambda: "1 marked" in first.evaluate(SCREEN_TEXT), 10, "the first tab's mark is not shown")
+        second.keyboard.press("j")
+        second.keyboard.press("m")  # the second event, in the other app (which has not seen the first mark)
+        # The second app merges what the first wrote before writing: it counts both marks.
+        _wait(lambda: "2 marked" in second.evaluate(SCREEN_TEXT), 10, "the second tab does not count both marks")
+        notes_file = corpus / "corpus.notes.json"
+
+        def both_marked() -> bool:
+            text = notes_file.read_text(encoding="utf-8") if notes_file.exists() else ""
+            return "past-unrest-in-xinjiang" in text and "detentions-since-2017" in text
+
+        _wait(both_marked, 10, f"the sidecar lost a tab's mark: {notes_file.read_text(encoding='utf-8')}")
+    finally:
+        browser.close()
+        code, printed = served.stop()
+    assert code == 0, printed
