@@ -330,7 +330,8 @@ def test_with_a_token_only_the_printed_address_opens_the_explorer(playwright, co
         printed = re.search(r"on (http://\S+) ", served.first_line).group(1)
         token = printed.split("?token=", 1)[1]
         assert printed == f"{served.url}?token={token}" and len(token) >= 24
-        for wrong in (served.url, f"{served.url}?token=x{token}", f"{served.url}static/js/textual.js"):
+        for wrong in (served.url, f"{served.url}?token=x{token}", f"{served.url}?token=%C3%A9",
+                      f"{served.url}static/js/textual.js"):
             with pytest.raises(HTTPError) as refused:
                 urlopen(wrong, timeout=5)
             assert refused.value.code == 403

@@ -76,12 +76,14 @@ def serve(command: str, *, host: str, port: int, title: str, token: str | None =
                 raise web.HTTPForbidden(text="the explorer may be reached from its own page only")
         if token is None:
             return await handler(request)
+        secret = token.encode()
         given = request.query.get("token")
-        if given is not None and hmac.compare_digest(given, token):
+        if given is not None and hmac.compare_digest(given.encode(), secret):
             response = await handler(request)
-            response.set_cookie(COOKIE, token, httponly=True, samesite="Strict", path="/")
+            if not response.prepared:  # a page, not the websocket (already answered)
+                response.set_cookie(COOKIE, token, httponly=True, samesite="Strict", path="/")
             return response
-        if hmac.compare_digest(request.cookies.get(COOKIE, ""), token):
+        if hmac.compare_digest(request.cookies.get(COOKIE, "").encode(), secret):
             return await handler(request)
         raise web.HTTPForbidden(text="this explorer needs its token: open the address that "
                                      "`timeline-explorer serve` printed, with ?token=...")
