@@ -207,7 +207,7 @@ def test_the_explorer_in_a_browser_offline(playwright, corpus: Path, tmp_path: P
             else:
                 route.abort()
 
-        page.route("**/*", record)
+        context.route("**/*", record)  # this tab and any it opens
         sockets: list[str] = []
         page.on("websocket", lambda ws: sockets.append(ws.url))
         page.add_init_script(CATCH_TERMINAL)
@@ -242,7 +242,14 @@ def test_the_explorer_in_a_browser_offline(playwright, corpus: Path, tmp_path: P
         wait_for("search “withdraws”")
         page.keyboard.press("Enter")
         shown = wait_for("Quote 1/")  # the document view, on the quote
-        assert "Qatar withdraws" in shown
+        assert "Qatar withdraws" in shown and "theprint.in" in shown
+        with context.expect_page() as opened:
+            page.keyboard.press("w")  # the document's web page, in a new tab
+        wait_for("Opened in a new tab")
+        link = "https://theprint.in/world/qatar-refuses-to-certify-chinas-human-rights-record-on-treatment-of-uighur-muslims/279851/"
+        _wait(lambda: link in requests, 10, "the new tab did not ask for the document's address")
+        requests.remove(link)  # asked for by the user, and refused here, as everything outside
+        opened.value.close()
         page.keyboard.press("Escape")
         wait_for("search “withdraws”")
         page.keyboard.press("m")  # marked in the corpus's sidecar, as in a terminal
