@@ -32,6 +32,7 @@ commands:
   import    make a corpus of a TimelineJS file or of a CSV table of events (ACLED);
             turn Web Annotations (Hypothesis) of a corpus's documents into draft events
   schema    print the JSON Schema of corpus.json
+  serve     serve the explorer to a web browser (the serve extra)
 
 examples:
   {PROG}                              open the bundled seed corpus
@@ -43,6 +44,7 @@ examples:
   {PROG} --actor qatar --from 2019-07 open the seed corpus filtered to Qatar, from July 2019
   {PROG} check path/to/corpus         check a corpus before sharing it
   {PROG} export --format markdown -o chronology.md
+  {PROG} serve my-corpus              the explorer in a browser, at http://127.0.0.1:8000/
   {PROG} COMMAND --help               the options of one command
 
 A corpus is a folder with a corpus.json (format timeline-corpus/1, described in
@@ -217,6 +219,27 @@ def _add_export_parser(sub) -> None:
     _add_filters(p_export)
 
 
+def _add_serve_parser(sub) -> None:
+    p_serve = sub.add_parser(
+        "serve", help="serve the explorer to a web browser", formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Serve the explorer to a web browser: each tab that opens the address runs the explorer "
+                    "on the corpus, with the options given here, and closing the tab ends it. Nothing is "
+                    "fetched from the network. Needs the serve extra (pip install 'timeline-explorer[serve]').",
+        epilog=f"examples:\n  {PROG} serve                          the seed corpus at http://127.0.0.1:8000/\n"
+               f"  {PROG} serve my-corpus --actor germany --port 8080\n"
+               f"  {PROG} serve my-corpus --host 0.0.0.0 --token   to other machines too, to those\n"
+               "                                       given the printed address (with its token)\n",
+    )
+    _add_corpus_arg(p_serve)
+    _add_filters(p_serve)
+    p_serve.add_argument("--event", metavar="ID", help="start with this event selected")
+    p_serve.add_argument("--host", default="127.0.0.1",
+                         help="the address to listen on (default: 127.0.0.1, this machine only)")
+    p_serve.add_argument("--port", type=int, default=8000, help="the port to listen on (default: 8000)")
+    p_serve.add_argument("--token", action="store_true",
+                         help="require a secret token, made for this run, in the address (printed at start)")
+
+
 def _add_schema_parser(sub) -> None:
     sub.add_parser(
         "schema", help="print the JSON Schema of corpus.json", formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -254,6 +277,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .cli_edit import cmd_edit
 
             return cmd_edit(args)
+        if args.command == "serve":
+            return cmd_serve(args, parser)
         return cmd_open(args, parser)
     except KeyboardInterrupt:
         return 130
@@ -514,6 +539,65 @@ def _open(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from .app import run_app
 
     return run_app(store, query=query, event_id=args.event, resume_gc_after_start=True)
+
+
+def cmd_serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    """Check what would open (as ``open`` does, so that a problem is told here and not in every
+    browser tab), then serve ``open`` with the same options."""
+    try:
+        from .web import app_command, is_loopback, serve
+        import textual_serve  # noqa: F401
+    except ImportError:
+        sys.stderr.write(f"{PROG} serve: needs textual-serve: pip install 'timeline-explorer[serve]'\n")
+        return 1
+    from .model.opening import open_store, plan
+
+    if not 0 <= args.port <= 65535:
+        parser.error(f"--port: {args.port} is not a port (0 to 65535)")
+    source = _source(args)
+    shown = source.path or str(bundled_corpus())
+    try:
+        opening = plan(source)
+        if opening.in_app:
+            title = opening.shown  # opened (it may take long) by each app, behind its progress screen
+        else:
+            store = open_store(opening)
+            _query_or_exit(store, args, parser)
+            title = store.title
+    except CorpusError as exc:
+        return _cannot_open(shown, exc.problems)
+    except OSError as exc:
+        return _cannot_open(shown, [Problem(shown, "", f"cannot be read: {exc.strerror or exc}",
+                                            "check that the file exists and is readable", code="io")])
+    token = None
+    if args.token:
+        import secrets
+
+        token = secrets.token_urlsafe(24)
+    if not is_loopback(args.host) and token is None:
+        sys.stderr.write(
+            f"{PROG} serve: warning: listening on {printable(args.host)}: anyone who can reach this address "
+            "can read the corpus and write marks and notes in it (--token requires a secret in the address; "
+            "the default, --host 127.0.0.1, serves this machine only)\n")
+    return serve(app_command(_open_args(args)), host=args.host, port=args.port, title=printable(title), token=token)
+
+
+def _open_args(args: argparse.Namespace) -> list[str]:
+    """The ``open`` command line that opens what ``args`` name, with the same options."""
+    words: list[str] = []
+    for flag, value in (("--mapping", args.mapping), ("--engine", args.engine), ("--from", args.date_from),
+                        ("--to", args.date_to), ("--search", args.search or None), ("--event", args.event)):
+        if value is not None:
+            words.append(f"{flag}={value}")  # one word: a value may begin with "-"
+    for flag, values in (("--actor", args.actor), ("--type", args.type)):
+        words += [f"{flag}={value}" for value in values]
+    if args.skip_bad_rows:
+        words.append("--skip-bad-rows")
+    if args.corpus:
+        # Absolute: the app runs where the server runs, but a path is not left to chance.
+        corpus = args.corpus if args.engine else str(Path(args.corpus).absolute())
+        words += ["--", corpus]
+    return words
 
 
 def _cannot_open(source: str | Path, problems: Sequence[Problem]) -> int:
@@ -846,6 +930,7 @@ _COMMAND_PARSERS = {
     "open": _add_open_parser, "check": _add_check_parser, "export": _add_export_parser,
     "schema": _add_schema_parser, "extract": _add_extract_parser, "import": _add_import_parser,
     "edit": _add_edit_parser,
+    "serve": _add_serve_parser,
 }
 COMMANDS = tuple(_COMMAND_PARSERS)  # the words a line may start with to name its command
 

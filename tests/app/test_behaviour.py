@@ -373,3 +373,31 @@ async def test_copy_formats_the_citation_in_the_style_of_the_settings(tmp_path, 
         await pilot.pause()
         assert app.last_copied == citation_text(quote)
         assert any("no style 'no-such-style'" in str(n.message) for n in app._notifications)
+
+
+async def test_w_in_a_terminal_shows_the_documents_address_and_opens_nothing(monkeypatch):
+    """Only a browser (``serve``) opens the address, in a new tab; a terminal's console browser could
+    take the screen over, so there it is shown. An address that is not http(s) is never opened."""
+    opened: list[str] = []
+    app = app_on(event_id="qatar-withdraws-july-18")
+    monkeypatch.setattr(type(app), "open_url", lambda self, url, new_tab=True: opened.append(url))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("o")
+        await pilot.pause()
+        await pilot.press("w")
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert any(m.startswith("Its web address: https://theprint.in/") for m in messages), messages
+        assert opened == []
+
+        monkeypatch.setattr(type(app), "is_web", property(lambda self: True))
+        await pilot.press("w")
+        await pilot.pause()
+        assert opened and opened[0].startswith("https://theprint.in/")
+
+        app.screen.quote.document.url = "javascript:alert(1)"
+        await pilot.press("w")
+        await pilot.pause()
+        assert len(opened) == 1
+        assert any("no web address" in n.message for n in app._notifications)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from rich.cells import cell_len
 from rich.style import Style
@@ -237,6 +238,7 @@ class DocumentScreen(Screen):
         Binding("left_square_bracket", "quote(-1)", "Previous quote", id="document.previous-quote"),
         Binding("right_square_bracket", "quote(1)", "Next quote", id="document.next-quote"),
         Binding("y", "copy", "Copy quote", id="document.copy"),
+        Binding("w", "open_url", "Open web page", show=False, id="document.open-url"),
         Binding("n", "find(1)", "Next match", show=False, id="document.next-match"),
         Binding("N", "find(-1)", "Previous match", show=False, id="document.previous-match"),
         Binding("v", "select", "Select", id="document.select"),
@@ -471,6 +473,20 @@ class DocumentScreen(Screen):
 
     def action_copy(self) -> None:
         self.post_message(CopyQuote(self.quote))
+
+    def action_open_url(self) -> None:
+        """The document's web address, in a new tab of the browser the explorer is served to
+        (``serve``). In a terminal it is only shown: a console browser could take the terminal over."""
+        url = self.quote.document.url or ""
+        if urlsplit(url).scheme.lower() not in ("http", "https"):
+            # Data, never obeyed: a javascript: or file: address would run in, or read through, the page.
+            self.notify("This document has no web address (http or https).", severity="warning", timeout=3)
+            return
+        if not self.app.is_web:
+            self.notify(safe_line(f"Its web address: {url}"), timeout=6, markup=False)
+            return
+        self.app.open_url(url, new_tab=True)
+        self.notify(safe_line(f"Opened in a new tab: {url}"), timeout=3, markup=False)
 
     def action_find(self, delta: int) -> None:
         view = self.query_one(DocumentView)
