@@ -385,19 +385,19 @@ async def test_w_in_a_terminal_shows_the_documents_address_and_opens_nothing(mon
         await pilot.pause()
         await pilot.press("o")
         await pilot.pause()
-        await pilot.press("w")
+        await pilot.press("O")
         await pilot.pause()
         messages = [n.message for n in app._notifications]
         assert any(m.startswith("Its web address: https://theprint.in/") for m in messages), messages
         assert opened == []
 
         monkeypatch.setattr(type(app), "is_web", property(lambda self: True))
-        await pilot.press("w")
+        await pilot.press("O")
         await pilot.pause()
         assert opened and opened[0].startswith("https://theprint.in/")
 
         app.screen.quote.document.url = "javascript:alert(1)"
-        await pilot.press("w")
+        await pilot.press("O")
         await pilot.pause()
         assert len(opened) == 1
         assert any("no web address" in n.message for n in app._notifications)

@@ -244,7 +244,7 @@ def test_the_explorer_in_a_browser_offline(playwright, corpus: Path, tmp_path: P
         shown = wait_for("Quote 1/")  # the document view, on the quote
         assert "Qatar withdraws" in shown and "theprint.in" in shown
         with context.expect_page() as opened:
-            page.keyboard.press("w")  # the document's web page, in a new tab
+            page.keyboard.press("O")  # the document's web page, in a new tab
         wait_for("Opened in a new tab")
         link = "https://theprint.in/world/qatar-refuses-to-certify-chinas-human-rights-record-on-treatment-of-uighur-muslims/279851/"
         _wait(lambda: link in requests, 10, "the new tab did not ask for the document's address")

@@ -34,7 +34,7 @@ from pathlib import Path
 
 import msgspec
 
-from .anchoring import LineIndex, make_selector, resolve
+from .anchoring import LineIndex, resolve, selector_fields
 from .atomic import atomic_writer
 from .corpus import Corpus, QuoteProblem, anchor_quote
 from .corpuswriter import slugify, unique
@@ -255,15 +255,10 @@ def selector_for(text: str, start: int, end: int) -> dict:
     """
     if not (0 <= start < end <= len(text)):
         raise ValueError(f"not a passage of the text: {start}..{end} of {len(text)}")
-    prefix, exact, suffix = make_selector(text, start, end)
-    found = resolve(text, exact, prefix, suffix)
+    selector = selector_fields(text, start, end)
+    found = resolve(text, selector["exact"], selector.get("prefix", ""), selector.get("suffix", ""))
     if found != (start, end):
         raise AssertionError(f"the selector made for {start}..{end} resolves to {found[0]}..{found[1]}")
-    selector = {"exact": exact}
-    if prefix:
-        selector["prefix"] = prefix
-    if suffix:
-        selector["suffix"] = suffix
     return selector
 
 

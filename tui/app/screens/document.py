@@ -238,7 +238,7 @@ class DocumentScreen(Screen):
         Binding("left_square_bracket", "quote(-1)", "Previous quote", id="document.previous-quote"),
         Binding("right_square_bracket", "quote(1)", "Next quote", id="document.next-quote"),
         Binding("y", "copy", "Copy quote", id="document.copy"),
-        Binding("w", "open_url", "Open web page", show=False, id="document.open-url"),
+        Binding("O", "open_url", "Open web page", show=False, id="document.open-url"),
         Binding("n", "find(1)", "Next match", show=False, id="document.next-match"),
         Binding("N", "find(-1)", "Previous match", show=False, id="document.previous-match"),
         Binding("v", "select", "Select", id="document.select"),
