@@ -179,3 +179,79 @@ def test_problems_of_a_table_are_one_located_line_each(tmp_path, capsys):
     assert status == 1
     located = [PROBLEM_LINE.match(line) for line in out.splitlines()]
     assert [(m["file"], m["line"], m["location"]) for m in located if m] == [("events.csv", "3", "row 3, column 'date'")]
+
+
+def answers(store) -> dict:
+    """What the explorer asks of a store: every event (with its actors and its quote), counts per actor
+    and per heading, a search, and one page of a filtered set."""
+    events = store.select(Query())
+    return {
+        "events": [(e.id, e.date.text, e.title, e.actors, e.type, [q.text for q in e.quotes])
+                   for e in all_events(store)],
+        "actors": sorted(store.actors),
+        "per actor": {a: len(store.select(Query(frozenset({a})))) for a in sorted(store.actors)},
+        "headings": events.store._run(events.headings_expr()).to_pylist(),
+        "search": len(store.select(Query(text="journalist"))),
+        "accented search": len(store.select(Query(text="rioverde"))),
+        "by type": len(store.select(Query(types=frozenset({"Protests"})))),
+    }
+
+
+def acled_table(tmp_path: Path, suffix: str) -> Path:
+    import pyarrow.csv as pcsv
+    import pyarrow.parquet as pq
+
+    if suffix == ".csv":
+        table = tmp_path / "acled.csv"
+        table.write_bytes(ACLED.read_bytes())
+        return table
+    table = tmp_path / "acled.parquet"
+    pq.write_table(pcsv.read_csv(ACLED), table)
+    return table
+
+
+def cached_tables() -> list[Path]:
+    """The compiled tables published in the cache (not those being made)."""
+    from tui.model.places import cache_dir
+
+    return sorted(p for p in (cache_dir() / "tables").glob("*.duckdb") if not p.name.startswith("."))
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_a_table_shown_before_its_compile_ends_answers_as_it_does_after(tmp_path, monkeypatch, suffix):
+    from tui.model.engine.tables import table_store
+
+    monkeypatch.setenv("TIMELINE_EXPLORER_CACHE", str(tmp_path / "cache"))
+    table = acled_table(tmp_path, suffix)
+    compiled_at_once = table_store(table)
+    expected = answers(compiled_at_once)
+    compiled_at_once.close()
+    for file in cached_tables():
+        file.unlink()
+
+    store = table_store(table, early=True)
+    assert store.completion is not None and store.compiled is None
+    assert not cached_tables()  # nothing in the cache until it is whole
+    shown = store.select(Query(frozenset({"Protesters (Xyland)"})))  # the set on screen while it compiles
+    assert answers(store) == expected
+    store.completion()
+    assert store.completion is None and [store.compiled_path] == cached_tables()
+    assert answers(store) == expected
+    assert [store.event(p).id for p in shown.positions(0, len(shown))] == [
+        e.id for e in all_events(store) if "Protesters (Xyland)" in e.actors]
+    store.close()
+    reopened = table_store(table)
+    assert reopened.completion is None and reopened.compiled is not None
+    assert answers(reopened) == expected
+    reopened.close()
+
+
+def test_a_table_closed_before_its_compile_ends_leaves_nothing_behind(tmp_path, monkeypatch):
+    from tui.model.engine.tables import table_store
+    from tui.model.places import cache_dir
+
+    monkeypatch.setenv("TIMELINE_EXPLORER_CACHE", str(tmp_path / "cache"))
+    store = table_store(acled_table(tmp_path, ".csv"), early=True)
+    assert len(store) == 8
+    store.close()
+    assert not list((cache_dir() / "tables").iterdir())

@@ -396,6 +396,8 @@ class TimelineApp(ResearchActions, App[int]):
             self._verify_in_background()
         if getattr(self.store, "compiled", None) is not None:
             self._check_compiled_source()
+        if getattr(self.store, "completion", None) is not None:
+            self._complete_in_background()
         if self.store.slow:
             self._count_actors()
         if self.store.slow or len(self.store) >= MANY_EVENTS:
@@ -472,7 +474,7 @@ class TimelineApp(ResearchActions, App[int]):
 
         def work() -> None:
             try:
-                store = open_store(plan, progress, read_ahead=read_ahead)
+                store = open_store(plan, progress, read_ahead=read_ahead, early=True)
             except CorpusError as exc:
                 self._post(self._reload_failed if reload else self._load_failed, exc)
                 return
@@ -621,6 +623,40 @@ class TimelineApp(ResearchActions, App[int]):
                 corpus.search_index()  # the first search of a big corpus need not wait for it
 
         worker = self.run_worker(work, thread=True, group="verify", exit_on_error=False)
+
+    def _complete_in_background(self) -> None:
+        """A table shown before its compile ended (``open_store(early=True)``): the rest compiles away from
+        the interface, the header saying so; the store answers meanwhile, its searches more slowly."""
+        store = self.store
+        self.verifying = "indexing"
+        self._refresh_header()
+
+        def work() -> None:
+            try:
+                store.completion()
+            except Exception as exc:  # noqa: BLE001 - said; the table stays open as it is
+                self._post(self._completion_failed, store, exc)
+                return
+            self._post(self._completed, store)
+
+        import threading
+
+        # A daemon thread, as opening's: quitting does not wait for it (closing the store discards it).
+        threading.Thread(target=work, name="compiling", daemon=True).start()
+
+    def _completed(self, store: EventStore) -> None:
+        if store is self.store:
+            self.verifying = None
+            self._refresh_header()
+
+    def _completion_failed(self, store: EventStore, exc: Exception) -> None:
+        if store is not self.store or not self.is_running:
+            return
+        self.verifying = None
+        self._refresh_header()
+        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        self.notify(f"The table could not be compiled ({safe_line(message)[:300]}): it stays open as it is, "
+                    "its searches slower, and is compiled again next time.", severity="warning", timeout=12)
 
     def _check_compiled_source(self) -> None:
         """A compiled cache is used while its corpus file has the size and time it was made from: its

@@ -115,10 +115,12 @@ def _readable_file(path: Path) -> None:
                             "give the path of the table's file")
 
 
-def open_store(plan: Plan, progress: Progress | None = None, *, read_ahead=None):
+def open_store(plan: Plan, progress: Progress | None = None, *, read_ahead=None, early: bool = False):
     """The store of ``plan``'s source, opened; raises ``CorpusError`` (located problems) when it
     cannot be used.  A corpus whose only problems are quotes that no longer match opens, with them
-    listed.  ``read_ahead`` is the plan's file being read already (``loader.ReadAhead``)."""
+    listed.  ``read_ahead`` is the plan's file being read already (``loader.ReadAhead``).  With
+    ``early`` (the app), an event table compiled for the first time comes back before its compile
+    ends, with the rest to run in a worker (its ``completion``, see ``tables.table_store``)."""
     if plan.kind in ("corpus", "timelinejs"):
         return _memory_store(plan, progress, read_ahead)
     if plan.kind == "large-corpus":
@@ -136,7 +138,8 @@ def open_store(plan: Plan, progress: Progress | None = None, *, read_ahead=None)
             name = plan.source.path or ""
             return table_store(name, mapping=mapping, backend=backend, kind=table_kind(name) or "table",
                                skip_bad_rows=plan.source.skip_bad_rows, progress=progress)
-        return table_store(plan.file, mapping=mapping, skip_bad_rows=plan.source.skip_bad_rows, progress=progress)
+        return table_store(plan.file, mapping=mapping, skip_bad_rows=plan.source.skip_bad_rows, progress=progress,
+                           early=early)
     except EngineError as exc:
         from .engine.backends import redact
 

@@ -103,6 +103,8 @@ class SqlStore(Problems):
         self.verified = meta.kind != "corpus"  # a corpus's quotes are checked by ``verify``
         self.compiled = None  # what the compiled cache this store reads was made from (``largefile``, ``tables``)
         self.compiled_path: Path | None = None  # where that cache is
+        # The rest of its compile, to run in a worker once the store is shown (``tables._keyed_store``).
+        self.completion: Callable[[], None] | None = None
         self._quote_problems: dict[int, dict[int, Problem]] = {}  # pos -> slot -> why the quote does not anchor
         self.on_verified: Callable[[SqlStore, list[Problem]], None] | None = None  # keeps the verdict (a cache)
         self._date = _dates_cache()
@@ -139,11 +141,12 @@ class SqlStore(Problems):
 
         return ibis.to_sql(expr, dialect=dialect or self.engine)
 
+    def on_close(self, callback: Callable[[], None]) -> None:
+        """Call ``callback()`` when the store is closed, after its connection."""
+        self._on_close = callback
+
     def close(self) -> None:
         """Let go of what the engine holds for this store (tables it cached) and of the connection."""
-        if self._on_close is not None:
-            self._on_close()
-            self._on_close = None
         with self._lock:
             for table in (self.t, self.ea):
                 release = getattr(table, "release", None)  # a table the engine cached (Spark)
@@ -156,6 +159,9 @@ class SqlStore(Problems):
                 self.backend.disconnect()
             except Exception:  # noqa: BLE001
                 pass
+        if self._on_close is not None:
+            self._on_close()
+            self._on_close = None
 
     # -- what describes the events ---------------------------------------------------
 
@@ -607,6 +613,11 @@ class SqlEventSet:
             expr = f.filter(t.pos > after).order_by("pos").limit(PAGE)
         elif before is not None:
             expr = f.filter(t.pos < before).order_by(t.pos.desc()).limit(PAGE)
+        elif self.condition is None:
+            # Every event: positions are 0, 1, 2... (``columns.EVENT_COLUMNS``), so a page is a range of them,
+            # which the engine finds by the table's zone maps, or in the keys of a table being compiled.
+            start = offset or 0
+            expr = t.filter((t.pos >= start) & (t.pos < start + PAGE)).order_by("pos")
         else:
             expr = f.order_by("pos").limit(PAGE, offset=offset or 0)
         return expr.select(*ROW_COLUMNS)

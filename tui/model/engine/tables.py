@@ -18,6 +18,7 @@ not a date is a located problem (table, row, column, value, why).
 
 from __future__ import annotations
 
+import threading
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -205,34 +206,87 @@ def mapped_events(backend, t, mapping: TableMapping, shown: str, *, skip_bad_row
     ``hay`` (see ``_ordered``), and the problems found (cells that are not dates: raised, unless ``skip_bad_rows``)."""
     import ibis
 
+    name = _names(t, mapping, shown)
+    # Rows numbered as a spreadsheet numbers them (and as `import csv` does): the header is row 1.
+    numbered = t.mutate(_row=(ibis.row_number() + _first_row(mapping)).cast("int64"))
+    joined, problems = _dated(backend, numbered, mapping, shown, name, skip_bad_rows)
+    return _event_columns(joined, _date_columns(joined, name), mapping, shown, name), problems
+
+
+def _first_row(mapping: TableMapping) -> int:
+    """The number of a table's first row of data (a header is row 1)."""
+    return 2 if mapping.header else 1
+
+
+def _names(t, mapping: TableMapping, shown: str) -> dict:
+    """The table's columns the mapping names (a located problem for one it lacks)."""
     name = {f: _column(t, getattr(mapping, f), f, shown)
-            for f in ("id", "date", "precision", "title", "summary", "notes", "type", "source", "url")}
+            for f in ("id", "date", "precision", "title", "summary", "notes", "type", "source", "url", "title_toll")}
     if name["date"] is None:
         raise _problem(shown, "mapping.date", "no date column is given", "name the column that holds each event's date")
-    actors = [_column(t, a, "actors", shown) for a in mapping.actors]
-    what = [_column(t, c, "title_what", shown) for c in mapping.title_what]
-    who = [_column(t, c, "title_who", shown) for c in mapping.title_who]
-    where = [_column(t, c, "title_where", shown) for c in mapping.title_where]
-    # Rows numbered as a spreadsheet numbers them (and as `import csv` does): the header is row 1.
-    numbered = t.mutate(_row=(ibis.row_number() + (2 if mapping.header else 1)).cast("int64"))
+    for group in ("actors", "title_what", "title_who", "title_where"):
+        name[group] = [_column(t, c, group, shown) for c in getattr(mapping, group)]
+    return name
+
+
+def _dated(backend, numbered, mapping: TableMapping, shown: str, name: dict, skip_bad_rows: bool):
+    """``numbered`` (a table with its row numbers, ``_row``) joined with its dates' columns
+    (``columns.DATE_COLUMNS`` and ``date_note``), and the problems found."""
+    import ibis
+
     date_cell = _text(numbered, name["date"]).fill_null("")
     code_cell = _text(numbered, name["precision"]).fill_null("") if name["precision"] else ibis.literal("")
-    dates, problems = _dates_of(backend, numbered.mutate(_d=date_cell, _p=code_cell), mapping, shown, name)
+    keyed = numbered.mutate(_d=date_cell, _p=code_cell)
+    dates, problems = _dates_of(backend, keyed, mapping, shown, name)
     if problems and not skip_bad_rows:
         raise CorpusError(problems)
     edtf = _small_table(backend, "te_date_cells", dates["cells"])
     dim = _small_table(backend, "te_dates", dates["table"])
-    keyed = numbered.mutate(_d=date_cell, _p=code_cell)
-    joined = keyed.join(edtf, [keyed._d == edtf.cell, keyed._p == edtf.code]).join(dim, "date")
-    row = joined._row
+    return keyed.join(edtf, [keyed._d == edtf.cell, keyed._p == edtf.code]).join(dim, "date"), problems
+
+
+def _ident(joined, name: dict):
+    """An event's id: the id column's cell, else ``row-N``."""
+    import ibis
+
+    numbered_id = ibis.literal("row-") + joined._row.cast("string")
     ident = _text(joined, name["id"])
-    numbered_id = ibis.literal("row-") + row.cast("string")
+    return ident.fill_null(numbered_id) if ident is not None else numbered_id
+
+
+def _date_columns(joined, name: dict) -> dict:
+    """The id and the dates' columns of a table ``_dated`` made."""
+    return {"id": _ident(joined, name), "date_note": joined.date_note, **{c: joined[c] for c in DATE_COLUMNS}}
+
+
+def _actor_cells(joined, mapping: TableMapping, name: dict):
+    """The actors' names in a row's actor cells, split, as they are (not stripped, empty ones kept)."""
+    import ibis
+
+    parts = []
+    for column in name["actors"]:
+        value = _text(joined, column)
+        pieces = value.split(mapping.actor_separator) if mapping.actor_separator else ibis.array([value])
+        parts.append(pieces.fill_null(ibis.literal([], "array<string>")))
+    if not parts:
+        return ibis.literal([], "array<string>")
+    names = parts[0]
+    for more in parts[1:]:
+        names = names.concat(more)
+    return names
+
+
+def _event_columns(joined, dates: dict, mapping: TableMapping, shown: str, name: dict, pos=None):
+    """The event columns (``columns.EVENT_COLUMNS`` but ``pos`` and ``hay``) of ``joined``'s rows, whose
+    cells the mapping names; ``dates``: the id, ``date_note`` and dates' columns (``_date_columns``)."""
+    import ibis
+
+    row = joined._row
     title = _text(joined, name["title"])
-    built = _built_title([_text(joined, c) for c in what], [_text(joined, c) for c in who],
-                         [_text(joined, c) for c in where])
-    toll_column = _column(t, mapping.title_toll, "title_toll", shown)
-    if built is not None and toll_column is not None:
-        toll = _text(joined, toll_column).try_cast("int64")
+    built = _built_title([_text(joined, c) for c in name["title_what"]], [_text(joined, c) for c in name["title_who"]],
+                         [_text(joined, c) for c in name["title_where"]])
+    if built is not None and name["title_toll"] is not None:
+        toll = _text(joined, name["title_toll"]).try_cast("int64")
         toll_text = ibis.cases((toll == 1, ibis.literal("(1 fatality)")),
                                (toll > 1, ibis.literal("(") + toll.cast("string") + " fatalities)"), else_=None)
         built = ibis.literal(" ").join([built, toll_text])
@@ -243,18 +297,8 @@ def mapped_events(backend, t, mapping: TableMapping, shown: str, *, skip_bad_row
     title = title.re_replace(r"\s+", " ").fill_null(ibis.literal("Row ") + row.cast("string"))
     notes = _text(joined, name["notes"])
     summary = _text(joined, name["summary"])
-    parts = []
-    for column in actors:
-        value = _text(joined, column)
-        pieces = value.split(mapping.actor_separator) if mapping.actor_separator else ibis.array([value])
-        parts.append(pieces.fill_null(ibis.literal([], "array<string>")))
-    if parts:
-        names = parts[0]
-        for more in parts[1:]:
-            names = names.concat(more)
-        names = names.map(lambda x: x.strip()).filter(lambda x: x.notnull() & (x != ""))
-    else:
-        names = ibis.literal([], "array<string>")
+    names = _actor_cells(joined, mapping, name)
+    names = names.map(lambda x: x.strip()).filter(lambda x: x.notnull() & (x != ""))
     none = ibis.literal(None, "string")
     if summary is None:
         summary = ibis.literal("")
@@ -262,20 +306,18 @@ def mapped_events(backend, t, mapping: TableMapping, shown: str, *, skip_bad_row
         summary = ibis.literal(None, "string")  # the row's own text, kept once (see ``columns``)
     else:
         summary = summary.fill_null("")
-    events = joined.select(
-        id=ident.fill_null(numbered_id) if ident is not None else numbered_id, row=row, date=joined.date,
-        **{column: joined[column] for column in DATE_COLUMNS if column != "date"},
+    return joined.select(
+        **({"pos": pos} if pos is not None else {}), id=dates["id"], row=row, **{column: dates[column] for column in DATE_COLUMNS},
         title=title, summary=summary,
         type=_text(joined, name["type"]).fill_null("") if name["type"] else ibis.literal(""),
         tags=ibis.literal([], "array<string>"), actors=names, quotes=none,
         sources=(notes.notnull().cast("int64") if notes is not None else ibis.literal(0, "int64")),
         draft=ibis.literal(False), confidence=ibis.literal(None, "float64"),
-        date_note=joined.date_note, note=ibis.literal(f"{shown}, row ") + row.cast("string") + ".",
+        date_note=dates["date_note"], note=ibis.literal(f"{shown}, row ") + row.cast("string") + ".",
         extra=none, notes=notes if notes is not None else none,
         source=_text(joined, name["source"]) if name["source"] else none,
         url=_text(joined, name["url"]) if name["url"] else none,
     )
-    return events, problems
 
 
 def _small_table(backend, name: str, columns: dict):
@@ -350,57 +392,90 @@ def _dates_of(backend, t, mapping: TableMapping, shown: str, name: dict):
     return {"cells": cells, "table": table}, problems
 
 
-TABLES_FORMAT = 2  # bump when what a compiled table holds, or how it is made, changes
+TABLES_FORMAT = 3  # bump when what a compiled table holds, or how it is made, changes
 
 
 def table_store(path: str | Path, *, mapping: TableMapping | None = None, backend=None, kind: str | None = None,
-                skip_bad_rows: bool = False, progress=None):
+                skip_bad_rows: bool = False, progress=None, early: bool = False):
     """A :class:`~.sqlstore.SqlStore` of the event table at ``path`` (or, with ``kind="table"``, of the
     table of that name on ``backend``), its columns mapped by ``mapping`` (told from the columns if None).
 
     A file read by the embedded DuckDB (no ``backend`` given) is ordered once into a DuckDB database
     file in the user's cache, keyed by the file's path, size, time and the mapping, which later opens
     at once (its content hash is compared after the first screen, see ``is_current``); the engine's
-    buffer manager, not Python, holds it.  On another engine the events stay a view the engine orders
-    (``row_number``), cached by the engine."""
+    buffer manager, not Python, holds it.  With ``early``, a table compiled for the first time is given
+    back as soon as its keys are made (see ``_keyed_store``), and its ``completion`` (to run in a worker)
+    compiles the rest; it answers every question meanwhile, searches more slowly.  On another engine the
+    events stay a view the engine orders (``row_number``), cached by the engine."""
     path = str(path)
     report = progress or (lambda phase, fraction: None)
     if backend is None and kind != "table":
-        return _compiled_table(Path(path), mapping, kind, skip_bad_rows, report)
+        return _compiled_table(Path(path), mapping, kind, skip_bad_rows, report, early)
     return _table_store(backend, path, mapping, kind, skip_bad_rows, report)
 
 
-def _table_store(backend, path: str, mapping, kind, skip_bad_rows, report, *, materialize: bool = False):
+def _table_store(backend, path: str, mapping, kind, skip_bad_rows, report):
+    """The store of a table on another engine: the events a view the engine orders (``row_number``)
+    and caches."""
     from .sqlstore import SqlStore
 
     shown = Path(path).name if kind != "table" else path
     report("reading", None)
-    t, mapping, kind = _source(backend, path, mapping, kind, shown, materialize)
+    t, mapping, kind = _source(backend, path, mapping, kind, shown, False)
     report("mapping", None)
     events, problems = mapped_events(backend, t, mapping, shown, skip_bad_rows=skip_bad_rows)
     report("ordering", None)
-    if materialize:
-        # In stages, each a table of the database (a cursor, in another thread, sees them too): ibis writes
-        # an expression again wherever it is used, so the search text is folded from the finished columns,
-        # not from the expressions that make them.
-        stage = backend.create_table("te_mapped", events, overwrite=True)
-        ordered = _ordered(stage, backend.name)
-        ev = backend.create_table("te_events", ordered.order_by("pos"), overwrite=True)
-        backend.drop_table("te_mapped")
-        backend.drop_table("te_source_rows", force=True)
-        pairs = ev.select("pos", actor=ev.actors.unnest()).distinct()
-        ea = backend.create_table("te_event_actors", pairs.order_by(["actor", "pos"]), overwrite=True)
-    else:
-        ordered = _ordered(events, backend.name)
-        ev = ordered.cache()
-        ea = ev.select("pos", actor=ev.actors.unnest()).distinct().cache()
-    title = f"{shown} ({mapping.name})" if mapping.name not in ("custom", "columns") else shown
-    return SqlStore(backend, ev, ea, _table_meta(backend, ea, title, shown, path, kind, problems),
+    ev = _ordered(events, backend.name).cache()
+    ea = ev.select("pos", actor=ev.actors.unnest()).distinct().cache()
+    return SqlStore(backend, ev, ea, _table_meta(backend, ea, _title(shown, mapping), shown, path, kind, problems),
+                    engine=backend.name)
+
+
+def _title(shown: str, mapping: TableMapping) -> str:
+    return f"{shown} ({mapping.name})" if mapping.name not in ("custom", "columns") else shown
+
+
+def _keyed_store(backend, path: str, mapping, kind, skip_bad_rows, report):
+    """The store of a table file on the embedded DuckDB, in two steps, so that it is shown before it is
+    compiled.  First (here) only the keys are made: each row's number, id and dates, numbered in
+    timeline order (``te_keys``), and who takes part in each event (``te_event_actors``); the events
+    are a view of the database that joins a page's keys to their rows and maps only those.  Then
+    ``_finish_keyed`` makes the events a table in timeline order, with their search text: a page is a
+    range of it, a search one scan of a column."""
+    import ibis
+
+    from .sqlstore import SqlStore
+
+    shown = Path(path).name
+    report("reading", None)
+    t, mapping, kind = _source(backend, path, mapping, kind, shown, True)
+    report("mapping", None)
+    name = _names(t, mapping, shown)
+    joined, problems = _dated(backend, t, mapping, shown, name, skip_bad_rows)
+    report("ordering", None)
+    dates = _date_columns(joined, name)
+    keys = joined.select(_k_row=joined._row, **{f"_k_{c}": e for c, e in dates.items()})
+    keys = keys.mutate(_k_pos=ibis.row_number().over(order_by=[keys._k_rank, keys._k_id]).cast("int64"))
+    k = backend.create_table("te_keys", keys.order_by("_k_pos"))
+    rows = k.join(t, k._k_row == t._row)
+    events = _event_columns(rows, {c: rows[f"_k_{c}"] for c in dates}, mapping, shown, name, pos=rows._k_pos)
+    # Views of the database in two levels: the search text folded from the mapped columns, not from the
+    # expressions that make them (ibis writes an expression again wherever it is used).
+    backend.con.execute(f"CREATE VIEW te_rows AS {backend.compile(events)}")
+    ev = _with_hay(backend.table("te_rows"), backend.name)
+    backend.con.execute(f"CREATE VIEW te_events AS {backend.compile(ev)}")
+    ev = backend.table("te_events")
+    pairs = ev.select("pos", actor=ev.actors.unnest()).distinct()
+    ea = backend.create_table("te_event_actors", pairs.order_by(["actor", "pos"]))
+    return SqlStore(backend, ev, ea, _table_meta(backend, ea, _title(shown, mapping), shown, path, kind, problems),
                     engine=backend.name)
 
 
 def _source(backend, path: str, mapping, kind, shown: str, materialize: bool):
-    """The table to map (read in place), its mapping (told from its columns if None), and its kind."""
+    """The table to map (read in place), its mapping (told from its columns if None), and its kind.
+    With ``materialize`` (a table of the embedded DuckDB's database file), the rows carry their number,
+    ``_row``: a delimited or JSON file is parsed once into the engine (the dates, the keys and the
+    pages all read it), a Parquet file is a view of the database over the file and its row numbers."""
     if kind == "table":
         t = backend.table(path)
     else:
@@ -409,19 +484,41 @@ def _source(backend, path: str, mapping, kind, shown: str, materialize: bool):
             mapping = _sniffed(backend, path)
         try:
             t = read_table(backend, path, kind, mapping)
-            if materialize and kind != "parquet":
-                # Parsed once into the engine: the dates, the mapping and the ordering all read it.
-                t = backend.create_table("te_source_rows", t, overwrite=True)
         except Exception as exc:  # the engine's own message, in one line
-            raise _problem(path, "", f"cannot be read as a {kind} table: {_first_line(exc)}",
-                           "check the file (and its delimiter and header: --mapping)") from None
+            raise _unreadable(path, kind, exc) from None
     if mapping is None:
         mapping = detect_mapping(list(t.columns))
         if mapping is None:
             raise _problem(shown, "", "its columns are neither ACLED's nor GDELT's, and none of them is named as a "
                            f"date column ({', '.join(t.columns[:12])}{', …' if len(t.columns) > 12 else ''})",
                            "give --mapping FILE.toml naming its id, date, title and actor columns (docs/engines.md)")
+    if materialize:
+        import ibis
+
+        first = _first_row(mapping)
+        try:
+            if kind == "parquet":
+                # A view stored in the database (a cursor in another thread sees it), numbered by the file.
+                literal = "'" + str(Path(path).resolve()).replace("'", "''") + "'"
+                backend.con.execute(f"CREATE VIEW te_source_rows AS SELECT * EXCLUDE (file_row_number), "
+                                    f"file_row_number + {first} AS _row FROM read_parquet({literal}, "
+                                    "file_row_number = true)")
+                t = backend.table("te_source_rows")
+            else:
+                # Parsed once into a database in memory, attached to the file's (which views of it may name):
+                # twice as fast as into the file, and never written there (the cache keeps the events only).
+                backend.con.execute("ATTACH ':memory:' AS te_memory")
+                numbered = t.mutate(_row=(ibis.row_number() + first).cast("int64"))
+                backend.con.execute(f"CREATE TABLE te_memory.main.te_source_rows AS {backend.compile(numbered)}")
+                t = backend.table("te_source_rows", database=("te_memory", "main"))
+        except Exception as exc:
+            raise _unreadable(path, kind, exc) from None
     return t, mapping, kind
+
+
+def _unreadable(path: str, kind: str, exc: BaseException) -> CorpusError:
+    return _problem(path, "", f"cannot be read as a {kind} table: {_first_line(exc)}",
+                    "check the file (and its delimiter and header: --mapping)")
 
 
 def _table_meta(backend, ea, title: str, shown: str, path: str, kind, problems):
@@ -451,13 +548,14 @@ class _TableCache(msgspec.Struct):
     sha256: str = ""
 
 
-def _compiled_table(path: Path, mapping: TableMapping | None, kind: str | None, skip_bad_rows: bool, report):
+def _compiled_table(path: Path, mapping: TableMapping | None, kind: str | None, skip_bad_rows: bool, report,
+                    early: bool = False):
     """The store of a table file on the embedded DuckDB: its compiled database in the cache, made if
     there is none current (see ``table_store``)."""
     import os
     import tempfile
 
-    from ..places import cache_dir, content_hash, path_key
+    from ..places import cache_dir, path_key
     from .backends import duckdb_backend
 
     resolved = path.resolve()
@@ -483,25 +581,83 @@ def _compiled_table(path: Path, mapping: TableMapping | None, kind: str | None, 
     tmp.unlink()  # DuckDB makes the file
     try:
         backend, raw = duckdb_backend(str(tmp))
-        store = _table_store(backend, str(path), mapping, kind, skip_bad_rows, report, materialize=True)
-        report("compiling", None)
-        made.problems = list(store.problems)
-        made.title = store.title
-        made.sha256 = content_hash(resolved)
-        raw.execute("CREATE TABLE te_made AS SELECT ? AS made", [msgspec.json.encode(made).decode()])
-        raw.close()
-        os.replace(tmp, database)
-        for older in folder.glob(f"{prefix}*.duckdb"):
-            if older != database:
-                older.unlink(missing_ok=True)  # an app that has it open keeps reading it until it closes
+        store = _keyed_store(backend, str(path), mapping, kind, skip_bad_rows, report)
     except BaseException:
-        for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
-            leftover.unlink(missing_ok=True)
+        _remove_database(tmp)
         raise
-    opened = _open_compiled_table(database, made, path, report)
-    if opened is None:  # pragma: no cover - just written
-        raise _problem(str(path), "", "its compiled form could not be read back", "try again")
-    return opened
+    made.problems = list(store.problems)
+    made.title = store.title
+    finishing = _Finishing(store, raw, made, tmp, database, folder.glob, prefix)
+    store.completion = finishing.run
+    store.on_close(finishing.abandon)
+    if not early:
+        report("compiling", None)
+        finishing.run()
+    return store
+
+
+def _remove_database(file: Path) -> None:
+    for leftover in (file, file.with_name(file.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+
+
+class _Finishing:
+    """The second step of compiling a table (see ``_keyed_store``): the events made a table in timeline
+    order, the database moved into its place in the cache, and the store turned to it, read only."""
+
+    def __init__(self, store, raw, made: _TableCache, tmp: Path, database: Path, glob, prefix: str) -> None:
+        self.store, self.raw, self.made, self.tmp, self.database = store, raw, made, tmp, database
+        self._glob, self._prefix = glob, prefix
+        self.done = False
+        self._lock = threading.Lock()
+
+    def run(self) -> None:
+        import os
+
+        from ..places import content_hash
+        from .backends import duckdb_backend
+
+        with self._lock:
+            if self.done:
+                return
+            store = self.store
+            try:
+                # On a connection of its own: the store answers the interface meanwhile, from the views.
+                cursor = self.raw.cursor()
+                cursor.execute("SET lambda_syntax = 'ENABLE_SINGLE_ARROW'")  # as ``duckdb_backend`` (the views')
+                cursor.execute("CREATE TABLE te_events_made AS SELECT * FROM te_events ORDER BY pos")
+                cursor.close()
+                self.made.sha256 = content_hash(self.made.path)
+                with store._lock:
+                    for statement in ("DROP VIEW te_events", "DROP VIEW te_rows",
+                                      "ALTER TABLE te_events_made RENAME TO te_events", "DROP TABLE te_keys",
+                                      "DROP VIEW IF EXISTS main.te_source_rows", "DETACH DATABASE IF EXISTS te_memory"):
+                        self.raw.execute(statement)
+                    self.raw.execute("CREATE TABLE te_made AS SELECT ? AS made",
+                                     [msgspec.json.encode(self.made).decode()])
+                    self.raw.close()
+                    os.replace(self.tmp, self.database)
+                    # The store's expressions name the tables, which the database file has under the same
+                    # names: it is asked through a new connection from now on.
+                    store.backend = duckdb_backend(str(self.database), read_only=True)[0]
+                    store.compiled, store.compiled_path = self.made, self.database
+            except BaseException:
+                self.abandon()
+                raise
+            self.done = True
+            store.completion = None
+            for older in self._glob(f"{self._prefix}*.duckdb"):
+                if older != self.database:
+                    older.unlink(missing_ok=True)  # an app that has it open keeps reading it until it closes
+
+    def abandon(self) -> None:
+        """The store closed (or the compile failed) before the end: the unfinished database goes."""
+        if not self.done:
+            try:
+                self.raw.close()
+            except Exception:  # noqa: BLE001 - closed already
+                pass
+            _remove_database(self.tmp)
 
 
 def _open_compiled_table(database: Path, made: _TableCache, path: Path, report):
@@ -529,14 +685,25 @@ def _open_compiled_table(database: Path, made: _TableCache, path: Path, report):
 
 
 def _ordered(events, engine: str):
-    """The events numbered in timeline order (by the date's rank, then id), with their folded search text
-    (title, summary and the row's own text)."""
+    """The events numbered in timeline order (by the date's rank, then id), with their folded search text."""
     import ibis
 
-    text = ibis.literal("\n").join([events.title, events.summary.fill_null(""), events.notes.fill_null("")])
-    numbered = events.mutate(hay=folded(text, engine), pos=ibis.row_number().over(order_by=[events["rank"], events["id"]])
-                             .cast("int64"))
+    numbered = events.mutate(hay=_hay(events, engine),
+                             pos=ibis.row_number().over(order_by=[events["rank"], events["id"]]).cast("int64"))
     return numbered.select(*_EVENT_ORDER)
+
+
+def _with_hay(events, engine: str):
+    """The events (numbered already) with their folded search text, in the columns' order."""
+    return events.mutate(hay=_hay(events, engine)).select(*_EVENT_ORDER)
+
+
+def _hay(events, engine: str):
+    """The folded search text of the events: title, summary and the row's own text."""
+    import ibis
+
+    return folded(ibis.literal("\n").join([events.title, events.summary.fill_null(""), events.notes.fill_null("")]),
+                  engine)
 
 
 def folded(text, engine: str):
