@@ -87,3 +87,36 @@ async def test_a_table_opens_in_place_and_reloads_from_the_table(tmp_path):
         assert app.store.origin == table
         assert "a row added since marched" in app.store.event(app.store.position_of("XYZ9999")).summary
         await wait_for(pilot, lambda: f"{n + 1} of {n + 1} events" in str(app.query_one("#header-bar", Static).render()))
+
+
+async def test_a_table_answers_while_it_compiles_and_says_so(tmp_path, monkeypatch):
+    import threading
+
+    from tui.model.engine import tables
+
+    monkeypatch.setenv("TIMELINE_EXPLORER_CACHE", str(tmp_path / "cache"))
+    table = tmp_path / "acled.csv"
+    shutil.copy(ACLED, table)
+    release = threading.Event()
+    finish = tables._Finishing.run
+
+    def held(self) -> None:  # the compile's second step waits until the test has looked
+        release.wait(30)
+        finish(self)
+
+    monkeypatch.setattr(tables._Finishing, "run", held)
+    app = TimelineApp(plan(Source(str(table))))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: main_shown(app))
+        header = app.query_one("#header-bar", Static)
+        await wait_for(pilot, lambda: "indexing" in str(header.render()))
+        assert app.store.compiled is None
+        await pilot.press("slash", *"journalist", "enter")  # a search, answered by the view meanwhile
+        await wait_for(pilot, lambda: "search “journalist”: 1 match" in str(header.render()))
+        assert not list((tmp_path / "cache" / "tables").glob("[!.]*.duckdb"))
+        release.set()
+        await wait_for(pilot, lambda: "indexing" not in str(header.render()))
+        assert app.store.compiled is not None and app.store.compiled_path.is_file()
+        assert app.store.compiled_path.parent == tmp_path / "cache" / "tables"
+        await pilot.press("escape", "slash", *"rioverde", "enter")  # and by the compiled table after
+        await wait_for(pilot, lambda: "search “rioverde”: 2 matches" in str(header.render()))

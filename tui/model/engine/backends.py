@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-__all__ = ["EngineError", "connect", "dialect_of", "duckdb_backend", "redact"]
+__all__ = ["EngineError", "arrow_of", "connect", "dialect_of", "duckdb_backend", "redact"]
 
 
 class EngineError(Exception):
@@ -62,6 +62,21 @@ def duckdb_backend(database: str = ":memory:", *, read_only: bool = False):
     # refuses unless asked to read it (sqlglot 30.17, the last release ibis 12 works with).
     raw.execute("SET lambda_syntax = 'ENABLE_SINGLE_ARROW'")
     return ibis.duckdb.from_connection(raw), raw
+
+
+def arrow_of(backend, expr):
+    """The rows of ``expr`` as a pyarrow table (a scalar's value), asked of ``backend``.  On DuckDB, the
+    SQL ibis compiles goes to DuckDB straight: ibis's own ``to_pyarrow`` first loads its pandas
+    converters (0.3 s of a first screen), needed only for ibis's in-memory tables, which it registers."""
+    import ibis.expr.operations as ops
+    import ibis.expr.types as ir
+
+    if backend.name == "duckdb" and not expr.op().find(ops.InMemoryTable):
+        table = backend.con.sql(backend.compile(expr)).to_arrow_table()
+        return table.column(0)[0].as_py() if isinstance(expr, ir.Scalar) else table
+    if isinstance(expr, ir.Scalar):  # through arrow: execute() would import pandas for one value
+        return backend.to_pyarrow(expr).as_py()
+    return backend.to_pyarrow(expr)
 
 
 def _memory_limit() -> str:

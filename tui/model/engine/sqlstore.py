@@ -121,19 +121,10 @@ class SqlStore(Problems):
 
     def _run(self, expr):
         """Run an expression: a scalar's value, or a table's rows as a pyarrow table."""
+        from .backends import arrow_of
+
         with self._lock:
-            import ibis.expr.types as ir
-
-            import ibis.expr.operations as ops
-
-            if self.engine == "duckdb" and not expr.op().find(ops.InMemoryTable):  # ibis registers those
-                # Straight to DuckDB with the SQL ibis compiles: ibis's own to_pyarrow loads its pandas
-                # converters first (0.3 s of the first screen of a large corpus reopened).
-                table = self.backend.con.sql(self.backend.compile(expr)).to_arrow_table()
-                return table.column(0)[0].as_py() if isinstance(expr, ir.Scalar) else table
-            if isinstance(expr, ir.Scalar):  # through arrow: execute() would import pandas for one value
-                return self.backend.to_pyarrow(expr).as_py()
-            return self.backend.to_pyarrow(expr)
+            return arrow_of(self.backend, expr)
 
     def sql(self, expr, dialect: str | None = None) -> str:
         """The SQL an engine is sent for ``expr`` (``ibis.to_sql``)."""

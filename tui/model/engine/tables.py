@@ -324,8 +324,13 @@ def _small_table(backend, name: str, columns: dict):
     """A small table of ours (the dates) the engine joins: a view of the session on an engine that runs
     elsewhere (an in-memory table of ibis's may be gone from it by the time a cached query runs)."""
     import ibis
+    import pyarrow as pa
 
-    table = ibis.memtable(columns)
+    from .compile import arrow_schema
+
+    # From arrow, typed (an empty column has a type too): from a dict, ibis would go through pandas.
+    types = {c: DATE_COLUMNS.get(c, "string") for c in columns}
+    table = ibis.memtable(pa.table(columns, schema=arrow_schema(types)))
     if backend.name == "duckdb":
         return table
     return backend.create_view(name, table, overwrite=True)
@@ -353,7 +358,9 @@ def _dates_of(backend, t, mapping: TableMapping, shown: str, name: dict):
     the dates table, and a located problem per row whose date is not one."""
     from ..csvimport import _BadRow, _qualify, parse_date
 
-    pairs = backend.to_pyarrow(t.select("_d", "_p").distinct()).to_pylist()
+    from .backends import arrow_of
+
+    pairs = arrow_of(backend, t.select("_d", "_p").distinct()).to_pylist()
     cells: dict[str, list] = {"cell": [], "code": [], "date": [], "date_note": []}
     bad: dict[tuple[str, str], tuple[str, str, str, str]] = {}
     for pair in pairs:
@@ -525,7 +532,9 @@ def _table_meta(backend, ea, title: str, shown: str, path: str, kind, problems):
     from ..corpus import Actor
     from .sqlstore import StoreMeta
 
-    names = backend.to_pyarrow(ea.select("actor").distinct().order_by("actor")).column("actor").to_pylist()
+    from .backends import arrow_of
+
+    names = arrow_of(backend, ea.select("actor").distinct().order_by("actor")).column("actor").to_pylist()
     actors = {n: Actor(n, n, "other") for n in names}
     return StoreMeta(title=title,
                      description=f"The table {shown}, read in place; one event per row.", actors=actors,
