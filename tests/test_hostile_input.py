@@ -257,3 +257,14 @@ def test_the_docs_no_longer_call_a_stray_quote_a_bad_row():
     text = (REPO / "docs" / "import.md").read_text(encoding="utf-8")
     assert "a stray `\"`, a quote left open" not in text
     assert "stray '\"'" in text or 'a `"` inside a cell that is not in quotes' in text
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are a POSIX thing")
+def test_an_annotations_file_that_is_a_pipe_is_refused_not_waited_for(tmp_path):
+    pipe = tmp_path / "annotations.jsonld"
+    os.mkfifo(pipe)  # nobody writes to it: reading it would wait for ever
+    result = command("import", "annotations", str(pipe), "--corpus", str(SEEDS), "-o", str(tmp_path / "out"),
+                     timeout=30)
+    assert result.returncode == 1
+    no_traceback(result.stdout + result.stderr)
+    assert f"{pipe}: is a named pipe (FIFO), not a regular file" in result.stderr

@@ -338,13 +338,18 @@ def read_annotations(path: str | Path) -> tuple[list[ReadAnnotation], list[Probl
 
     from .files import parse_json
 
+    from .files import NotARegularFile, read_regular
+
     shown = str(path)
     try:
-        data_bytes = Path(path).read_bytes()
+        data_bytes = read_regular(path, what="an annotations file")  # a pipe or a device is refused, not read
     except FileNotFoundError:
         raise AnnotationError([Problem(shown, "", "no such file", "check the path of the annotations file")]) from None
     except IsADirectoryError:
         raise AnnotationError([Problem(shown, "", "is a folder", "give the annotations file itself")]) from None
+    except NotARegularFile as exc:
+        raise AnnotationError([Problem(shown, "", f"is {exc.kind}, not a regular file",
+                                       "give the annotations file itself")]) from None
     except OSError as exc:
         raise AnnotationError([Problem(shown, "", f"cannot be read: {exc.strerror or exc}", "check its permissions")]) from None
     try:

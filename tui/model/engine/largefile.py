@@ -38,7 +38,7 @@ from ..places import cache_dir, content_hash, path_key
 
 __all__ = ["FORMAT_VERSION", "cache_folder", "compiled_store", "is_current"]
 
-FORMAT_VERSION = 2  # bump when what is compiled, or how, changes
+FORMAT_VERSION = 3  # bump when what is compiled, or how, changes (3: repeated keys refused)
 
 # What read_json gives each field of an event (the format's types; checked by msgspec first).
 _JSON_COLUMNS = {
