@@ -255,3 +255,22 @@ def test_a_table_closed_before_its_compile_ends_leaves_nothing_behind(tmp_path, 
     assert len(store) == 8
     store.close()
     assert not list((cache_dir() / "tables").iterdir())
+
+
+def test_a_compile_that_fails_in_the_background_leaves_the_table_open_as_it_was(tmp_path, monkeypatch):
+    from tui.model.engine import tables
+
+    monkeypatch.setenv("TIMELINE_EXPLORER_CACHE", str(tmp_path / "cache"))
+    table = acled_table(tmp_path, ".csv")
+    store = tables.table_store(table, early=True)
+    expected = answers(store)
+
+    def no_room(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("tui.model.places.content_hash", no_room)
+    with pytest.raises(OSError):
+        store.completion()
+    assert store.compiled is None and answers(store) == expected  # still answering, from its views
+    store.close()
+    assert not list((tmp_path / "cache" / "tables").iterdir())

@@ -630,6 +630,7 @@ class _Finishing:
             if self.done:
                 return
             store = self.store
+            closed = False
             try:
                 # On a connection of its own: the store answers the interface meanwhile, from the views.
                 cursor = self.raw.cursor()
@@ -645,13 +646,16 @@ class _Finishing:
                     self.raw.execute("CREATE TABLE te_made AS SELECT ? AS made",
                                      [msgspec.json.encode(self.made).decode()])
                     self.raw.close()
+                    closed = True
                     os.replace(self.tmp, self.database)
                     # The store's expressions name the tables, which the database file has under the same
                     # names: it is asked through a new connection from now on.
                     store.backend = duckdb_backend(str(self.database), read_only=True)[0]
                     store.compiled, store.compiled_path = self.made, self.database
             except BaseException:
-                self.abandon()
+                if closed:  # the store's connection is gone: nothing answers from it any more
+                    self.abandon()
+                # Else the store stays as it is, from its views; the unfinished database goes when it closes.
                 raise
             self.done = True
             store.completion = None
