@@ -103,12 +103,19 @@ def test_actor_counts_with_coalitions(pair):
             assert a.actor_count(actor) == counts.get(actor, 0), (query, actor)
 
 
-def test_search_matches_and_their_navigation(pair):
+@pytest.mark.parametrize("held", ["positions", "engine"])
+def test_search_matches_and_their_navigation(pair, monkeypatch, held):
     memory, sql = pair
+    if held == "engine":  # too many matches to hold: the engine answers where the next one is
+        from tui.model.engine import sqlstore
+
+        monkeypatch.setattr(sqlstore, "MATCH_LIST_LIMIT", 1)
     for text in ("uyghur", "Uighur 22", "“human rights”", "mizanel", "letter", "zzzz-nothing"):
         a = memory.select(Query()).search(text)
         b = sql.select(Query()).search(text)
         assert len(a) == len(b), text
+        if held == "engine" and len(b):
+            b.fetch_between(0, len(memory))  # a page on screen: which of its events match
         assert list(a) == [p for p in range(len(memory)) if p in b], text
         if len(a):
             middle = list(a)[len(a) // 2]
@@ -211,3 +218,25 @@ def test_spark_reads_a_table_in_place(spark_url, tmp_path):
         assert len(store.select(Query(frozenset({"Protesters (Xyland)"})))) == 4
     finally:
         store.close()
+
+
+def test_pages_by_offset_and_by_key_agree(pair, monkeypatch):
+    """Small pages: each is fetched by offset, by key after the page before it, or by key before the page
+    after it, and every way gives the reference's events."""
+    from tui.model.engine import sqlstore
+
+    monkeypatch.setattr(sqlstore, "PAGE", 7)
+    memory, sql = pair
+    for query in queries(memory):
+        a = memory.select(query)
+        expected = list(a.positions(0, len(a)))
+        n = len(expected)
+        pages = range((n + 6) // 7)
+        forward = sql.select(query)  # page 0 by offset, then each by key after the last
+        assert [p for k in pages for p in forward.positions(k * 7, k * 7 + 7)] == expected, query
+        backward = sql.select(query)  # the last page by offset, then each by key before the next
+        got = [backward.positions(k * 7, k * 7 + 7) for k in reversed(pages)]
+        assert [p for page in reversed(got) for p in page] == expected, query
+        if n > 14:
+            middle = sql.select(query)
+            assert middle.positions(7, 14) == expected[7:14]  # by offset, with no neighbour

@@ -71,7 +71,10 @@ def corpus_tables(corpus: Corpus):
         columns["url"].append(None)
     table = pa.table(columns, schema=arrow_schema())
     actors, positions = event_actor_rows(columns["pos"], columns["actors"])
-    return table, pa.table({"actor": pa.array(actors, pa.string()), "pos": pa.array(positions, pa.int64())})
+    at = {p: i for i, p in enumerate(columns["pos"])}
+    return table, pa.table({"actor": pa.array(actors, pa.string()), "pos": pa.array(positions, pa.int64()),
+                            "hy": pa.array([columns["hy"][at[p]] for p in positions], pa.int64()),
+                            "hm": pa.array([columns["hm"][at[p]] for p in positions], pa.int64())})
 
 
 def event_actor_rows(positions: Iterable[int], actors: Iterable[list[str]]) -> tuple[list[str], list[int]]:

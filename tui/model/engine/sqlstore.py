@@ -126,6 +126,28 @@ class SqlStore(Problems):
         with self._lock:
             return arrow_of(self.backend, expr)
 
+    HELD = 4  # search results held by the engine at once (the newest)
+
+    def _hold(self, positions):
+        """``positions`` (an expression of one column, ``pos``) made a temporary table of the engine's session,
+        when the engine is DuckDB and the store's connection stays: its ibis table, else None.  The oldest
+        are dropped beyond ``HELD``."""
+        import ibis.expr.operations as ops
+
+        if self.engine != "duckdb" or self.completion is not None or positions.op().find(ops.InMemoryTable):
+            return None
+        with self._lock:
+            self._held_count = getattr(self, "_held_count", 0) + 1
+            name = f"te_matches_{self._held_count}"
+            raw = self.backend.con
+            raw.execute(f'CREATE TEMP TABLE "{name}" AS {self.backend.compile(positions)}')
+            held = getattr(self, "_held", [])
+            held.append(name)
+            while len(held) > self.HELD:
+                raw.execute(f'DROP TABLE IF EXISTS "{held.pop(0)}"')
+            self._held = held
+            return self.backend.table(name)
+
     def sql(self, expr, dialect: str | None = None) -> str:
         """The SQL an engine is sent for ``expr`` (``ibis.to_sql``)."""
         import ibis
@@ -509,14 +531,18 @@ class SqlMatches:
     def __init__(self, events: SqlEventSet, text: str, pattern: SearchPattern, condition) -> None:
         self.events, self.text, self.pattern, self.condition = events, text, pattern, condition
         store = events.store
-        self._matching = events.filtered.filter(condition) if condition is not None else None
+        # The positions that match (a table with one column, ``pos``), asked of the engine as needed.
+        self._matching = events.filtered.filter(condition).select("pos") if condition is not None else None
         if self._matching is None:
             self._count, self._positions = 0, []
             return
+        held = store._hold(self._matching)
+        if held is not None:  # the search text is scanned once: the rest asks the few positions held
+            self._matching = held
         self._count = int(store._run(self._matching.count()))
         self._positions: list[int] | None = None
         if self._count <= MATCH_LIST_LIMIT:
-            self._positions = store._run(self._matching.order_by("pos").select("pos")).column("pos").to_pylist()
+            self._positions = store._run(self._matching.order_by("pos")).column("pos").to_pylist()
         self._pages: dict[int, frozenset[int]] = {}
 
     def __len__(self) -> int:
@@ -535,8 +561,8 @@ class SqlMatches:
         """Learn which positions in ``[lo, hi]`` match (a page on screen, for a large result)."""
         if self._positions is not None or self._matching is None:
             return
-        t = self.events.store.t
-        found = self.events.store._run(self._matching.filter((t.pos >= lo) & (t.pos <= hi)).select("pos"))
+        m = self._matching
+        found = self.events.store._run(m.filter((m.pos >= lo) & (m.pos <= hi)))
         self._pages[lo] = frozenset(found.column("pos").to_pylist())
 
     def first(self) -> int | None:
@@ -563,19 +589,18 @@ class SqlMatches:
     def index(self, position: int) -> int:
         if self._positions is not None:
             return bisect.bisect_left(self._positions, position)
-        t = self.events.store.t
-        return int(self.events.store._run(self._matching.filter(t.pos < position).count()))
+        m = self._matching
+        return int(self.events.store._run(m.filter(m.pos < position).count()))
 
     def _edge(self, position: int | None, way: str | None) -> int | None:
         if self._matching is None:
             return None
-        t = self.events.store.t
-        expr = self._matching
+        m = self._matching
         if way == "after":
-            expr = expr.filter(t.pos > position)
+            m = m.filter(m.pos > position)
         elif way == "before":
-            expr = expr.filter(t.pos < position)
-        value = self.events.store._run(expr.pos.max() if way in ("before", "last") else expr.pos.min())
+            m = m.filter(m.pos < position)
+        value = self.events.store._run(m.pos.max() if way in ("before", "last") else m.pos.min())
         return None if value is None else int(value)
 
 
@@ -591,26 +616,46 @@ class SqlEventSet:
         self._actor_counts: dict[str, int] | None = None
         self._lock = threading.Lock()
 
+    def _actor_pairs(self):
+        """When the query selects by actors alone: the (actor, pos, hy, hm) rows of its events in the actor
+        index, one per event (the index holds an actor's events as one run: the engine reads only those);
+        else None."""
+        q = self.query
+        if not q.actors or q.types or q.text.strip() or q.date_from is not None or q.date_to is not None:
+            return None
+        store = self.store
+        wanted = store.expanded(q.actors)
+        ea = store.ea
+        pairs = ea.filter(ea.actor.isin(wanted)) if len(wanted) > 1 else ea.filter(ea.actor == wanted[0])
+        return pairs.select("pos", "hy", "hm").distinct() if len(wanted) > 1 else pairs
+
     def headings_expr(self):
         """How many of the events fall under each timeline heading (year, month), in order."""
-        f = self.filtered
+        f = self._actor_pairs()
+        if f is None:
+            f = self.filtered
         return f.group_by(["hy", "hm"]).aggregate(n=f.count()).order_by(["hy", "hm"])
 
     def page_expr(self, offset: int | None = None, after: int | None = None, before: int | None = None):
         """A page of events: at ``offset`` among them, or by key, the one after position ``after`` or
         before position ``before``."""
         t, f = self.store.t, self.filtered
-        if after is not None:
-            expr = f.filter(t.pos > after).order_by("pos").limit(PAGE)
-        elif before is not None:
-            expr = f.filter(t.pos < before).order_by(t.pos.desc()).limit(PAGE)
-        elif self.condition is None:
+        if self.condition is None and after is None and before is None:
             # Every event: positions are 0, 1, 2... (``columns.EVENT_COLUMNS``), so a page is a range of them,
             # which the engine finds by the table's zone maps, or in the keys of a table being compiled.
             start = offset or 0
-            expr = t.filter((t.pos >= start) & (t.pos < start + PAGE)).order_by("pos")
+            return t.filter((t.pos >= start) & (t.pos < start + PAGE)).order_by("pos").select(*ROW_COLUMNS)
+        pairs = self._actor_pairs()
+        if pairs is not None:
+            f = pairs  # by actors alone: the page's positions from the actor index, then those events
+        if after is not None:
+            expr = f.filter(f.pos > after).order_by("pos").limit(PAGE)
+        elif before is not None:
+            expr = f.filter(f.pos < before).order_by(f.pos.desc()).limit(PAGE)
         else:
             expr = f.order_by("pos").limit(PAGE, offset=offset or 0)
+        if pairs is not None:
+            expr = t.filter(t.pos.isin(expr.pos)).order_by("pos")
         return expr.select(*ROW_COLUMNS)
 
     def prepare(self) -> None:
