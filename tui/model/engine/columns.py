@@ -23,7 +23,7 @@ from ..corpus import heading_key
 from ..dates import DAY_SECONDS, EDTFDate, _year_month_of_instant, parse_dates
 from ..textfold import fold
 
-__all__ = ["DATE_COLUMNS", "EVENT_COLUMNS", "INT_MAX", "INT_MIN", "date_rows", "fold_table", "instant_int"]
+__all__ = ["DATE_COLUMNS", "EVENT_ACTOR_COLUMNS", "EVENT_COLUMNS", "INDEXED_DATES", "INT_MAX", "INT_MIN", "date_rows", "fold_table", "instant_int"]
 
 INT_MIN = -(2**63) + 1  # an open start: before every instant (one above the smallest int, kept for "none")
 INT_MAX = 2**63 - 1  # an open or unknown end: after every instant
@@ -59,6 +59,12 @@ EVENT_COLUMNS: dict[str, str] = {
     "source": "string",  # a table row's source (outlet), null for a corpus
     "url": "string",  # a table row's source URL, null for a corpus
 }
+
+# The actor index (who takes part in each event: one row per actor and event, sorted by actor then
+# position), with the event's date columns that the timeline's headings and the density strip count
+# by: a query by actors alone is answered from the actors' runs of the index, not the events table.
+INDEXED_DATES = ["hy", "hm", "lower", "upper", "ly", "lm", "lday"]
+EVENT_ACTOR_COLUMNS: dict[str, str] = {"actor": "string", "pos": "int64", **{c: "int64" for c in INDEXED_DATES}}
 
 DATE_COLUMNS: dict[str, str] = {
     "date": "string", "rank": "int64", "lower": "int64", "upper": "int64", "hy": "int64", "hm": "int64",

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 import msgspec
 
 from ..corpus import Corpus
-from .columns import DATE_COLUMNS, EVENT_COLUMNS, date_rows
+from .columns import DATE_COLUMNS, EVENT_ACTOR_COLUMNS, EVENT_COLUMNS, INDEXED_DATES, date_rows
 
 __all__ = ["arrow_schema", "corpus_tables", "event_actor_rows"]
 
@@ -72,9 +72,8 @@ def corpus_tables(corpus: Corpus):
     table = pa.table(columns, schema=arrow_schema())
     actors, positions = event_actor_rows(columns["pos"], columns["actors"])
     at = {p: i for i, p in enumerate(columns["pos"])}
-    return table, pa.table({"actor": pa.array(actors, pa.string()), "pos": pa.array(positions, pa.int64()),
-                            "hy": pa.array([columns["hy"][at[p]] for p in positions], pa.int64()),
-                            "hm": pa.array([columns["hm"][at[p]] for p in positions], pa.int64())})
+    index = {"actor": actors, "pos": positions, **{c: [columns[c][at[p]] for p in positions] for c in INDEXED_DATES}}
+    return table, pa.table(index, schema=arrow_schema(EVENT_ACTOR_COLUMNS))
 
 
 def event_actor_rows(positions: Iterable[int], actors: Iterable[list[str]]) -> tuple[list[str], list[int]]:

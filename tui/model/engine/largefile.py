@@ -38,7 +38,7 @@ from ..places import cache_dir, content_hash, path_key
 
 __all__ = ["FORMAT_VERSION", "cache_folder", "compiled_store", "is_current"]
 
-FORMAT_VERSION = 4  # bump when what is compiled, or how, changes (4: headings in the actor index)
+FORMAT_VERSION = 5  # bump when what is compiled, or how, changes (5: dates in the actor index)
 
 # What read_json gives each field of an event (the format's types; checked by msgspec first).
 _JSON_COLUMNS = {
@@ -333,7 +333,8 @@ def _compile(root: Path, file: Path, f, st: os.stat_result, folder: Path, work: 
     """)
     raw.execute("DROP TABLE ev")
     raw.execute("""CREATE TABLE te_event_actors AS
-                   SELECT DISTINCT unnest(actors) AS actor, pos, hy, hm FROM te_events ORDER BY actor, pos""")
+                   SELECT DISTINCT unnest(actors) AS actor, pos, hy, hm, lower, upper, ly, lm, lday FROM te_events
+                   ORDER BY actor, pos""")  # columns.EVENT_ACTOR_COLUMNS
     named = sorted({e for c in f.claims for e in c.events})
     positions = dict(raw.execute("SELECT id, pos FROM te_events WHERE id IN (SELECT unnest(?::VARCHAR[]))",
                                  [named]).fetchall()) if named else {}

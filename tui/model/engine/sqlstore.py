@@ -31,7 +31,7 @@ from ..dates import EDTFDate, parse_edtf
 from ..errors import Problem, Problems
 from ..search import AliasTable, SearchPattern
 from ..textfold import fold
-from .columns import INT_MAX, INT_MIN
+from .columns import INDEXED_DATES, INT_MAX, INT_MIN
 
 __all__ = ["PAGE", "SqlEventSet", "SqlMatches", "SqlStore", "StoreMeta"]
 
@@ -626,8 +626,9 @@ class SqlEventSet:
         store = self.store
         wanted = store.expanded(q.actors)
         ea = store.ea
-        pairs = ea.filter(ea.actor.isin(wanted)) if len(wanted) > 1 else ea.filter(ea.actor == wanted[0])
-        return pairs.select("pos", "hy", "hm").distinct() if len(wanted) > 1 else pairs
+        if len(wanted) == 1:
+            return ea.filter(ea.actor == wanted[0])
+        return ea.filter(ea.actor.isin(wanted)).select("pos", *INDEXED_DATES).distinct()
 
     def headings_expr(self):
         """How many of the events fall under each timeline heading (year, month), in order."""
@@ -722,30 +723,45 @@ class SqlEventSet:
         with self._lock:
             self._pages[k] = [e.position for e in events]
 
+    def _dated(self):
+        """The set's events with their date columns (``columns.INDEXED_DATES``): from the actor index when
+        the query selects by actors alone."""
+        pairs = self._actor_pairs()
+        return pairs if pairs is not None else self.filtered
+
+    def _members_expr(self):
+        """The positions of the set's events, a table of one column (``pos``): from the actor index when the
+        query selects by actors alone."""
+        pairs = self._actor_pairs()
+        return pairs.select("pos") if pairs is not None else self.filtered.select("pos")
+
     def index_of(self, position: int) -> int:
+        if self.condition is None:
+            return position  # every event: positions are 0, 1, 2...
         for k, page in self._pages.items():
             if page and page[0] <= position <= page[-1]:
                 return k * PAGE + bisect.bisect_left(page, position)
-        t = self.store.t
-        return int(self.store._run(self.filtered.filter(t.pos < position).count()))
+        m = self._members_expr()
+        return int(self.store._run(m.filter(m.pos < position).count()))
 
     def __contains__(self, position: object) -> bool:
         if not isinstance(position, int):
             return False
+        if self.condition is None:
+            return 0 <= position < len(self)
         for page in self._pages.values():
             if page and page[0] <= position <= page[-1]:
                 i = bisect.bisect_left(page, position)
                 return i < len(page) and page[i] == position
-        t = self.store.t
-        return int(self.store._run(self.filtered.filter(t.pos == position).count())) > 0
+        m = self._members_expr()
+        return int(self.store._run(m.filter(m.pos == position).count())) > 0
 
     def members(self, positions: Iterable[int]) -> list[int]:
         wanted = sorted(set(positions))
         if not wanted:
             return []
-        t = self.store.t
-        found = self.store._run(self.filtered.filter(t.pos.isin(wanted)).select("pos")).column("pos").to_pylist()
-        return sorted(found)
+        m = self._members_expr()
+        return sorted(self.store._run(m.filter(m.pos.isin(wanted))).column("pos").to_pylist())
 
     def iter_events(self) -> Iterator[Event]:
         return self.store.iter_selected(self.query)
@@ -813,7 +829,7 @@ class SqlEventSet:
         days, months or runs of years, see ``density``); and the group key of each period."""
         from ..dates import _year_month_of_instant
 
-        f = self.filtered
+        f = self._dated()
         known = f.filter(f.lower != INT_MIN)
         inside = known.filter((known.lower >= periods[0].lower) & (known.lower < periods[-1].upper))
         if unit == "day":
@@ -833,7 +849,7 @@ class SqlEventSet:
         """The density strip's counts, grouped by the engine in calendar units."""
         from ..density import Density, Period as Bucket, _periods_for
 
-        store, f = self.store, self.filtered
+        store, f = self.store, self._dated()
         room = max(1, room)
         known = f.filter(f.lower != INT_MIN)
         open_count = int(store._run(f.filter(f.lower == INT_MIN).count()))
@@ -857,7 +873,7 @@ class SqlEventSet:
         return Density(unit, counted, open_count, before)
 
     def coarse_in(self, period) -> int | None:
-        f = self.filtered
+        f = self._dated()
         inside = f.filter((f.lower >= period.lower) & (f.lower < period.upper))
         return int(self.store._run(inside.filter(inside.upper >= period.upper).count()))
 

@@ -26,7 +26,7 @@ from typing import Any
 import msgspec
 
 from ..errors import CorpusError, Problem
-from .columns import DATE_COLUMNS, date_rows, fold_table
+from .columns import DATE_COLUMNS, EVENT_ACTOR_COLUMNS, INDEXED_DATES, date_rows, fold_table
 
 __all__ = ["GDELT2_COLUMNS", "PRESETS", "TABLE_SUFFIXES", "TableMapping", "detect_mapping", "load_mapping",
            "mapped_events", "read_table"]
@@ -399,7 +399,7 @@ def _dates_of(backend, t, mapping: TableMapping, shown: str, name: dict):
     return {"cells": cells, "table": table}, problems
 
 
-TABLES_FORMAT = 4  # bump when what a compiled table holds, or how it is made, changes
+TABLES_FORMAT = 5  # bump when what a compiled table holds, or how it is made, changes
 
 
 def table_store(path: str | Path, *, mapping: TableMapping | None = None, backend=None, kind: str | None = None,
@@ -433,7 +433,7 @@ def _table_store(backend, path: str, mapping, kind, skip_bad_rows, report):
     events, problems = mapped_events(backend, t, mapping, shown, skip_bad_rows=skip_bad_rows)
     report("ordering", None)
     ev = _ordered(events, backend.name).cache()
-    ea = ev.select("pos", "hy", "hm", actor=ev.actors.unnest()).distinct().select("actor", "pos", "hy", "hm").cache()
+    ea = ev.select("pos", *INDEXED_DATES, actor=ev.actors.unnest()).distinct().select(*EVENT_ACTOR_COLUMNS).cache()
     return SqlStore(backend, ev, ea, _table_meta(backend, ea, _title(shown, mapping), shown, path, kind, problems),
                     engine=backend.name)
 
@@ -472,8 +472,8 @@ def _keyed_store(backend, path: str, mapping, kind, skip_bad_rows, report):
     ev = _with_hay(backend.table("te_rows"), backend.name)
     backend.con.execute(f"CREATE VIEW te_events AS {backend.compile(ev)}")
     ev = backend.table("te_events")
-    pairs = ev.select("pos", "hy", "hm", actor=ev.actors.unnest()).distinct()
-    ea = backend.create_table("te_event_actors", pairs.select("actor", "pos", "hy", "hm").order_by(["actor", "pos"]))
+    pairs = ev.select("pos", *INDEXED_DATES, actor=ev.actors.unnest()).distinct()
+    ea = backend.create_table("te_event_actors", pairs.select(*EVENT_ACTOR_COLUMNS).order_by(["actor", "pos"]))
     return SqlStore(backend, ev, ea, _table_meta(backend, ea, _title(shown, mapping), shown, path, kind, problems),
                     engine=backend.name)
 
