@@ -746,11 +746,15 @@ class TimelineApp(ResearchActions, App[int]):
         timeline.show(view.rows, matches=self.matches, pattern=self.pattern, select_position=view.select)
         actor_list = self.query_one(ActorList)
         actor_list.show(count=view.events.actor_count, selected=self.effective_query().actors, narrow=actor_list.narrow)
-        if self.store.slow:
-            self._count_actors()
         self._search()
         self._refresh_header()
-        self._refresh_density()
+        if self.store.slow:
+            # The events first: the engine's counts (every actor's, the strip's) would share the machine
+            # with drawing them, so they are asked once the screen is drawn.
+            self.call_after_refresh(self._count_actors)
+            self.call_after_refresh(self._refresh_density)
+        else:
+            self._refresh_density()
         instrument.trace_end(self, "toggle")
 
     def _count_actors(self) -> None:

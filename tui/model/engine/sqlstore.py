@@ -109,7 +109,9 @@ class SqlStore(Problems):
         self.on_verified: Callable[[SqlStore, list[Problem]], None] | None = None  # keeps the verdict (a cache)
         self._date = _dates_cache()
         self._events: OrderedDict[int, Event] = OrderedDict()
-        self._lock = threading.RLock()
+        self._lock = threading.RLock()  # the engine's connection: one question at a time
+        # The events made, which the interface reads as it draws: never behind a question to the engine.
+        self._events_lock = threading.Lock()
         self._aliases: AliasTable | None = None
         self._containers = _containers(self.actors)
         self._claims_at: dict[int, list[str]] = {}
@@ -267,7 +269,7 @@ class SqlStore(Problems):
         return [Quote(doc, text, "", "", event, 0)]
 
     def _keep(self, events: Iterable[Event]) -> None:
-        with self._lock:
+        with self._events_lock:
             cache = self._events
             for event in events:
                 cache[event.position] = event
@@ -276,7 +278,7 @@ class SqlStore(Problems):
                 cache.popitem(last=False)
 
     def cached_event(self, position: int) -> Event | None:
-        with self._lock:
+        with self._events_lock:
             return self._events.get(position)
 
     def event(self, position: int) -> Event:
@@ -407,7 +409,7 @@ class SqlStore(Problems):
                                                 f'(claim "{claim.id}")', result.message, result.hint, None, "error",
                                                 result.code)
                     found.append(statement.problem)
-        with self._lock:
+        with self._lock, self._events_lock:
             self._quote_problems = quote_problems
             self.problems.extend(found)
             for position, event in self._events.items():
