@@ -619,13 +619,15 @@ class SqlEventSet:
         self._lock = threading.Lock()
 
     def _actor_pairs(self):
-        """When the query selects by actors alone: the (actor, pos, hy, hm) rows of its events in the actor
-        index, one per event (the index holds an actor's events as one run: the engine reads only those);
-        else None."""
+        """When the query selects by actors alone (and the actor index has the date columns): the rows of
+        its events in the actor index, one per event (the index holds an actor's events as one run: the
+        engine reads only those); else None."""
         q = self.query
         if not q.actors or q.types or q.text.strip() or q.date_from is not None or q.date_to is not None:
             return None
         store = self.store
+        if not set(INDEXED_DATES) <= set(store.ea.columns):
+            return None  # a table still compiling: its index has no dates yet
         wanted = store.expanded(q.actors)
         ea = store.ea
         if len(wanted) == 1:

@@ -472,8 +472,10 @@ def _keyed_store(backend, path: str, mapping, kind, skip_bad_rows, report):
     ev = _with_hay(backend.table("te_rows"), backend.name)
     backend.con.execute(f"CREATE VIEW te_events AS {backend.compile(ev)}")
     ev = backend.table("te_events")
-    pairs = ev.select("pos", *INDEXED_DATES, actor=ev.actors.unnest()).distinct()
-    ea = backend.create_table("te_event_actors", pairs.select(*EVENT_ACTOR_COLUMNS).order_by(["actor", "pos"]))
+    # Actors and positions only: the index gets its date columns when the events are compiled (they
+    # would cost the first screen half as much again).
+    pairs = ev.select("pos", actor=ev.actors.unnest()).distinct()
+    ea = backend.create_table("te_event_actors", pairs.select("actor", "pos").order_by(["actor", "pos"]))
     return SqlStore(backend, ev, ea, _table_meta(backend, ea, _title(shown, mapping), shown, path, kind, problems),
                     engine=backend.name)
 
@@ -636,11 +638,16 @@ class _Finishing:
                 cursor = self.raw.cursor()
                 cursor.execute("SET lambda_syntax = 'ENABLE_SINGLE_ARROW'")  # as ``duckdb_backend`` (the views')
                 cursor.execute("CREATE TABLE te_events_made AS SELECT * FROM te_events ORDER BY pos")
+                dates = ", ".join(f"e.{c}" for c in INDEXED_DATES)
+                cursor.execute(f"CREATE TABLE te_event_actors_made AS SELECT a.actor, a.pos, {dates} "
+                               "FROM te_event_actors a JOIN te_events_made e USING (pos) ORDER BY a.actor, a.pos")
                 cursor.close()
                 self.made.sha256 = content_hash(self.made.path)
                 with store._lock:
                     for statement in ("DROP VIEW te_events", "DROP VIEW te_rows",
                                       "ALTER TABLE te_events_made RENAME TO te_events", "DROP TABLE te_keys",
+                                      "DROP TABLE te_event_actors",
+                                      "ALTER TABLE te_event_actors_made RENAME TO te_event_actors",
                                       "DROP VIEW IF EXISTS main.te_source_rows", "DETACH DATABASE IF EXISTS te_memory"):
                         self.raw.execute(statement)
                     self.raw.execute("CREATE TABLE te_made AS SELECT ? AS made",
@@ -651,6 +658,7 @@ class _Finishing:
                     # The store's expressions name the tables, which the database file has under the same
                     # names: it is asked through a new connection from now on.
                     store.backend = duckdb_backend(str(self.database), read_only=True)[0]
+                    store.ea = store.backend.table("te_event_actors")  # now with its date columns
                     store.compiled, store.compiled_path = self.made, self.database
             except BaseException:
                 if closed:  # the store's connection is gone: nothing answers from it any more
