@@ -447,8 +447,8 @@ def _keyed_store(backend, path: str, mapping, kind, skip_bad_rows, report):
     compiled.  First (here) only the keys are made: each row's number, id and dates, numbered in
     timeline order (``te_keys``), and who takes part in each event (``te_event_actors``); the events
     are a view of the database that joins a page's keys to their rows and maps only those.  Then
-    ``_finish_keyed`` makes the events a table in timeline order, with their search text: a page is a
-    range of it, a search one scan of a column."""
+    ``_Finishing`` makes the events a table in timeline order, with their search text (a page is a
+    range of it, a search one scan of a column), and gives the actor index its date columns."""
     import ibis
 
     from .sqlstore import SqlStore
