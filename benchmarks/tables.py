@@ -53,6 +53,9 @@ def write(n: int, stem: Path, *, csv: bool = True) -> None:
     stem.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect()
     con.execute("SET preserve_insertion_order = true")
+    # The shuffle (ORDER BY g) of 100M rows is larger than memory: bounded, it spills beside the output.
+    con.execute("SET memory_limit = '4GB'")
+    con.execute(f"SET temp_directory = '{stem.parent / '.generating.tmp'}'")
     started = time.perf_counter()
     source = QUERY.format(n=n)
     con.execute(f"COPY ({source}) TO '{stem}.parquet' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)")
