@@ -274,3 +274,56 @@ def test_a_compile_that_fails_in_the_background_leaves_the_table_open_as_it_was(
     assert store.compiled is None and answers(store) == expected  # still answering, from its views
     store.close()
     assert not list((tmp_path / "cache" / "tables").iterdir())
+
+
+def test_a_compile_that_fails_after_its_connection_closed_still_answers(tmp_path, monkeypatch):
+    import os
+
+    from tui.model.engine import tables
+
+    monkeypatch.setenv("TIMELINE_EXPLORER_CACHE", str(tmp_path / "cache"))
+    store = tables.table_store(acled_table(tmp_path, ".csv"), early=True)
+    expected = answers(store)
+
+    def refused(*args):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(os, "replace", refused)  # the move into the cache, after the connection closed
+    with pytest.raises(PermissionError):
+        store.completion()
+    monkeypatch.undo()
+    assert answers(store) == expected  # read from the finished database where it is
+    store.close()
+    assert not list((tmp_path / "cache" / "tables").iterdir())
+
+
+def test_a_compile_that_fails_on_the_command_line_is_located_and_leaves_nothing(tmp_path, monkeypatch):
+    from tui.model.engine import tables
+
+    monkeypatch.setenv("TIMELINE_EXPLORER_CACHE", str(tmp_path / "cache"))
+
+    def no_room(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("tui.model.places.content_hash", no_room)
+    with pytest.raises(CorpusError) as caught:
+        tables.table_store(acled_table(tmp_path, ".csv"))
+    [problem] = caught.value.problems
+    assert "could not be compiled" in problem.message and "No space left on device" in problem.message
+    assert not list((tmp_path / "cache" / "tables").iterdir())
+
+
+def test_a_compile_that_failed_midway_can_be_run_again(tmp_path, monkeypatch):
+    from tui.model.engine import tables
+
+    monkeypatch.setenv("TIMELINE_EXPLORER_CACHE", str(tmp_path / "cache"))
+    store = tables.table_store(acled_table(tmp_path, ".csv"), early=True)
+    expected = answers(store)
+    store.backend.con.execute("CREATE TABLE te_made (x INTEGER)")  # the step's last statement will fail
+    with pytest.raises(Exception):
+        store.completion()
+    assert answers(store) == expected  # the views are as they were (one transaction)
+    store.backend.con.execute("DROP TABLE te_made")
+    store.completion()
+    assert store.compiled is not None and answers(store) == expected
+    store.close()

@@ -603,7 +603,12 @@ def _compiled_table(path: Path, mapping: TableMapping | None, kind: str | None, 
     store.on_close(finishing.abandon)
     if not early:
         report("compiling", None)
-        finishing.run()
+        try:
+            finishing.run()
+        except Exception as exc:  # the unfinished database goes with the store; said in one located line
+            store.close()
+            raise _problem(str(path), "", f"could not be compiled: {_first_line(exc)}",
+                           "check the free space and permissions of the cache folder (TIMELINE_EXPLORER_CACHE)") from None
     return store
 
 
@@ -637,6 +642,7 @@ class _Finishing:
                 # On a connection of its own: the store answers the interface meanwhile, from the views.
                 cursor = self.raw.cursor()
                 cursor.execute("SET lambda_syntax = 'ENABLE_SINGLE_ARROW'")  # as ``duckdb_backend`` (the views')
+                cursor.execute("DROP TABLE IF EXISTS te_events_made; DROP TABLE IF EXISTS te_event_actors_made")
                 cursor.execute("CREATE TABLE te_events_made AS SELECT * FROM te_events ORDER BY pos")
                 dates = ", ".join(f"e.{c}" for c in INDEXED_DATES)
                 cursor.execute(f"CREATE TABLE te_event_actors_made AS SELECT a.actor, a.pos, {dates} "
@@ -644,14 +650,18 @@ class _Finishing:
                 cursor.close()
                 self.made.sha256 = content_hash(self.made.path)
                 with store._lock:
+                    # One transaction: a failure leaves the views as they were, and the step can be run again.
+                    self.raw.execute("BEGIN TRANSACTION")
                     for statement in ("DROP VIEW te_events", "DROP VIEW te_rows",
                                       "ALTER TABLE te_events_made RENAME TO te_events", "DROP TABLE te_keys",
                                       "DROP TABLE te_event_actors",
                                       "ALTER TABLE te_event_actors_made RENAME TO te_event_actors",
-                                      "DROP VIEW IF EXISTS main.te_source_rows", "DETACH DATABASE IF EXISTS te_memory"):
+                                      "DROP VIEW IF EXISTS main.te_source_rows"):
                         self.raw.execute(statement)
                     self.raw.execute("CREATE TABLE te_made AS SELECT ? AS made",
                                      [msgspec.json.encode(self.made).decode()])
+                    self.raw.execute("COMMIT")
+                    self.raw.execute("DETACH DATABASE IF EXISTS te_memory")  # the rows parsed (not transactional)
                     self.raw.close()
                     closed = True
                     os.replace(self.tmp, self.database)
@@ -660,16 +670,36 @@ class _Finishing:
                     store.backend = duckdb_backend(str(self.database), read_only=True)[0]
                     store.ea = store.backend.table("te_event_actors")  # now with its date columns
                     store.compiled, store.compiled_path = self.made, self.database
+                    self.done = True
             except BaseException:
-                if closed:  # the store's connection is gone: nothing answers from it any more
-                    self.abandon()
-                # Else the store stays as it is, from its views; the unfinished database goes when it closes.
+                if closed:  # the database is whole (committed): the store reads it wherever it is now
+                    self._reopen_somewhere()
+                else:  # the store stays as it is, from its views; the unfinished database goes when it closes
+                    try:
+                        self.raw.execute("ROLLBACK")
+                    except Exception:  # noqa: BLE001 - no transaction was open, or the connection is gone
+                        pass
                 raise
-            self.done = True
             store.completion = None
             for older in self._glob(f"{self._prefix}*.duckdb"):
                 if older != self.database:
                     older.unlink(missing_ok=True)  # an app that has it open keeps reading it until it closes
+
+    def _reopen_somewhere(self) -> None:
+        """After the connection closed, something failed (the move into the cache, the new connection): the
+        store reads the finished database where it is, else its files go and its questions fail."""
+        from .backends import duckdb_backend
+
+        for file in (self.database, self.tmp):
+            if file.is_file():
+                try:
+                    with self.store._lock:
+                        self.store.backend = duckdb_backend(str(file), read_only=True)[0]
+                        self.store.ea = self.store.backend.table("te_event_actors")
+                    return
+                except Exception:  # noqa: BLE001 - the other place, or nothing
+                    continue
+        self.abandon()
 
     def abandon(self) -> None:
         """The store closed (or the compile failed) before the end: the unfinished database goes."""
