@@ -242,3 +242,18 @@ def test_pages_by_offset_and_by_key_agree(pair, monkeypatch):
         if n > 14:
             middle = sql.select(query)
             assert middle.positions(7, 14) == expected[7:14]  # by offset, with no neighbour
+
+
+def test_a_search_held_by_the_engine_answers_however_many_came_after(pair, monkeypatch):
+    from tui.model.engine import sqlstore
+
+    monkeypatch.setattr(sqlstore, "MATCH_LIST_LIMIT", 0)  # every result held by the engine
+    memory, sql = pair
+    first = sql.select(Query()).search("letter")
+    later = [sql.select(Query()).search(text) for text in ("uyghur", "a", "e", "un", "22", "letter")]
+    expected = memory.select(Query()).search("letter")
+    if len(expected):
+        assert first.first() == expected.first() and first.after(expected.first()) == later[-1].after(expected.first())
+    del later  # what nobody holds any more is dropped at the next search
+    sql.select(Query()).search("rights")
+    assert len(first) == len(expected)

@@ -117,6 +117,8 @@ class SqlStore(Problems):
         self._claims_at: dict[int, list[str]] = {}
         self._total: int | None = None  # asked of the engine when first wanted
         self._types: list[str] | None = None
+        self._held_count = 0  # search results held by the engine (``_hold``), and those no longer wanted
+        self._released: list[str] = []
         self._attach_claims()
 
     # -- the engine ---------------------------------------------------------------
@@ -128,27 +130,33 @@ class SqlStore(Problems):
         with self._lock:
             return arrow_of(self.backend, expr)
 
-    HELD = 4  # search results held by the engine at once (the newest)
-
-    def _hold(self, positions):
+    def _hold(self, positions, owner):
         """``positions`` (an expression of one column, ``pos``) made a temporary table of the engine's session,
-        when the engine is DuckDB and the store's connection stays: its ibis table, else None.  The oldest
-        are dropped beyond ``HELD``."""
+        when the engine is DuckDB and the store's connection stays: its ibis table, else None.  The table
+        lives as long as ``owner``: it is dropped at the next hold after ``owner`` is gone."""
+        import weakref
+
         import ibis.expr.operations as ops
 
         if self.engine != "duckdb" or self.completion is not None or positions.op().find(ops.InMemoryTable):
             return None
         with self._lock:
-            self._held_count = getattr(self, "_held_count", 0) + 1
-            name = f"te_matches_{self._held_count}"
             raw = self.backend.con
+            while self._released:
+                raw.execute(f'DROP TABLE IF EXISTS "{self._released.pop()}"')
+            self._held_count += 1
+            name = f"te_matches_{self._held_count}"
             raw.execute(f'CREATE TEMP TABLE "{name}" AS {self.backend.compile(positions)}')
-            held = getattr(self, "_held", [])
-            held.append(name)
-            while len(held) > self.HELD:
-                raw.execute(f'DROP TABLE IF EXISTS "{held.pop(0)}"')
-            self._held = held
+            weakref.finalize(owner, self._released.append, name)  # no SQL in a finalizer: noted, dropped later
             return self.backend.table(name)
+
+    def _release(self, table) -> None:
+        """Drop a table ``_hold`` made now (its answers are all in Python)."""
+        with self._lock:
+            try:
+                self.backend.con.execute(f'DROP TABLE IF EXISTS "{table.get_name()}"')
+            except Exception:  # noqa: BLE001 - the connection may be gone
+                pass
 
     def sql(self, expr, dialect: str | None = None) -> str:
         """The SQL an engine is sent for ``expr`` (``ibis.to_sql``)."""
@@ -538,13 +546,15 @@ class SqlMatches:
         if self._matching is None:
             self._count, self._positions = 0, []
             return
-        held = store._hold(self._matching)
+        held = store._hold(self._matching, self)
         if held is not None:  # the search text is scanned once: the rest asks the few positions held
             self._matching = held
         self._count = int(store._run(self._matching.count()))
         self._positions: list[int] | None = None
         if self._count <= MATCH_LIST_LIMIT:
             self._positions = store._run(self._matching.order_by("pos")).column("pos").to_pylist()
+            if held is not None:
+                store._release(held)  # every answer is in Python now
         self._pages: dict[int, frozenset[int]] = {}
 
     def __len__(self) -> int:
