@@ -82,13 +82,13 @@ class SqlStore(Problems):
     slow = True
 
     def __init__(self, backend, events, event_actors, meta: StoreMeta, *, engine: str = "duckdb",
-                 on_close: Callable[[], None] | None = None, hay=None) -> None:
+                 hay=None) -> None:
         self.backend = backend
         self.t = events
         self.ea = event_actors
         self.meta = meta
         self.engine = engine
-        self._on_close = on_close
+        self._on_close: Callable[[], None] | None = None  # see ``on_close``
         self._hay = hay if hay is not None else events.hay
         self.title = meta.title
         self.description = meta.description
