@@ -1231,7 +1231,11 @@ def _binding_groups() -> list[tuple[str, list[Binding]]]:
     def only(bindings, ids):
         return [b for b in bindings if b.id in ids]
 
-    from .screens.research import CoverageScreen, DisagreementsScreen, MarksScreen, NoteScreen, ViewsScreen
+    from .screens.coverage import CoverageScreen
+    from .screens.disagreements import DisagreementsScreen
+    from .screens.marks import MarksScreen
+    from .screens.notes import NoteScreen
+    from .screens.views import ViewsScreen
 
     research = {"app.mark", "app.next-mark", "app.previous-mark", "app.marks", "app.note", "app.views", "app.export",
                 "app.disagreements", "app.coverage", "app.zoom-in", "app.zoom-out"}
@@ -1256,8 +1260,13 @@ def _triage_bindings() -> list[Binding]:
 def _all_bindings() -> list[Binding]:
     from .screens.dialogs import DateRangeScreen, HelpScreen, ProblemsScreen
     from .screens.document import DocumentScreen, DocumentView
-    from .screens.research import (ConfirmScreen, CoverageMatrix, CoverageScreen, DisagreementsScreen, ExportScreen,
-                                   MarksScreen, NoteScreen, ViewsScreen)
+    from .screens.confirm import ConfirmScreen
+    from .screens.coverage import CoverageMatrix, CoverageScreen
+    from .screens.disagreements import DisagreementsScreen
+    from .screens.export import ExportScreen
+    from .screens.marks import MarksScreen
+    from .screens.notes import NoteScreen
+    from .screens.views import ViewsScreen
 
     return [
         *TimelineApp.BINDINGS, *TimelineView.BINDINGS, *ActorList.BINDINGS, *ActorFilterInput.BINDINGS,
