@@ -36,13 +36,14 @@ from ..model.store import MANY_EVENTS, EventSet, EventStore, Matches, MemoryStor
 from ..model.view import TimelineRows, periods_by_year
 from ..model.wording import plural
 from . import instrument
-from .messages import CopyQuote
-from .focus import bound_action, focus_now, pass_on, unless_typing
+from .messages import CopyQuote, FindCleared, FindKept
+from .focus import focus_now, unless_typing
 from .research_actions import NOTES_POLL_SECONDS, ResearchActions
 from .keymap import load_keymap
 from .text import safe_line
 from .widgets.actors import ActorFilterInput, ActorList, ActorPane
 from .widgets.density import DensityStrip
+from .widgets.find import FindInput
 from .widgets.keybar import KeyBar
 from .widgets.timeline import TimelineView
 from .widgets.viewer import QuoteViewer
@@ -70,36 +71,6 @@ class View(NamedTuple):
     rows: TimelineRows
     select: int | None
     empty: str
-
-
-class FindInput(Input):
-    """The search prompt at the bottom, like less's '/'."""
-
-    BINDINGS = [
-        Binding("escape", "cancel", "Clear search", id="find.cancel"),
-        Binding("enter", "submit", "Keep search", show=False, id="find.submit"),
-    ]
-
-    def on_mount(self) -> None:
-        if self.app.is_headless:
-            self.cursor_blink = False
-
-    def on_key(self, event: events.Key) -> None:
-        # Here, in this field's own order: after the characters typed before, and the keys
-        # typed after go on to the timeline (see focus.py).
-        if pass_on(self, event):
-            return
-        action = bound_action(self, event.key)
-        if action in ("submit", "cancel"):
-            event.prevent_default()
-            event.stop()
-            getattr(self, f"action_{action}")()
-
-    def action_cancel(self) -> None:
-        self.app.action_clear_find()  # type: ignore[attr-defined]
-
-    def action_submit(self) -> None:
-        self.app.submit_find(self.value)  # type: ignore[attr-defined]
 
 
 class MainScreen(Screen):
@@ -858,12 +829,15 @@ class TimelineApp(ResearchActions, App[int]):
         else:
             self._search()
 
-    def submit_find(self, text: str) -> None:
-        """Enter in the search field: search for ``text`` now and go back to the timeline."""
+    def on_find_kept(self, message: FindKept) -> None:
+        """Enter in the search field: search for its text now and go back to the timeline."""
         if self._find_timer is not None:
             self._find_timer.stop()
-        self._apply_find(text)
+        self._apply_find(message.text)
         self._hide_find()
+
+    def on_find_cleared(self, message: FindCleared) -> None:
+        self.action_clear_find()
 
     # -- actions ----------------------------------------------------------------
 
@@ -898,7 +872,8 @@ class TimelineApp(ResearchActions, App[int]):
         unless_typing(self)
         find = self._find_input()
         if find is None:  # made on first use: most sessions never search
-            find = FindInput(placeholder="search titles, summaries and quotes (enter: keep, esc: clear)", id="find")
+            find = FindInput(back_to=self.query_one(TimelineView), id="find",
+                             placeholder="search titles, summaries and quotes (enter: keep, esc: clear)")
             await self.mount(find, before=self.query_one(KeyBar))
         find.add_class("-visible")
         with find.prevent(Input.Changed):

@@ -8,7 +8,7 @@ from textual.message import Message
 from ..model.corpus import Quote
 from ..model.notes import SaveResult
 
-__all__ = ["CopyQuote", "NotesChanged"]
+__all__ = ["CopyQuote", "FindCleared", "FindKept", "NotesChanged"]
 
 
 class NotesChanged(Message):
@@ -25,3 +25,15 @@ class CopyQuote(Message):
     def __init__(self, quote: Quote) -> None:
         super().__init__()
         self.quote = quote
+
+
+class FindKept(Message):
+    """Enter in the search field: search for ``text`` now, and keep it."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+
+class FindCleared(Message):
+    """Escape in the search field: clear the search."""
