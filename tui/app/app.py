@@ -21,6 +21,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.notifications import SeverityLevel
+from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
@@ -132,6 +133,15 @@ class TimelineApp(ResearchActions, App[int]):
         Binding("escape", "escape", "Back", show=False, id="app.escape"),
     ]
 
+    # The explorer's state that the header shows: setting one redraws the header (``_state_shown``).
+    # The rest it shows (the events, the matches, the marks) is redrawn where they change.
+    query_state: var[Query] = var(Query, always_update=True, init=False)  # the filters, search text apart
+    find_text: var[str] = var("", always_update=True, init=False)  # the search
+    narrow_to_find: var[bool] = var(False, always_update=True, init=False)  # only the matches shown
+    searching: var[bool] = var(False, always_update=True, init=False)  # a search runs in a worker
+    busy: var[str | None] = var(None, always_update=True, init=False)  # what the engine is being asked
+    verifying: var[str | None] = var(None, always_update=True, init=False)  # what the background check is doing
+
     def __init__(self, source: EventStore | Corpus | Plan, *, query: Query | None = None, find: str = "",
                  event_id: str | None = None, make_query: Callable[[EventStore], Query] | None = None,
                  resume_gc_after_start: bool = False, read_ahead: ReadAhead | None = None) -> None:
@@ -172,9 +182,6 @@ class TimelineApp(ResearchActions, App[int]):
         self.pattern: SearchPattern | None = None
         self.last_copied: str | None = None
         self._find_timer = None
-        self.searching = False
-        self.busy: str | None = None  # what the engine is being asked, while it answers
-        self.verifying: str | None = None  # what the background check is doing
         self._jump_after_search: bool | None = None
 
     @property
@@ -398,7 +405,6 @@ class TimelineApp(ResearchActions, App[int]):
             then(question())
             return
         self.busy = what
-        self._refresh_header()
 
         def work() -> None:
             try:
@@ -415,13 +421,11 @@ class TimelineApp(ResearchActions, App[int]):
     def _answered(self, then: Callable[[object], None], answer: object) -> None:
         self.busy = None
         then(answer)
-        self._refresh_header()
 
     def _engine_failed(self, what: str, exc: Exception) -> None:
         from ..model.engine.backends import redact
 
         self.busy = None
-        self._refresh_header()
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         self.notify(f"The engine could not answer ({what}): {safe_line(redact(message))[:300]}. "
                     "The last screen stays.", severity="error", timeout=12)
@@ -531,12 +535,13 @@ class TimelineApp(ResearchActions, App[int]):
         old = self.store
         self.store = store
         # Filters naming actors or types the corpus no longer has are dropped.
-        self.query_state = replace(self.query_state,
-                                   actors=frozenset(a for a in self.query_state.actors if a in store.actors),
-                                   types=frozenset(t for t in self.query_state.types if t in store.types))
+        # Set without redrawing the header: the one on screen stays as it is until it is replaced below.
+        self.set_reactive(TimelineApp.query_state, replace(
+            self.query_state, actors=frozenset(a for a in self.query_state.actors if a in store.actors),
+            types=frozenset(t for t in self.query_state.types if t in store.types)))
         if view is None or view.events.query != self.effective_query():
             view = await self._in_thread(self._first_view)
-        self.verifying = None
+        self.set_reactive(TimelineApp.verifying, None)
         main = self._main_screen()
         await main.query("#header-bar, #sidebar, #timeline-pane, #viewer, KeyBar").remove()
         await main.mount_all(self._main_widgets(view))
@@ -576,7 +581,6 @@ class TimelineApp(ResearchActions, App[int]):
         """Anchor every quote after the first paint, showing progress; then warm the search index."""
         store = self.store
         self.verifying = "checking quotes"
-        self._refresh_header()
 
         def progress(done: int, total: int) -> None:
             if not worker.is_cancelled:
@@ -623,11 +627,9 @@ class TimelineApp(ResearchActions, App[int]):
 
     def _verify_progress(self, fraction: float) -> None:
         self.verifying = f"checking quotes {fraction:.0%}"
-        self._refresh_header()
 
     def _verified(self) -> None:
         self.verifying = None
-        self._refresh_header()
         self.query_one(TimelineView).invalidate()
         self.query_one(QuoteViewer).show(self.current_event, self.quote_index, self.pattern, force=True)
         self._announce_problems()
@@ -712,7 +714,6 @@ class TimelineApp(ResearchActions, App[int]):
             self._show_matches(text, events.search(text))
             return
         self.searching = True
-        self._refresh_header()
 
         def work() -> None:
             # A newer search cancels this one (exclusive worker): the scan then stops early.
@@ -730,18 +731,25 @@ class TimelineApp(ResearchActions, App[int]):
     def _show_matches(self, text: str, matches: Matches | None) -> None:
         if text != self.find_text:
             return  # a newer search is on its way
-        self.searching = False
         self.matches = matches
         self.pattern = matches.pattern if matches is not None else None
+        self.searching = False  # and the header shows the matches
         timeline = self.query_one(TimelineView)
         timeline.set_matches(matches, self.pattern)
-        self._refresh_header()
         self.query_one(QuoteViewer).show(self.current_event, self.quote_index, self.pattern)
         if self._jump_after_search is not None:
             from_start = self._jump_after_search
             self._jump_after_search = None
             self._jump_to_match(0, from_start=from_start)
         instrument.trace_end(self, "search")
+
+    def _state_shown(self) -> None:
+        """One of the reactives the header shows changed: redraw it (if there is one yet)."""
+        if self.screen_stack:
+            self._refresh_header()
+
+    _watch_query_state = _watch_find_text = _watch_narrow_to_find = _state_shown
+    _watch_searching = _watch_busy = _watch_verifying = _state_shown
 
     def _refresh_header(self) -> None:
         for header in self._main_screen().query("#header-bar").results(Static):
