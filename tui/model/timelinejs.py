@@ -38,7 +38,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -48,7 +48,7 @@ import msgspec
 from . import schema
 from .anchoring import LineIndex, make_selector
 from .jsonspans import Spans, top_level_spans
-from .corpuswriter import CorpusJsonWriter, FolderBuilder, dumps, slugify, unique
+from .corpuswriter import CorpusJsonWriter, FolderBuilder, actor_records, dumps, slugify, unique
 from .dates import MAX_YEAR, DateError, EDTFDate, date_from_parts, days_in_month, parse_edtf
 from .errors import CorpusError, Problem
 from .files import SMALL_FILE_LIMIT, HugeNumber, parse_json, read_regular
@@ -1033,38 +1033,6 @@ def _era(period) -> dict:
     return era
 
 
-def _actor_closure(corpus, ids: Iterable[str]) -> list[dict]:
-    wanted: dict[str, None] = {}
-    stack = [a for a in ids if a in corpus.actors]
-    while stack:
-        aid = stack.pop()
-        if aid in wanted or aid not in corpus.actors:
-            continue
-        wanted[aid] = None
-        actor = corpus.actors[aid]
-        stack.extend(actor.members)
-        if actor.affiliation:
-            stack.append(actor.affiliation)
-    out = []
-    for aid in corpus.actors:  # in the corpus's order
-        if aid not in wanted:
-            continue
-        a = corpus.actors[aid]
-        record: dict[str, Any] = {"id": a.id, "name": a.name}
-        if a.kind != "other":
-            record["kind"] = a.kind
-        if a.aliases:
-            record["aliases"] = list(a.aliases)
-        if a.members:
-            record["members"] = list(a.members)
-        if a.affiliation:
-            record["affiliation"] = a.affiliation
-        if a.note:
-            record["note"] = a.note
-        out.append(record)
-    return out
-
-
 def write_timelinejs(corpus, events, query, out: BinaryIO) -> int:
     """Write ``events`` as a TimelineJS file, streamed one slide at a time; return how many."""
     title = _title_slide(corpus)
@@ -1090,7 +1058,7 @@ def write_timelinejs(corpus, events, query, out: BinaryIO) -> int:
     if cosmological and "scale" not in head:
         out.write(b',\n"scale":"cosmological"')
     key: dict[str, Any] = {"version": KEY_VERSION, "title": corpus.title, "description": corpus.description,
-                           "actors": _actor_closure(corpus, used)}
+                           "actors": actor_records(corpus, used)}
     other = {k: v for k, v in (corpus.extra or {}).items() if k != "timelinejs"}
     if other:
         key["extra"] = other
