@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 
-__all__ = ["Spans", "repeated_keys", "repeated_top_level_key", "top_level_spans"]
+__all__ = ["Spans", "json_type", "repeated_keys", "repeated_top_level_key", "top_level_spans"]
 
 _WS = re.compile(r"[ \t\n\r]*")
 
@@ -133,3 +133,13 @@ def repeated_keys(text: str) -> list[tuple[str, object]]:
 
     json.loads(text, object_pairs_hook=pairs)
     return found
+
+
+def json_type(value: object) -> str:
+    """What kind of JSON value a decoded ``value`` is, in words for a message ("an object", "a number")."""
+    if isinstance(value, bool):
+        return "true/false"
+    if value is None:
+        return "null"
+    return {dict: "an object", list: "an array", str: "a string", int: "a number", float: "a number"}.get(
+        type(value), type(value).__name__)

@@ -38,7 +38,7 @@ from .store import MANY_EVENTS
 from .dates import DateError, EDTFDate, parse_dates, parse_edtf
 from .errors import CorpusError, Problem
 from .files import CORPUS_FILE_LIMIT, DOCUMENT_LIMIT, NotARegularFile, TooLarge, describe_mode, open_regular, read_document, read_regular
-from .jsonspans import repeated_keys, repeated_top_level_key, top_level_spans
+from .jsonspans import json_type, repeated_keys, repeated_top_level_key, top_level_spans
 from .safetext import CONTROL_CHARACTERS, CONTROL_PATTERN, may_hold_control_characters
 from .textfold import fold
 
@@ -510,7 +510,7 @@ class _Loader:
 
     def validate_structure(self, raw: object) -> schema.CorpusFile | None:
         if not isinstance(raw, dict):
-            self.problem("", f"the top level is {_json_type(raw)}, not an object",
+            self.problem("", f"the top level is {json_type(raw)}, not an object",
                          'a corpus file is an object: {"format": "timeline-corpus/1", "title": ..., "events": [...]}', code="schema")
             return None
         fmt = raw.get("format")
@@ -538,14 +538,14 @@ class _Loader:
             title = "Untitled corpus"
         description = raw.get("description", "")
         if not isinstance(description, str):
-            self.problem("description", f"expected a string, got {_json_type(description)}",
+            self.problem("description", f"expected a string, got {json_type(description)}",
                          'write the description as text: "description": "…"', code="schema")
             description = ""
         sections: dict[str, list] = {}
         for section, record_type in schema.SECTIONS.items():
             items = raw.get(section, [])
             if not isinstance(items, list):
-                self.problem(section, f"expected an array of {section}, got {_json_type(items)}",
+                self.problem(section, f"expected an array of {section}, got {json_type(items)}",
                              f'write "{section}": [ ... ]', code="schema")
                 sections[section] = []
                 continue
@@ -1249,14 +1249,6 @@ def _strings(value: object, path: str = "") -> Iterator[tuple[str, str]]:
     elif isinstance(value, list):
         for i, item in enumerate(value):
             yield from _strings(item, f"{path}[{i}]")
-
-
-def _json_type(value: object) -> str:
-    if isinstance(value, bool):
-        return "true/false"
-    if value is None:
-        return "null"
-    return {dict: "an object", list: "an array", str: "a string", int: "a number", float: "a number"}.get(type(value), type(value).__name__)
 
 
 def _preview(value: object) -> str:
