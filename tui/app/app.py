@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from msgspec.structs import replace
 from rich.text import Text
-from textual import events, on
+from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -24,6 +24,7 @@ from textual.notifications import SeverityLevel
 from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Input, Static
+from textual.worker import get_current_worker
 
 from ..collector import settle
 from ..model.corpus import Corpus, Event, Query, Quote
@@ -37,7 +38,8 @@ from ..model.store import MANY_EVENTS, EventSet, EventStore, Matches, MemoryStor
 from ..model.view import TimelineRows, periods_by_year
 from ..model.wording import plural
 from . import instrument
-from .messages import CopyQuote, FindCleared, FindKept
+from .messages import (Answered, CompiledChecked, CopyQuote, EngineFailed, FindCleared, FindKept, MatchesFound,
+                       Verified, VerifyProgress)
 from .focus import focus_now, unless_typing
 from .research_actions import NOTES_POLL_SECONDS, ResearchActions
 from .keymap import load_keymap
@@ -396,11 +398,18 @@ class TimelineApp(ResearchActions, App[int]):
         except RuntimeError:
             pass
 
+    def _from_worker(self, message: Message) -> None:
+        """From a worker's thread: post ``message`` to the app (nothing if the app has quit meanwhile)."""
+        try:
+            self.post_message(message)
+        except RuntimeError:  # the event loop closed as the app quit
+            pass
+
     def _ask(self, what: str, question: Callable[[], object], then: Callable[[object], None], *,
              group: str = "engine") -> None:
         """Ask the store ``question()`` away from the interface, saying ``what`` meanwhile, then
-        ``then(answer)`` here; a newer question of the same ``group`` cancels an older one.  On a
-        store that answers at once, it is asked here and now."""
+        ``then(answer)`` here (``Answered``); a newer question of the same ``group`` cancels an older
+        one.  On a store that answers at once, it is asked here and now."""
         if not self.store.slow:
             then(question())
             return
@@ -411,20 +420,22 @@ class TimelineApp(ResearchActions, App[int]):
                 answer = question()
             except Exception as exc:  # an engine's failure mid-session: said, and the last screen kept
                 if not worker.is_cancelled:
-                    self._post(self._engine_failed, what, exc)
+                    self._from_worker(EngineFailed(what, exc))
                 return
             if not worker.is_cancelled:
-                self._post(self._answered, then, answer)
+                self._from_worker(Answered(then, answer))
 
+        # A worker of its own, not ``@work``: the group (what a newer question cancels) is the caller's.
         worker = self.run_worker(work, thread=True, exclusive=True, group=group, exit_on_error=False)
 
-    def _answered(self, then: Callable[[object], None], answer: object) -> None:
+    def on_answered(self, message: Answered) -> None:
         self.busy = None
-        then(answer)
+        message.then(message.answer)
 
-    def _engine_failed(self, what: str, exc: Exception) -> None:
+    def on_engine_failed(self, failure: EngineFailed) -> None:
         from ..model.engine.backends import redact
 
+        what, exc = failure.what, failure.error
         self.busy = None
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         self.notify(f"The engine could not answer ({what}): {safe_line(redact(message))[:300]}. "
@@ -579,56 +590,56 @@ class TimelineApp(ResearchActions, App[int]):
 
     def _verify_in_background(self) -> None:
         """Anchor every quote after the first paint, showing progress; then warm the search index."""
-        store = self.store
         self.verifying = "checking quotes"
+        self._verify(self.store)
+
+    @work(thread=True, group="verify", exit_on_error=False)
+    def _verify(self, store: EventStore) -> None:
+        worker = get_current_worker()
 
         def progress(done: int, total: int) -> None:
             if not worker.is_cancelled:
-                self._post(self._verify_progress, done / max(1, total))
+                self._from_worker(VerifyProgress(done / max(1, total)))
 
-        def work() -> None:
-            store.verify(progress=progress, cancelled=lambda: worker.is_cancelled)
-            if worker.is_cancelled:
-                return
-            self._post(self._verified)
-            corpus = getattr(store, "corpus", None)
-            if corpus is not None:
-                corpus.search_index()  # the first search of a big corpus need not wait for it
-
-        worker = self.run_worker(work, thread=True, group="verify", exit_on_error=False)
+        store.verify(progress=progress, cancelled=lambda: worker.is_cancelled)
+        if worker.is_cancelled:
+            return
+        self._from_worker(Verified())
+        corpus = getattr(store, "corpus", None)
+        if corpus is not None:
+            corpus.search_index()  # the first search of a big corpus need not wait for it
 
     def _check_compiled_source(self) -> None:
         """A compiled cache is used while its corpus file has the size and time it was made from: its
         content is compared in a worker, and a cache that differs is built again."""
+        self._compare_compiled(self.store)
+
+    @work(thread=True, group="cache-check", exit_on_error=False)
+    def _compare_compiled(self, store: EventStore) -> None:
         from ..model.engine.largefile import is_current
 
-        store = self.store
+        self._from_worker(CompiledChecked(store, is_current(store)))
 
-        def answer(current: object) -> None:
-            if not current and store is self.store:
-                self.notify("The corpus file changed since it was compiled: compiling it again.", severity="warning",
-                            timeout=8)
-                import shutil
+    def on_compiled_checked(self, message: CompiledChecked) -> None:
+        store = message.store
+        if not message.current and store is self.store:
+            self.notify("The corpus file changed since it was compiled: compiling it again.", severity="warning",
+                        timeout=8)
+            import shutil
 
-                compiled = store.compiled_path
-                if compiled is not None:
-                    store.close()
-                    if compiled.is_dir():
-                        shutil.rmtree(compiled, ignore_errors=True)
-                    else:
-                        compiled.unlink(missing_ok=True)
-                self._reload()
+            compiled = store.compiled_path
+            if compiled is not None:
+                store.close()
+                if compiled.is_dir():
+                    shutil.rmtree(compiled, ignore_errors=True)
+                else:
+                    compiled.unlink(missing_ok=True)
+            self._reload()
 
-        def work() -> None:
-            current = is_current(store)
-            self._post(answer, current)
+    def on_verify_progress(self, message: VerifyProgress) -> None:
+        self.verifying = f"checking quotes {message.fraction:.0%}"
 
-        self.run_worker(work, thread=True, group="cache-check", exit_on_error=False)
-
-    def _verify_progress(self, fraction: float) -> None:
-        self.verifying = f"checking quotes {fraction:.0%}"
-
-    def _verified(self) -> None:
+    def on_verified(self, message: Verified) -> None:
         self.verifying = None
         self.query_one(TimelineView).invalidate()
         self.query_one(QuoteViewer).show(self.current_event, self.quote_index, self.pattern, force=True)
@@ -714,19 +725,23 @@ class TimelineApp(ResearchActions, App[int]):
             self._show_matches(text, events.search(text))
             return
         self.searching = True
+        self._search_events(events, text)
 
-        def work() -> None:
-            # A newer search cancels this one (exclusive worker): the scan then stops early.
-            try:
-                matches = events.search(text, cancelled=lambda: worker.is_cancelled)
-            except Exception as exc:
-                if not worker.is_cancelled:
-                    self._post(self._engine_failed, "searching", exc)
-                return
-            if matches is not None and not worker.is_cancelled:
-                self._post(self._show_matches, text, matches)
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def _search_events(self, events: EventSet, text: str) -> None:
+        # A newer search cancels this one (exclusive worker): the scan then stops early.
+        worker = get_current_worker()
+        try:
+            matches = events.search(text, cancelled=lambda: worker.is_cancelled)
+        except Exception as exc:
+            if not worker.is_cancelled:
+                self._from_worker(EngineFailed("searching", exc))
+            return
+        if matches is not None and not worker.is_cancelled:
+            self._from_worker(MatchesFound(text, matches))
 
-        worker = self.run_worker(work, thread=True, exclusive=True, group="search", exit_on_error=False)
+    def on_matches_found(self, message: MatchesFound) -> None:
+        self._show_matches(message.text, message.matches)
 
     def _show_matches(self, text: str, matches: Matches | None) -> None:
         if text != self.find_text:
