@@ -46,8 +46,8 @@ from typing import Any, BinaryIO
 import msgspec
 
 from . import schema
-from .anchoring import LineIndex, make_selector
-from .jsonspans import Spans, json_type, top_level_spans
+from .anchoring import make_selector
+from .jsonspans import Locator, json_type
 from .corpuswriter import CorpusJsonWriter, FolderBuilder, actor_records, dumps, slugify, unique
 from .dates import MAX_YEAR, DateError, EDTFDate, date_from_parts, days_in_month, parse_edtf
 from .errors import CorpusError, Problem
@@ -72,24 +72,16 @@ _HUMAN_YEARS = (-271_820, 275_759)  # what a JavaScript Date holds; beyond it Ti
 # -- reading and locating -------------------------------------------------------------------------------
 
 
-class _Locator:
+class _Locator(Locator):
     """Line numbers of slides (and fields in them) in the TimelineJS file, found when a problem needs one."""
 
     def __init__(self, text: str) -> None:
-        self.text = text
-        self._spans: Spans | None = None
-        self._lines: LineIndex | None = None
-
-    def _scan(self) -> Spans:
-        if self._spans is None:
-            self._spans = top_level_spans(self.text, ("events", "eras"))
-        return self._spans
+        super().__init__(text, ("events", "eras"))
 
     def line(self, section: str | None, index: int | None, keys: tuple = ()) -> int | None:
-        spans = self._scan()
         if section is None:
             return None
-        entry = spans.get(section)
+        entry = self.spans().get(section)
         if entry is None:
             return None
         if isinstance(entry, list):
@@ -106,9 +98,7 @@ class _Locator:
             if found == -1:
                 break
             pos = found
-        if self._lines is None:
-            self._lines = LineIndex(self.text)
-        return self._lines.line_col(pos)[0]
+        return self.line_at(pos)
 
 
 def _preview(value: object) -> str:
