@@ -17,7 +17,8 @@ from textual.widgets import Input, TextArea
 from tui.app.app import TimelineApp
 from tui.app.palette import CommandPalette
 from tui.app.screens.document import DocumentScreen, DocumentView
-from tui.app.screens.research import NoteScreen, ViewsScreen
+from tui.app.screens.notes import NoteScreen
+from tui.app.screens.views import ViewsScreen
 from tui.model import load_corpus
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -50,3 +50,10 @@ async def test_slash_then_a_quick_word_is_a_search_not_commands():
         assert app.is_running
         assert app.find_text == "qatar"
         assert list(app.matches)
+
+
+async def test_a_key_right_after_enter_in_the_search_goes_to_the_timeline():
+    async with after_burst("/qatar\nj", settle=0.3) as app:
+        assert app.find_text == "qatar"
+        assert app.focused is app.query_one("#timeline")
+        assert app.query_one("#find").value == "qatar"

@@ -11,7 +11,8 @@ import pytest
 from textual.widgets import Input, TextArea
 
 from tui.app.app import TimelineApp
-from tui.app.screens.research import NoteScreen, ViewsScreen
+from tui.app.screens.notes import NoteScreen
+from tui.app.screens.views import ViewsScreen
 from tui.app.screens.unsaved import UnsavedNotesScreen
 from tui.model import load_corpus
 from tui.model import notes as notes_module

@@ -14,8 +14,13 @@ from textual.widgets import Input, OptionList, RadioButton, Static, TextArea
 
 from tui.app.app import TimelineApp
 from tui.app.screens.document import DocumentScreen
-from tui.app.screens.research import (ConfirmScreen, CoverageMatrix, CoverageScreen, DisagreementsScreen, ExportScreen,
-                                      MarksScreen, NoteScreen, ViewsScreen)
+from tui.app.screens.confirm import ConfirmScreen
+from tui.app.screens.coverage import CoverageMatrix, CoverageScreen
+from tui.app.screens.disagreements import DisagreementsScreen
+from tui.app.screens.export import ExportScreen
+from tui.app.screens.marks import MarksScreen
+from tui.app.screens.notes import NoteScreen
+from tui.app.screens.views import ViewsScreen
 from tui.app.widgets.density import DensityStrip
 from tui.app.widgets.timeline import TimelineView
 from tui.app.widgets.viewer import QuoteViewer

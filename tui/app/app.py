@@ -15,14 +15,16 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from msgspec.structs import replace
 from rich.text import Text
-from textual import events, on
+from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.notifications import SeverityLevel
+from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Input, Static
+from textual.worker import get_current_worker
 
 from ..collector import settle
 from ..model.corpus import Corpus, Event, Query, Quote
@@ -36,13 +38,15 @@ from ..model.store import MANY_EVENTS, EventSet, EventStore, Matches, MemoryStor
 from ..model.view import TimelineRows, periods_by_year
 from ..model.wording import plural
 from . import instrument
-from .messages import CopyQuote
-from .focus import bound_action, focus_now, pass_on, unless_typing
+from .messages import (Answered, Compiled, CompiledChecked, CompileFailed, CopyQuote, EngineFailed, FindCleared,
+                       FindKept, MatchesFound, OpenFailed, Opened, OpenProgress, Verified, VerifyProgress)
+from .focus import focus_now, unless_typing
 from .research_actions import NOTES_POLL_SECONDS, ResearchActions
 from .keymap import load_keymap
 from .text import safe_line
 from .widgets.actors import ActorFilterInput, ActorList, ActorPane
 from .widgets.density import DensityStrip
+from .widgets.find import FindInput
 from .widgets.keybar import KeyBar
 from .widgets.timeline import TimelineView
 from .widgets.viewer import QuoteViewer
@@ -70,36 +74,6 @@ class View(NamedTuple):
     rows: TimelineRows
     select: int | None
     empty: str
-
-
-class FindInput(Input):
-    """The search prompt at the bottom, like less's '/'."""
-
-    BINDINGS = [
-        Binding("escape", "cancel", "Clear search", id="find.cancel"),
-        Binding("enter", "submit", "Keep search", show=False, id="find.submit"),
-    ]
-
-    def on_mount(self) -> None:
-        if self.app.is_headless:
-            self.cursor_blink = False
-
-    def on_key(self, event: events.Key) -> None:
-        # Here, in this field's own order: after the characters typed before, and the keys
-        # typed after go on to the timeline (see focus.py).
-        if pass_on(self, event):
-            return
-        action = bound_action(self, event.key)
-        if action in ("submit", "cancel"):
-            event.prevent_default()
-            event.stop()
-            getattr(self, f"action_{action}")()
-
-    def action_cancel(self) -> None:
-        self.app.action_clear_find()  # type: ignore[attr-defined]
-
-    def action_submit(self) -> None:
-        self.app.submit_find(self.value)  # type: ignore[attr-defined]
 
 
 class MainScreen(Screen):
@@ -161,6 +135,15 @@ class TimelineApp(ResearchActions, App[int]):
         Binding("escape", "escape", "Back", show=False, id="app.escape"),
     ]
 
+    # The explorer's state that the header shows: setting one redraws the header (``_state_shown``).
+    # The rest it shows (the events, the matches, the marks) is redrawn where they change.
+    query_state: var[Query] = var(Query, always_update=True, init=False)  # the filters, search text apart
+    find_text: var[str] = var("", always_update=True, init=False)  # the search
+    narrow_to_find: var[bool] = var(False, always_update=True, init=False)  # only the matches shown
+    searching: var[bool] = var(False, always_update=True, init=False)  # a search runs in a worker
+    busy: var[str | None] = var(None, always_update=True, init=False)  # what the engine is being asked
+    verifying: var[str | None] = var(None, always_update=True, init=False)  # what the background check is doing
+
     def __init__(self, source: EventStore | Corpus | Plan, *, query: Query | None = None, find: str = "",
                  event_id: str | None = None, make_query: Callable[[EventStore], Query] | None = None,
                  resume_gc_after_start: bool = False, read_ahead: ReadAhead | None = None) -> None:
@@ -201,9 +184,6 @@ class TimelineApp(ResearchActions, App[int]):
         self.pattern: SearchPattern | None = None
         self.last_copied: str | None = None
         self._find_timer = None
-        self.searching = False
-        self.busy: str | None = None  # what the engine is being asked, while it answers
-        self.verifying: str | None = None  # what the background check is doing
         self._jump_after_search: bool | None = None
 
     @property
@@ -410,49 +390,45 @@ class TimelineApp(ResearchActions, App[int]):
 
     # -- work away from the interface ------------------------------------------------
 
-    def _post(self, callback, *args) -> None:
-        """From a background thread: run ``callback(*args)`` on the interface's thread
-        (and nothing at all if the app has quit meanwhile)."""
-        if not self.is_running or self._loop is None or self._loop.is_closed():
-            return
+    def _from_worker(self, message: Message) -> None:
+        """From a worker's thread: post ``message`` to the app (nothing if the app has quit meanwhile)."""
         try:
-            self.call_from_thread(callback, *args)
-        except RuntimeError:
+            self.post_message(message)
+        except RuntimeError:  # the event loop closed as the app quit
             pass
 
     def _ask(self, what: str, question: Callable[[], object], then: Callable[[object], None], *,
              group: str = "engine") -> None:
         """Ask the store ``question()`` away from the interface, saying ``what`` meanwhile, then
-        ``then(answer)`` here; a newer question of the same ``group`` cancels an older one.  On a
-        store that answers at once, it is asked here and now."""
+        ``then(answer)`` here (``Answered``); a newer question of the same ``group`` cancels an older
+        one.  On a store that answers at once, it is asked here and now."""
         if not self.store.slow:
             then(question())
             return
         self.busy = what
-        self._refresh_header()
 
         def work() -> None:
             try:
                 answer = question()
             except Exception as exc:  # an engine's failure mid-session: said, and the last screen kept
                 if not worker.is_cancelled:
-                    self._post(self._engine_failed, what, exc)
+                    self._from_worker(EngineFailed(what, exc))
                 return
             if not worker.is_cancelled:
-                self._post(self._answered, then, answer)
+                self._from_worker(Answered(then, answer))
 
+        # A worker of its own, not ``@work``: the group (what a newer question cancels) is the caller's.
         worker = self.run_worker(work, thread=True, exclusive=True, group=group, exit_on_error=False)
 
-    def _answered(self, then: Callable[[object], None], answer: object) -> None:
+    def on_answered(self, message: Answered) -> None:
         self.busy = None
-        then(answer)
-        self._refresh_header()
+        message.then(message.answer)
 
-    def _engine_failed(self, what: str, exc: Exception) -> None:
+    def on_engine_failed(self, failure: EngineFailed) -> None:
         from ..model.engine.backends import redact
 
+        what, exc = failure.what, failure.error
         self.busy = None
-        self._refresh_header()
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         self.notify(f"The engine could not answer ({what}): {safe_line(redact(message))[:300]}. "
                     "The last screen stays.", severity="error", timeout=12)
@@ -470,24 +446,24 @@ class TimelineApp(ResearchActions, App[int]):
         read_ahead, self._read_ahead = self._read_ahead, None
 
         def progress(phase: str, fraction: float | None) -> None:
-            self._post(screen.show_progress, phase, fraction)
+            self._from_worker(OpenProgress(phase, fraction))
 
         def work() -> None:
             try:
                 store = open_store(plan, progress, read_ahead=read_ahead, early=True)
             except CorpusError as exc:
-                self._post(self._reload_failed if reload else self._load_failed, exc)
+                self._from_worker(OpenFailed(exc, reload))
                 return
             except Exception as exc:  # never a traceback: an engine's own failure, in one located line
                 from ..model.engine.backends import redact
 
                 problem = Problem(plan.shown, "", f"cannot be opened: {redact(str(exc)).splitlines()[0][:300]}",
                                   "check the source (and the engine, with --engine)", code="engine")
-                self._post(self._reload_failed if reload else self._load_failed, CorpusError([problem]))
+                self._from_worker(OpenFailed(CorpusError([problem]), reload))
                 return
             progress("showing", None)
             view = self._view_for(store, reload)
-            self._post(self._reloaded if reload else self._opened, store, view)
+            self._from_worker(Opened(store, view, reload))
 
         import threading
 
@@ -495,6 +471,22 @@ class TimelineApp(ResearchActions, App[int]):
         # process at once, and Textual runs thread workers in asyncio's default executor, whose threads
         # are waited for when the event loop closes and again when the interpreter exits.
         threading.Thread(target=work, name="opening", daemon=True).start()
+
+    def on_open_progress(self, message: OpenProgress) -> None:
+        if self._loading is not None:
+            self._loading.show_progress(message.phase, message.fraction)
+
+    async def on_opened(self, message: Opened) -> None:
+        if message.reload:
+            await self._reloaded(message.store, message.view)
+        else:
+            await self._opened(message.store, message.view)
+
+    async def on_open_failed(self, message: OpenFailed) -> None:
+        if message.reload:
+            await self._reload_failed(message.error)
+        else:
+            self._load_failed(message.error)
 
     def _view_for(self, store: EventStore, reload: bool) -> View | None:
         """The first view of a store just opened (in the opening thread: a slow store asks the engine)."""
@@ -562,12 +554,13 @@ class TimelineApp(ResearchActions, App[int]):
         old = self.store
         self.store = store
         # Filters naming actors or types the corpus no longer has are dropped.
-        self.query_state = replace(self.query_state,
-                                   actors=frozenset(a for a in self.query_state.actors if a in store.actors),
-                                   types=frozenset(t for t in self.query_state.types if t in store.types))
+        # Set without redrawing the header: the one on screen stays as it is until it is replaced below.
+        self.set_reactive(TimelineApp.query_state, replace(
+            self.query_state, actors=frozenset(a for a in self.query_state.actors if a in store.actors),
+            types=frozenset(t for t in self.query_state.types if t in store.types)))
         if view is None or view.events.query != self.effective_query():
             view = await self._in_thread(self._first_view)
-        self.verifying = None
+        self.set_reactive(TimelineApp.verifying, None)
         main = self._main_screen()
         await main.query("#header-bar, #sidebar, #timeline-pane, #viewer, KeyBar").remove()
         await main.mount_all(self._main_widgets(view))
@@ -605,94 +598,91 @@ class TimelineApp(ResearchActions, App[int]):
 
     def _verify_in_background(self) -> None:
         """Anchor every quote after the first paint, showing progress; then warm the search index."""
-        store = self.store
         self.verifying = "checking quotes"
-        self._refresh_header()
+        self._verify(self.store)
+
+    @work(thread=True, group="verify", exit_on_error=False)
+    def _verify(self, store: EventStore) -> None:
+        worker = get_current_worker()
 
         def progress(done: int, total: int) -> None:
             if not worker.is_cancelled:
-                self._post(self._verify_progress, done / max(1, total))
+                self._from_worker(VerifyProgress(done / max(1, total)))
 
-        def work() -> None:
-            store.verify(progress=progress, cancelled=lambda: worker.is_cancelled)
-            if worker.is_cancelled:
-                return
-            self._post(self._verified)
-            corpus = getattr(store, "corpus", None)
-            if corpus is not None:
-                corpus.search_index()  # the first search of a big corpus need not wait for it
-
-        worker = self.run_worker(work, thread=True, group="verify", exit_on_error=False)
+        store.verify(progress=progress, cancelled=lambda: worker.is_cancelled)
+        if worker.is_cancelled:
+            return
+        self._from_worker(Verified())
+        corpus = getattr(store, "corpus", None)
+        if corpus is not None:
+            corpus.search_index()  # the first search of a big corpus need not wait for it
 
     def _complete_in_background(self) -> None:
         """A table shown before its compile ended (``open_store(early=True)``): the rest compiles away from
         the interface, the header saying so; the store answers meanwhile, its searches more slowly."""
         store = self.store
         self.verifying = "indexing"
-        self._refresh_header()
 
         def work() -> None:
             try:
                 store.completion()
             except Exception as exc:  # noqa: BLE001 - said; the table stays open as it is
-                self._post(self._completion_failed, store, exc)
+                self._from_worker(CompileFailed(store, exc))
                 return
-            self._post(self._completed, store)
+            self._from_worker(Compiled(store))
 
         import threading
 
-        # A daemon thread, as opening's: quitting does not wait for it (closing the store discards it).
+        # A daemon thread, as opening's, not a worker: quitting does not wait for a compile of minutes
+        # (closing the store discards it, and the next open compiles again).
         threading.Thread(target=work, name="compiling", daemon=True).start()
 
-    def _completed(self, store: EventStore) -> None:
-        if store is self.store:
+    def on_compiled(self, message: Compiled) -> None:
+        if message.store is self.store:
             self.verifying = None
-            self._refresh_header()
 
-    def _completion_failed(self, store: EventStore, exc: Exception) -> None:
-        if store is not self.store or not self.is_running:
+    def on_compile_failed(self, message: CompileFailed) -> None:
+        if message.store is not self.store:
             return
         self.verifying = None
-        self._refresh_header()
-        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        self.notify(f"The table could not be compiled ({safe_line(message)[:300]}): it stays open as it is, "
+        exc = message.error
+        text = str(exc).strip()
+        first = text.splitlines()[0] if text else type(exc).__name__
+        self.notify(f"The table could not be compiled ({safe_line(first)[:300]}): it stays open as it is, "
                     "its searches slower, and is compiled again next time.", severity="warning", timeout=12)
 
     def _check_compiled_source(self) -> None:
         """A compiled cache is used while its corpus file has the size and time it was made from: its
         content is compared in a worker, and a cache that differs is built again."""
+        self._compare_compiled(self.store)
+
+    @work(thread=True, group="cache-check", exit_on_error=False)
+    def _compare_compiled(self, store: EventStore) -> None:
         from ..model.engine.largefile import is_current
 
-        store = self.store
+        self._from_worker(CompiledChecked(store, is_current(store)))
 
-        def answer(current: object) -> None:
-            if not current and store is self.store:
-                self.notify("The corpus file changed since it was compiled: compiling it again.", severity="warning",
-                            timeout=8)
-                import shutil
+    def on_compiled_checked(self, message: CompiledChecked) -> None:
+        store = message.store
+        if not message.current and store is self.store:
+            self.notify("The corpus file changed since it was compiled: compiling it again.", severity="warning",
+                        timeout=8)
+            import shutil
 
-                compiled = store.compiled_path
-                if compiled is not None:
-                    store.close()
-                    if compiled.is_dir():
-                        shutil.rmtree(compiled, ignore_errors=True)
-                    else:
-                        compiled.unlink(missing_ok=True)
-                self._reload()
+            compiled = store.compiled_path
+            if compiled is not None:
+                store.close()
+                if compiled.is_dir():
+                    shutil.rmtree(compiled, ignore_errors=True)
+                else:
+                    compiled.unlink(missing_ok=True)
+            self._reload()
 
-        def work() -> None:
-            current = is_current(store)
-            self._post(answer, current)
+    def on_verify_progress(self, message: VerifyProgress) -> None:
+        self.verifying = f"checking quotes {message.fraction:.0%}"
 
-        self.run_worker(work, thread=True, group="cache-check", exit_on_error=False)
-
-    def _verify_progress(self, fraction: float) -> None:
-        self.verifying = f"checking quotes {fraction:.0%}"
-        self._refresh_header()
-
-    def _verified(self) -> None:
+    def on_verified(self, message: Verified) -> None:
         self.verifying = None
-        self._refresh_header()
         self.query_one(TimelineView).invalidate()
         self.query_one(QuoteViewer).show(self.current_event, self.quote_index, self.pattern, force=True)
         self._announce_problems()
@@ -781,36 +771,46 @@ class TimelineApp(ResearchActions, App[int]):
             self._show_matches(text, events.search(text))
             return
         self.searching = True
-        self._refresh_header()
+        self._search_events(events, text)
 
-        def work() -> None:
-            # A newer search cancels this one (exclusive worker): the scan then stops early.
-            try:
-                matches = events.search(text, cancelled=lambda: worker.is_cancelled)
-            except Exception as exc:
-                if not worker.is_cancelled:
-                    self._post(self._engine_failed, "searching", exc)
-                return
-            if matches is not None and not worker.is_cancelled:
-                self._post(self._show_matches, text, matches)
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def _search_events(self, events: EventSet, text: str) -> None:
+        # A newer search cancels this one (exclusive worker): the scan then stops early.
+        worker = get_current_worker()
+        try:
+            matches = events.search(text, cancelled=lambda: worker.is_cancelled)
+        except Exception as exc:
+            if not worker.is_cancelled:
+                self._from_worker(EngineFailed("searching", exc))
+            return
+        if matches is not None and not worker.is_cancelled:
+            self._from_worker(MatchesFound(text, matches))
 
-        worker = self.run_worker(work, thread=True, exclusive=True, group="search", exit_on_error=False)
+    def on_matches_found(self, message: MatchesFound) -> None:
+        self._show_matches(message.text, message.matches)
 
     def _show_matches(self, text: str, matches: Matches | None) -> None:
         if text != self.find_text:
             return  # a newer search is on its way
-        self.searching = False
         self.matches = matches
         self.pattern = matches.pattern if matches is not None else None
+        self.searching = False  # and the header shows the matches
         timeline = self.query_one(TimelineView)
         timeline.set_matches(matches, self.pattern)
-        self._refresh_header()
         self.query_one(QuoteViewer).show(self.current_event, self.quote_index, self.pattern)
         if self._jump_after_search is not None:
             from_start = self._jump_after_search
             self._jump_after_search = None
             self._jump_to_match(0, from_start=from_start)
         instrument.trace_end(self, "search")
+
+    def _state_shown(self) -> None:
+        """One of the reactives the header shows changed: redraw it (if there is one yet)."""
+        if self.screen_stack:
+            self._refresh_header()
+
+    _watch_query_state = _watch_find_text = _watch_narrow_to_find = _state_shown
+    _watch_searching = _watch_busy = _watch_verifying = _state_shown
 
     def _refresh_header(self) -> None:
         for header in self._main_screen().query("#header-bar").results(Static):
@@ -898,12 +898,15 @@ class TimelineApp(ResearchActions, App[int]):
         else:
             self._search()
 
-    def submit_find(self, text: str) -> None:
-        """Enter in the search field: search for ``text`` now and go back to the timeline."""
+    def on_find_kept(self, message: FindKept) -> None:
+        """Enter in the search field: search for its text now and go back to the timeline."""
         if self._find_timer is not None:
             self._find_timer.stop()
-        self._apply_find(text)
+        self._apply_find(message.text)
         self._hide_find()
+
+    def on_find_cleared(self, message: FindCleared) -> None:
+        self.action_clear_find()
 
     # -- actions ----------------------------------------------------------------
 
@@ -938,7 +941,8 @@ class TimelineApp(ResearchActions, App[int]):
         unless_typing(self)
         find = self._find_input()
         if find is None:  # made on first use: most sessions never search
-            find = FindInput(placeholder="search titles, summaries and quotes (enter: keep, esc: clear)", id="find")
+            find = FindInput(back_to=self.query_one(TimelineView), id="find",
+                             placeholder="search titles, summaries and quotes (enter: keep, esc: clear)")
             await self.mount(find, before=self.query_one(KeyBar))
         find.add_class("-visible")
         with find.prevent(Input.Changed):
@@ -1271,7 +1275,11 @@ def _binding_groups() -> list[tuple[str, list[Binding]]]:
     def only(bindings, ids):
         return [b for b in bindings if b.id in ids]
 
-    from .screens.research import CoverageScreen, DisagreementsScreen, MarksScreen, NoteScreen, ViewsScreen
+    from .screens.coverage import CoverageScreen
+    from .screens.disagreements import DisagreementsScreen
+    from .screens.marks import MarksScreen
+    from .screens.notes import NoteScreen
+    from .screens.views import ViewsScreen
 
     research = {"app.mark", "app.next-mark", "app.previous-mark", "app.marks", "app.note", "app.views", "app.export",
                 "app.disagreements", "app.coverage", "app.zoom-in", "app.zoom-out"}
@@ -1296,8 +1304,13 @@ def _triage_bindings() -> list[Binding]:
 def _all_bindings() -> list[Binding]:
     from .screens.dialogs import DateRangeScreen, HelpScreen, ProblemsScreen
     from .screens.document import DocumentScreen, DocumentView
-    from .screens.research import (ConfirmScreen, CoverageMatrix, CoverageScreen, DisagreementsScreen, ExportScreen,
-                                   MarksScreen, NoteScreen, ViewsScreen)
+    from .screens.confirm import ConfirmScreen
+    from .screens.coverage import CoverageMatrix, CoverageScreen
+    from .screens.disagreements import DisagreementsScreen
+    from .screens.export import ExportScreen
+    from .screens.marks import MarksScreen
+    from .screens.notes import NoteScreen
+    from .screens.views import ViewsScreen
 
     return [
         *TimelineApp.BINDINGS, *TimelineView.BINDINGS, *ActorList.BINDINGS, *ActorFilterInput.BINDINGS,

@@ -180,7 +180,7 @@ class ResearchActions:
         self._ask("finding the marks", find, go, group="jump")
 
     def action_marks(self) -> None:
-        from .screens.research import MarksScreen
+        from .screens.marks import MarksScreen
 
         def chosen(event_id: str | None) -> None:
             if event_id is not None:
@@ -218,7 +218,7 @@ class ResearchActions:
         if event is None or self.notes is None:
             self.bell()
             return
-        from .screens.research import NoteScreen
+        from .screens.notes import NoteScreen
 
         # The note as the editor opens on it: if another session changes it meanwhile (and this one
         # reads that change while the editor is open), saving keeps both versions.
@@ -235,7 +235,7 @@ class ResearchActions:
     # -- saved views --------------------------------------------------------------------
 
     def action_views(self) -> None:
-        from .screens.research import ViewsScreen
+        from .screens.views import ViewsScreen
 
         def done(result: tuple[str, str] | None) -> None:
             if result is None:
@@ -338,13 +338,13 @@ class ResearchActions:
     # -- exports, disagreements, coverage ----------------------------------------------
 
     def action_export(self) -> None:
-        from .screens.research import ExportScreen
+        from .screens.export import ExportScreen
 
         marked, _ = self._marked_positions()
         self.push_screen(ExportScreen(self.store, self.events, self.effective_query(), marked))
 
     def action_disagreements(self) -> None:
-        from .screens.research import DisagreementsScreen
+        from .screens.disagreements import DisagreementsScreen
 
         if not self.store.claims:
             self.notify("No disagreements are recorded in this corpus (claims).", timeout=3)
@@ -357,7 +357,7 @@ class ResearchActions:
         self.push_screen(DisagreementsScreen(self.store, self.pattern), go)
 
     def action_coverage(self) -> None:
-        from .screens.research import CoverageScreen
+        from .screens.coverage import CoverageScreen
 
         def go(event_id: str | None) -> None:
             if event_id is not None:

@@ -25,22 +25,11 @@ from collections.abc import Iterable
 from rich.style import Style
 from rich.text import Text
 
+from ..model.safetext import STAND_INS
+
 __all__ = ["safe", "safe_line", "styled"]
 
-_BIDI = {
-    0x061C: "ALM", 0x200E: "LRM", 0x200F: "RLM",
-    0x202A: "LRE", 0x202B: "RLE", 0x202C: "PDF", 0x202D: "LRO", 0x202E: "RLO",
-    0x2066: "LRI", 0x2067: "RLI", 0x2068: "FSI", 0x2069: "PDI",
-}
-
-_TABLE: dict[int, str | None] = {}
-for _c in range(0x00, 0x20):
-    _TABLE[_c] = chr(0x2400 + _c)
-_TABLE[0x7F] = "\u2421"
-for _c in range(0x80, 0xA0):
-    _TABLE[_c] = f"⟨U+{_c:04X}⟩"
-for _c, _name in _BIDI.items():
-    _TABLE[_c] = f"⟨{_name}⟩"
+_TABLE: dict[int, str | None] = dict(STAND_INS)  # C0 and C1 controls, DEL, bidirectional controls
 _TABLE[0x2028] = "⟨LS⟩"
 _TABLE[0x2029] = "⟨PS⟩"
 _TABLE[0xFEFF] = None  # byte-order mark / zero-width no-break space

@@ -484,8 +484,8 @@ def _id_part(value: str) -> str:
 def draft_from_annotations(annotations: list[ReadAnnotation], corpus: Corpus, shown: str) -> object:
     """A draft corpus (``extract.Draft``): one draft event per annotation, with its quotes anchored in
     the corpus's documents. Raises ``AnnotationError`` with every problem, located."""
-    from .corpuswriter import unique
-    from .extract import ActorMatcher, Draft, DraftDocument, Source, _actor_closure, _selector_record, _title
+    from .corpuswriter import actor_records, unique
+    from .extract import ActorMatcher, Draft, DraftDocument, Source, _selector_record, _title
 
     finder = _Documents(corpus)
     matcher = ActorMatcher(corpus.actors.values())
@@ -621,4 +621,4 @@ def draft_from_annotations(annotations: list[ReadAnnotation], corpus: Corpus, sh
                    f"on documents of “{corpus.title}”. Every event is a draft: check its date and title, "
                    "then remove \"draft\".")
     return Draft(f"Draft: {n} {plural(n, 'annotation')} from {Path(shown).name}", description, documents,
-                 _actor_closure(corpus, used_actors), events)
+                 actor_records(corpus, used_actors), events)

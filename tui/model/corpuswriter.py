@@ -26,6 +26,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+import msgspec
 import orjson
 
 from . import schema
@@ -40,6 +41,25 @@ def dumps(value: object) -> bytes:
         return orjson.dumps(value)
     except orjson.JSONEncodeError:
         return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def actor_records(corpus, wanted: Iterable[str]) -> list[dict]:
+    """The records of the actors ``wanted`` and of every actor they refer to (members, affiliation),
+    in the corpus's order, as the corpus file writes them (the schema's field order, defaults left out)."""
+    keep: set[str] = set()
+    stack = list(wanted)
+    while stack:
+        actor_id = stack.pop()
+        if actor_id in keep or actor_id not in corpus.actors:
+            continue
+        keep.add(actor_id)
+        actor = corpus.actors[actor_id]
+        stack += list(actor.members)
+        if actor.affiliation:
+            stack.append(actor.affiliation)
+    return [msgspec.to_builtins(schema.Actor(a.id, a.name, a.kind, list(a.aliases), list(a.members), a.affiliation,
+                                             a.note))
+            for a in corpus.actors.values() if a.id in keep]
 
 
 def slugify(text: str, limit: int = 60) -> str:

@@ -37,7 +37,7 @@ from dateutil.relativedelta import FR, MO, SA, SU, TH, TU, WE, relativedelta
 from . import schema
 from .anchoring import selector_fields
 from .atomic import atomic_write_bytes
-from .corpuswriter import unique
+from .corpuswriter import actor_records, unique
 from .dates import MONTH_NAMES, DateError, Precision, YearOutOfRange, date_from_parts, parse_edtf
 from .errors import Problem
 from .files import NotARegularFile, OutputRefused, TooLarge, check_output, read_document
@@ -910,12 +910,6 @@ def _title(passage: str) -> str:
     return cut.rstrip(" ,;:–—-") + "…"
 
 
-def _actor_record(actor) -> dict:
-    """A corpus actor as the corpus file writes it (the schema's field order, defaults left out)."""
-    return msgspec.to_builtins(schema.Actor(actor.id, actor.name, actor.kind, list(actor.aliases),
-                                            list(actor.members), actor.affiliation, actor.note))
-
-
 def _same_text(reference, data: bytes) -> object | None:
     """The document of ``reference`` whose file holds exactly ``data``, if any."""
     for doc in reference.documents.values():
@@ -1002,7 +996,7 @@ def extract(sources: Sequence[Source], reference=None) -> Draft:
         event["confidence"] = confidence
         event["note"] = f"Proposed by extract; confidence {confidence:.2f}: {'; '.join(reasons)}."
         events.append(event)
-    actor_records = _actor_closure(reference, used_actors) if reference is not None else []
+    reference_actors = actor_records(reference, used_actors) if reference is not None else []
     n = len(documents)
     description = (
         f"Candidate events proposed by timeline-explorer extract from {n} {plural(n, 'document')}"
@@ -1010,29 +1004,13 @@ def extract(sources: Sequence[Source], reference=None) -> Draft:
         + ". Every event is a draft: check its date, quotes and actors, then remove \"draft\"."
     )
     return Draft(f"Draft: candidate events from {n} {plural(n, 'document')}", description, documents,
-                 actor_records, events)
+                 reference_actors, events)
 
 
 def _selector_record(selector) -> dict:
     """A document's excluded passage as the corpus file writes it."""
     return msgspec.to_builtins(schema.Exclusion(selector.exact, getattr(selector, "prefix", ""),
                                                 getattr(selector, "suffix", ""), reason=getattr(selector, "reason", "")))
-
-
-def _actor_closure(reference, wanted: list[str]) -> list[dict]:
-    """The records of ``wanted`` and of every actor they refer to (members, affiliation), in corpus order."""
-    keep: set[str] = set()
-    stack = list(wanted)
-    while stack:
-        actor_id = stack.pop()
-        if actor_id in keep or actor_id not in reference.actors:
-            continue
-        keep.add(actor_id)
-        actor = reference.actors[actor_id]
-        stack += list(actor.members)
-        if actor.affiliation:
-            stack.append(actor.affiliation)
-    return [_actor_record(a) for a in reference.actors.values() if a.id in keep]
 
 
 # -- files ---------------------------------------------------------------------------------------------------

@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 
-__all__ = ["Spans", "repeated_keys", "repeated_top_level_key", "top_level_spans"]
+from .anchoring import LineIndex
+
+__all__ = ["Locator", "Spans", "json_type", "repeated_keys", "repeated_top_level_key", "top_level_spans"]
 
 _WS = re.compile(r"[ \t\n\r]*")
 
@@ -133,3 +135,46 @@ def repeated_keys(text: str) -> list[tuple[str, object]]:
 
     json.loads(text, object_pairs_hook=pairs)
     return found
+
+
+def json_type(value: object) -> str:
+    """What kind of JSON value a decoded ``value`` is, in words for a message ("an object", "a number")."""
+    if isinstance(value, bool):
+        return "true/false"
+    if value is None:
+        return "null"
+    return {dict: "an object", list: "an array", str: "a string", int: "a number", float: "a number"}.get(
+        type(value), type(value).__name__)
+
+
+class Locator:
+    """Lines in a JSON file's text, for messages: the spans of its top-level members (and of the
+    items of the arrays asked for) and the line of an offset, each worked out when a problem first
+    needs one, and once."""
+
+    def __init__(self, text: str | None, arrays: Collection[str]) -> None:
+        self._text = text
+        self._arrays = arrays
+        self._spans: Spans | None = None
+        self._lines: LineIndex | None = None
+
+    @property
+    def text(self) -> str:
+        return self._text or ""
+
+    def spans(self) -> Spans:
+        if self._spans is None:
+            self._spans = top_level_spans(self.text, self._arrays)
+        return self._spans
+
+    def line_at(self, offset: int) -> int:
+        """The line (from 1) of ``offset`` in the text."""
+        if self._lines is None:
+            self._lines = LineIndex(self.text)
+        return self._lines.line_col(offset)[0]
+
+    def release(self) -> None:
+        """Forget the text and what was worked out from it."""
+        self._text = None
+        self._spans = None
+        self._lines = None

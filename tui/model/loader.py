@@ -32,13 +32,12 @@ import msgspec
 
 from ..collector import paused, settle_large
 from . import schema
-from .anchoring import LineIndex
 from .corpus import Actor, Claim, Corpus, Document, Period, Quote, Statement
 from .store import MANY_EVENTS
 from .dates import DateError, EDTFDate, parse_dates, parse_edtf
 from .errors import CorpusError, Problem
 from .files import CORPUS_FILE_LIMIT, DOCUMENT_LIMIT, NotARegularFile, TooLarge, describe_mode, open_regular, read_document, read_regular
-from .jsonspans import repeated_keys, repeated_top_level_key, top_level_spans
+from .jsonspans import Locator, json_type, repeated_keys, repeated_top_level_key
 from .safetext import CONTROL_CHARACTERS, CONTROL_PATTERN, may_hold_control_characters
 from .textfold import fold
 
@@ -227,7 +226,7 @@ def _line_col_of_byte(data: bytes, offset: int) -> tuple[int, int]:
     return line, col
 
 
-class _Locator:
+class _Locator(Locator):
     """Line numbers of records in corpus.json, for diagnostics.
 
     Records are found structurally: the top-level object is walked with the
@@ -237,10 +236,8 @@ class _Locator:
     """
 
     def __init__(self, text: str | None, file: Path) -> None:
-        self._text = text
+        super().__init__(text, schema.SECTIONS)
         self.file = file
-        self._lines: LineIndex | None = None
-        self._records: dict[str, list[int]] | None = None
 
     @property
     def text(self) -> str:
@@ -251,35 +248,19 @@ class _Locator:
                 self._text = ""
         return self._text
 
-    def release(self) -> None:
-        """Forget the text (and the indexes into it) until a problem needs them again."""
-        self._text = None
-        self._lines = None
-        self._records = None
-
-    def _scan(self) -> dict[str, list[int]]:
-        """Where each record of each section starts (only sections that are arrays)."""
-        if self._records is None:
-            spans = top_level_spans(self.text, schema.SECTIONS)
-            self._records = {key: [start for start, _ in items] for key, items in spans.items()
-                             if isinstance(items, list)}
-        return self._records
-
     def line(self, section: str, index: int, exact: str | None = None) -> int | None:
-        offsets = self._scan().get(section)
-        if not offsets or not 0 <= index < len(offsets):
+        items = self.spans().get(section)  # only sections that are arrays have records
+        if not isinstance(items, list) or not 0 <= index < len(items):
             return None
-        offset = offsets[index]
-        end = offsets[index + 1] if index + 1 < len(offsets) else len(self.text)
+        offset = items[index][0]
+        end = items[index + 1][0] if index + 1 < len(items) else len(self.text)
         if exact:
             for form in (msgspec.json.encode(exact).decode(), _ascii_json(exact)):
                 pos = self.text.find(form, offset, end)
                 if pos != -1:
                     offset = pos
                     break
-        if self._lines is None:
-            self._lines = LineIndex(self.text)
-        return self._lines.line_col(offset)[0]
+        return self.line_at(offset)
 
 
 class _LazyLine:
@@ -510,7 +491,7 @@ class _Loader:
 
     def validate_structure(self, raw: object) -> schema.CorpusFile | None:
         if not isinstance(raw, dict):
-            self.problem("", f"the top level is {_json_type(raw)}, not an object",
+            self.problem("", f"the top level is {json_type(raw)}, not an object",
                          'a corpus file is an object: {"format": "timeline-corpus/1", "title": ..., "events": [...]}', code="schema")
             return None
         fmt = raw.get("format")
@@ -538,14 +519,14 @@ class _Loader:
             title = "Untitled corpus"
         description = raw.get("description", "")
         if not isinstance(description, str):
-            self.problem("description", f"expected a string, got {_json_type(description)}",
+            self.problem("description", f"expected a string, got {json_type(description)}",
                          'write the description as text: "description": "…"', code="schema")
             description = ""
         sections: dict[str, list] = {}
         for section, record_type in schema.SECTIONS.items():
             items = raw.get(section, [])
             if not isinstance(items, list):
-                self.problem(section, f"expected an array of {section}, got {_json_type(items)}",
+                self.problem(section, f"expected an array of {section}, got {json_type(items)}",
                              f'write "{section}": [ ... ]', code="schema")
                 sections[section] = []
                 continue
@@ -1249,14 +1230,6 @@ def _strings(value: object, path: str = "") -> Iterator[tuple[str, str]]:
     elif isinstance(value, list):
         for i, item in enumerate(value):
             yield from _strings(item, f"{path}[{i}]")
-
-
-def _json_type(value: object) -> str:
-    if isinstance(value, bool):
-        return "true/false"
-    if value is None:
-        return "null"
-    return {dict: "an object", list: "an array", str: "a string", int: "a number", float: "a number"}.get(type(value), type(value).__name__)
 
 
 def _preview(value: object) -> str:

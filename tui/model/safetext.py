@@ -26,7 +26,8 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["CONTROL_CHARACTERS", "CONTROL_PATTERN", "for_people", "json_escape_invisible", "may_hold_control_characters"]
+__all__ = ["CONTROL_CHARACTERS", "CONTROL_PATTERN", "STAND_INS", "for_people", "json_escape_invisible",
+           "may_hold_control_characters"]
 
 _BIDI = {
     0x061C: "ALM", 0x200E: "LRM", 0x200F: "RLM",
@@ -35,10 +36,14 @@ _BIDI = {
 }
 _INVISIBLE = (0x200B, 0x2060, 0x2061, 0x2062, 0x2063, 0x2064, 0xFEFF)
 
-_TABLE: dict[int, str | None] = {c: chr(0x2400 + c) for c in range(0x00, 0x20)}
-_TABLE[0x7F] = "\u2421"
-_TABLE.update({c: f"⟨U+{c:04X}⟩" for c in range(0x80, 0xA0)})
-_TABLE.update({c: f"⟨{name}⟩" for c, name in _BIDI.items()})
+# The one table of visible stand-ins, also the app's on screen (``tui/app/text.py`` adds what
+# only a screen needs): C0 controls, DEL, C1 controls, bidirectional controls.
+STAND_INS: dict[int, str] = {c: chr(0x2400 + c) for c in range(0x00, 0x20)}
+STAND_INS[0x7F] = "\u2421"
+STAND_INS.update({c: f"⟨U+{c:04X}⟩" for c in range(0x80, 0xA0)})
+STAND_INS.update({c: f"⟨{name}⟩" for c, name in _BIDI.items()})
+
+_TABLE: dict[int, str | None] = dict(STAND_INS)
 _TABLE.update(dict.fromkeys(_INVISIBLE))
 _TABLE[0x09] = "\t"
 _ONE_LINE = dict(_TABLE)

@@ -38,7 +38,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -46,9 +46,9 @@ from typing import Any, BinaryIO
 import msgspec
 
 from . import schema
-from .anchoring import LineIndex, make_selector
-from .jsonspans import Spans, top_level_spans
-from .corpuswriter import CorpusJsonWriter, FolderBuilder, dumps, slugify, unique
+from .anchoring import make_selector
+from .jsonspans import Locator, json_type
+from .corpuswriter import CorpusJsonWriter, FolderBuilder, actor_records, dumps, slugify, unique
 from .dates import MAX_YEAR, DateError, EDTFDate, date_from_parts, days_in_month, parse_edtf
 from .errors import CorpusError, Problem
 from .files import SMALL_FILE_LIMIT, HugeNumber, parse_json, read_regular
@@ -72,24 +72,16 @@ _HUMAN_YEARS = (-271_820, 275_759)  # what a JavaScript Date holds; beyond it Ti
 # -- reading and locating -------------------------------------------------------------------------------
 
 
-class _Locator:
+class _Locator(Locator):
     """Line numbers of slides (and fields in them) in the TimelineJS file, found when a problem needs one."""
 
     def __init__(self, text: str) -> None:
-        self.text = text
-        self._spans: Spans | None = None
-        self._lines: LineIndex | None = None
-
-    def _scan(self) -> Spans:
-        if self._spans is None:
-            self._spans = top_level_spans(self.text, ("events", "eras"))
-        return self._spans
+        super().__init__(text, ("events", "eras"))
 
     def line(self, section: str | None, index: int | None, keys: tuple = ()) -> int | None:
-        spans = self._scan()
         if section is None:
             return None
-        entry = spans.get(section)
+        entry = self.spans().get(section)
         if entry is None:
             return None
         if isinstance(entry, list):
@@ -106,18 +98,7 @@ class _Locator:
             if found == -1:
                 break
             pos = found
-        if self._lines is None:
-            self._lines = LineIndex(self.text)
-        return self._lines.line_col(pos)[0]
-
-
-def _json_type(value: object) -> str:
-    if isinstance(value, bool):
-        return "true/false"
-    if value is None:
-        return "null"
-    return {dict: "an object", list: "an array", str: "a string", int: "a number", float: "a number"}.get(
-        type(value), type(value).__name__)
+        return self.line_at(pos)
 
 
 def _preview(value: object) -> str:
@@ -222,7 +203,7 @@ def _read_date(value: object, keys: tuple, report: Report, *, required: bool) ->
                    f'add "{name}": {{"year": 2019, "month": 7, "day": 18}} (TimelineJS itself skips such a slide)')
         return None
     if not isinstance(value, dict):
-        report(keys, f"expected a date object, got {_json_type(value)} {_preview(value)}",
+        report(keys, f"expected a date object, got {json_type(value)} {_preview(value)}",
                'write it like {"year": 2019, "month": 7, "day": 18}')
         return None
     parts: dict[str, int | None] = {}
@@ -285,7 +266,7 @@ def _text_field(value: object, keys: tuple, report: Report) -> str:
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)
-    report(keys, f"expected text, got {_json_type(value)} {_preview(value)}", "write it as a string")
+    report(keys, f"expected text, got {json_type(value)} {_preview(value)}", "write it as a string")
     return ""
 
 
@@ -364,7 +345,7 @@ def _visible(slide: dict, report: Report) -> _Visible | None:
         headline_html = _text_field(text.get("headline"), ("text", "headline"), rep)
         body_html = _text_field(text.get("text"), ("text", "text"), rep)
     elif text is not None:
-        rep(("text",), f"expected an object with a headline and a text, got {_json_type(text)}",
+        rep(("text",), f"expected an object with a headline and a text, got {json_type(text)}",
             'write it like "text": {"headline": "…", "text": "…"}')
     media = slide.get("media")
     url = caption_html = credit_html = ""
@@ -373,7 +354,7 @@ def _visible(slide: dict, report: Report) -> _Visible | None:
         caption_html = _text_field(media.get("caption"), ("media", "caption"), rep)
         credit_html = _text_field(media.get("credit"), ("media", "credit"), rep)
     elif media is not None:
-        rep(("media",), f"expected a media object, got {_json_type(media)}", 'write it like "media": {"url": "…"}')
+        rep(("media",), f"expected a media object, got {json_type(media)}", 'write it like "media": {"url": "…"}')
     group_raw = slide.get("group")
     group = one_line(html_convert(_text_field(group_raw, ("group",), rep)).text)
     if count[0]:
@@ -595,7 +576,7 @@ class _Converter:
             raise self.fail() from None
         self.locator = _Locator(text)
         if not isinstance(data, dict):
-            self.report(None, None, (), f"the top level is {_json_type(data)}, not an object",
+            self.report(None, None, (), f"the top level is {json_type(data)}, not an object",
                         'a TimelineJS file is a JSON object: {"title": {...}, "events": [...]}')
             raise self.fail()
         events = data.get("events")
@@ -604,7 +585,7 @@ class _Converter:
                         'add "events": [ {"start_date": {"year": 2019}, "text": {"headline": "…"}} ]')
             raise self.fail()
         if not isinstance(events, list):
-            self.report("events", None, (), f"expected a list of slides, got {_json_type(events)}", 'write "events": [ ... ]')
+            self.report("events", None, (), f"expected a list of slides, got {json_type(events)}", 'write "events": [ ... ]')
             raise self.fail()
         if not events:
             self.report("events", None, (), "the timeline has no slides", "add at least one slide to \"events\"")
@@ -620,7 +601,7 @@ class _Converter:
         for i, slide in enumerate(data["events"]):
             report = self.reporter("events", i)
             if not isinstance(slide, dict):
-                report((), f"expected a slide object, got {_json_type(slide)}",
+                report((), f"expected a slide object, got {json_type(slide)}",
                        'a slide is {"start_date": {...}, "text": {"headline": "…", "text": "…"}}')
                 continue
             key = self.slide_key(slide, i)
@@ -697,7 +678,7 @@ class _Converter:
                        "nothing to do: the slide was given one made from it; the original is kept", severity="warning")
             elif raw_id is not None and not isinstance(raw_id, str):
                 pending.append((s, ""))
-                report(("unique_id",), f"expected text, got {_json_type(raw_id)}", "write the unique_id as a string",
+                report(("unique_id",), f"expected text, got {json_type(raw_id)}", "write the unique_id as a string",
                        severity="warning")
             else:
                 pending.append((s, ""))
@@ -748,14 +729,14 @@ class _Converter:
         if eras is None:
             return []
         if not isinstance(eras, list):
-            self.report("eras", None, (), f"expected a list of eras, got {_json_type(eras)}", 'write "eras": [ ... ]')
+            self.report("eras", None, (), f"expected a list of eras, got {json_type(eras)}", 'write "eras": [ ... ]')
             return []
         out: list[dict] = []
         taken: set[str] = set()
         for i, era in enumerate(eras):
             report = self.reporter("eras", i)
             if not isinstance(era, dict):
-                report((), f"expected an era object, got {_json_type(era)}",
+                report((), f"expected an era object, got {json_type(era)}",
                        'an era is {"start_date": {...}, "end_date": {...}, "text": {"headline": "…"}}')
                 continue
             key = None
@@ -809,7 +790,7 @@ class _Converter:
                 headline = one_line(html_convert(_text_field(text.get("headline"), ("text", "headline"), report)).text)
                 description = html_convert(_text_field(text.get("text"), ("text", "text"), report)).text
         elif title_slide is not None:
-            self.report("title", None, (), f"expected a title slide object, got {_json_type(title_slide)}",
+            self.report("title", None, (), f"expected a title slide object, got {json_type(title_slide)}",
                         'write "title": {"text": {"headline": "…", "text": "…"}}', severity="warning")
         if not headline:
             headline = self.file.stem
@@ -1033,38 +1014,6 @@ def _era(period) -> dict:
     return era
 
 
-def _actor_closure(corpus, ids: Iterable[str]) -> list[dict]:
-    wanted: dict[str, None] = {}
-    stack = [a for a in ids if a in corpus.actors]
-    while stack:
-        aid = stack.pop()
-        if aid in wanted or aid not in corpus.actors:
-            continue
-        wanted[aid] = None
-        actor = corpus.actors[aid]
-        stack.extend(actor.members)
-        if actor.affiliation:
-            stack.append(actor.affiliation)
-    out = []
-    for aid in corpus.actors:  # in the corpus's order
-        if aid not in wanted:
-            continue
-        a = corpus.actors[aid]
-        record: dict[str, Any] = {"id": a.id, "name": a.name}
-        if a.kind != "other":
-            record["kind"] = a.kind
-        if a.aliases:
-            record["aliases"] = list(a.aliases)
-        if a.members:
-            record["members"] = list(a.members)
-        if a.affiliation:
-            record["affiliation"] = a.affiliation
-        if a.note:
-            record["note"] = a.note
-        out.append(record)
-    return out
-
-
 def write_timelinejs(corpus, events, query, out: BinaryIO) -> int:
     """Write ``events`` as a TimelineJS file, streamed one slide at a time; return how many."""
     title = _title_slide(corpus)
@@ -1090,7 +1039,7 @@ def write_timelinejs(corpus, events, query, out: BinaryIO) -> int:
     if cosmological and "scale" not in head:
         out.write(b',\n"scale":"cosmological"')
     key: dict[str, Any] = {"version": KEY_VERSION, "title": corpus.title, "description": corpus.description,
-                           "actors": _actor_closure(corpus, used)}
+                           "actors": actor_records(corpus, used)}
     other = {k: v for k, v in (corpus.extra or {}).items() if k != "timelinejs"}
     if other:
         key["extra"] = other
