@@ -207,3 +207,30 @@ async def test_the_session_changes_are_listed(corpus: Path) -> None:
         await wait_for(pilot, lambda: isinstance(app.screen, ChangesScreen))
         shown = str(app.screen.query_one(Static).render())
         assert "undone: add a quote of theprint-qatar to july-12-letter" in shown
+
+
+async def test_find_in_the_document_then_select_the_match(corpus: Path) -> None:
+    app = TimelineApp(load_corpus(corpus), event_id="july-12-letter")
+    async with app.run_test(size=(120, 40)) as pilot:
+        view = await _document(pilot, app)
+        text = view.document.text
+        word = "the"
+        await pilot.press("slash", *word)
+        await pilot.pause()
+        assert view._matches and all(text[s:e].lower() == word for s, e in view._matches)
+        first = app.screen._match_cursor
+        assert view._matches[first][0] >= view.top_offset() or first == 0
+        assert f"Match {first + 1} of {len(view._matches)}" in str(app.screen.query_one("#document-status").render())
+        await pilot.press("enter")  # kept; the view has the keys again
+        assert app.screen.focused is view
+        await pilot.press("n", "n", "N")
+        cursor = app.screen._match_cursor
+        assert cursor == (first + 1) % len(view._matches)
+        await pilot.press("v")
+        assert view.selection == view._matches[cursor]
+        await pilot.press("escape", "slash", *"zzqqx")  # no match; esc brings the search before back
+        await pilot.pause()
+        assert view._matches == [] and "No match" in str(app.screen.query_one("#document-status").render())
+        await pilot.press("escape")
+        assert isinstance(app.screen, DocumentScreen) and view.pattern is not None and view.pattern.text == word
+        assert app.screen._match_cursor == cursor

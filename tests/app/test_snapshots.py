@@ -178,3 +178,9 @@ def test_new_event_form(snap_compare):
     assert snap_compare(seeds_app(event_id="july-12-letter"),
                         press=["o", "v", "E", *"2019-07-12", "enter", *"States back China", "enter", "enter",
                                *"Qatar, Pakistan"], terminal_size=(120, 40))
+
+
+def test_document_find(snap_compare):
+    """Find in the document (/): the matches highlighted as typed, which of how many is shown."""
+    assert snap_compare(seeds_app(event_id="july-12-letter"), press=["o", "slash", *"uighur"],
+                        terminal_size=(120, 40))

@@ -1203,6 +1203,7 @@ _COMMAND_HELP = {
     "document.next-quote": "Next quote of the event (may switch document)",
     "document.copy": "Copy the quote with its citation",
     "document.open-url": "Open the document's web address (in a browser, `serve`: a new tab; in a terminal: shown)",
+    "document.find": "Find in this document (incremental; enter keeps it, esc cancels)",
     "document.next-match": "Next search match in the document",
     "document.previous-match": "Previous search match in the document",
     "document.page-down": "Page down",
