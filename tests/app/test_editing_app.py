@@ -178,7 +178,9 @@ async def test_new_event_from_a_selection_with_the_date_checked_as_typed(corpus:
         await pilot.press(*"28")
         await pilot.pause()
         assert "28 February 2019" in str(form.query_one("#new-event-date-shown").render())
-        await pilot.press("enter", *"Envoys sign", "enter", *"letter", "enter", *"Qatar, nobody")
+        assert "28 Feb 2019" in str(form.query_one("#new-event-date-shown").render())  # the timeline's row
+        await pilot.press("enter", *"on the letter", "enter", *"Envoys sign", "enter", *"They sign.", "enter",
+                          *"letter", "enter", *"Qatar, nobody")
         await pilot.pause()
         assert "no actor 'nobody'" in str(form.query_one("#new-event-actors-shown").render())
         for _ in range(len(", nobody")):
@@ -189,6 +191,8 @@ async def test_new_event_from_a_selection_with_the_date_checked_as_typed(corpus:
         assert (event.date.text, event.title, event.type, event.actors) == ("2019-02-28", "Envoys sign", "letter",
                                                                             ("qatar",))
         assert (event.quotes[0].start, event.quotes[0].end) == (start, end)
+        assert (event.summary, event.date_note) == ("They sign.", "on the letter")
+        await wait_for(pilot, lambda: app.current_event is not None and app.current_event.id == "envoys-sign")
 
 
 async def test_the_session_changes_are_listed(corpus: Path) -> None:

@@ -176,7 +176,8 @@ def test_draft_triage(snap_compare, tmp_path):
 def test_new_event_form(snap_compare):
     """The form for a new event from a selected passage: the date shown as the timeline shows it, actors matched."""
     assert snap_compare(seeds_app(event_id="july-12-letter"),
-                        press=["o", "v", "E", *"2019-07-12", "enter", *"States back China", "enter", "enter",
+                        press=["o", "v", "E", *"2019-07-12~", "enter", *"the letter's date", "enter",
+                               *"States back China", "enter", *"37 states sign.", "enter", "enter",
                                *"Qatar, Pakistan"], terminal_size=(120, 40))
 
 

@@ -33,11 +33,14 @@ def refused(app, exc: EditError, title: str) -> None:
     show_refusal(app, exc, title)
 
 
-def written(app, change: Change, verb: str = "") -> None:
-    """Say what was written and show the corpus as it is now (the selected event kept)."""
+def written(app, change: Change, verb: str = "", select: str | None = None) -> None:
+    """Say what was written and show the corpus as it is now: the selected event kept, or the
+    event ``select`` selected (a new event)."""
     note = " (the file had changed on disk: the change was made on it as it is now)" if change.rebased else ""
     app.notify(f"{verb or 'Saved'}: {change.description}{note}", timeout=4)
     app._reload()
+    if select is not None:  # read when the reloaded corpus is shown, after this
+        app.start_event_id = select
 
 
 def open_triage(app) -> None:

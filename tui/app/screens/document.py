@@ -449,7 +449,7 @@ class DocumentScreen(Screen):
             except EditError as exc:
                 refused(self.app, exc, "Not added")
                 return
-            written(self.app, change, "Event added")
+            written(self.app, change, "Event added", select=change.id)
 
         self.app.push_screen(NewEventScreen(editor.corpus, view.document.text[start:end]), save)
 

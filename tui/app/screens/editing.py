@@ -161,7 +161,8 @@ class TriageScreen(ModalScreen[bool]):
 
 class NewEventScreen(ModalScreen["dict | None"]):
     """A new event from a selected passage: date (EDTF, checked as typed and shown as the timeline shows it),
-    title, type, actors (ids, names or aliases, checked as typed). Dismissed with the fields, or None."""
+    date note, title, summary, type, actors (ids, names or aliases, checked as typed).
+    Dismissed with the fields, or None."""
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="new-event.cancel"),
@@ -174,15 +175,15 @@ class NewEventScreen(ModalScreen["dict | None"]):
         self.passage = passage
 
     def compose(self) -> ComposeResult:
-        from textual.containers import Vertical
-
-        with Vertical(id="new-event-dialog"):
+        with VerticalScroll(id="new-event-dialog"):
             yield Static(Text("New event from the selected passage", style="bold"))
             yield Static(Text("“" + safe(self.passage[:300]) + ("…" if len(self.passage) > 300 else "") + "”"),
                          id="new-event-passage")
             yield Input(placeholder="date (EDTF: 2019-07-18, 2019-07, 2019-07-12/2019-07-18, 2019~)", id="new-event-date")
             yield Static("", id="new-event-date-shown")
+            yield Input(placeholder="date note: how the date is known (optional)", id="new-event-date-note")
             yield Input(placeholder="title", id="new-event-title")
+            yield Input(placeholder="summary (optional)", id="new-event-summary")
             yield Input(placeholder="type (letter, statement, report…; optional)", id="new-event-type")
             yield Input(placeholder="actors: ids, names or aliases, comma-separated (optional)", id="new-event-actors")
             yield Static("", id="new-event-actors-shown")
@@ -192,6 +193,7 @@ class NewEventScreen(ModalScreen["dict | None"]):
         for field in self.query(Input):
             if self.app.is_headless:
                 field.cursor_blink = False
+            field.border_title = (field.id or "").removeprefix("new-event-").replace("-", " ")  # named when filled
         self.query_one("#new-event-date", Input).focus()
 
     def _date(self) -> tuple[str, str | None]:
@@ -219,12 +221,15 @@ class NewEventScreen(ModalScreen["dict | None"]):
 
     def on_input_changed(self, message: Input.Changed) -> None:
         from ...model.dates import parse_edtf
+        from ...model.view import row_date
 
         if message.input.id == "new-event-date":
             value, problem = self._date()
             shown = Text()
             if problem is None:
-                shown.append("on the timeline: " + safe_line(parse_edtf(value).human()), "green")
+                date = parse_edtf(value)
+                shown.append("on the timeline: " + safe_line(row_date(date)), "green")
+                shown.append("  ·  " + safe_line(date.human()), "dim")
             elif value:
                 shown.append(safe_line(problem), "bold red")
             self.query_one("#new-event-date-shown", Static).update(shown)
@@ -255,8 +260,11 @@ class NewEventScreen(ModalScreen["dict | None"]):
                 self.notify(wrong, severity="error", timeout=5)
                 self.query_one(field, Input).focus()
                 return
-        self.dismiss({"date": date, "title": title, "actors": actors,
-                      "type": self.query_one("#new-event-type", Input).value.strip()})
+        def value(name: str) -> str:
+            return self.query_one(f"#new-event-{name}", Input).value.strip()
+
+        self.dismiss({"date": date, "title": title, "actors": actors, "type": value("type"),
+                      "summary": value("summary"), "date_note": value("date-note")})
 
     def action_cancel(self) -> None:
         self.dismiss(None)
