@@ -351,3 +351,43 @@ def test_a_corpus_with_no_events_gets_its_first(tmp_path: Path) -> None:
     loaded = load_corpus(folder)
     assert [e.id for e in loaded.events] == ["first"]
     assert loaded.events[0].quotes[0].exact == "UN experts say"
+
+
+# -- quotes of an event: removed, reordered --------------------------------------------------------------
+
+
+def test_quotes_removed_and_reordered_with_undo(corpus: Path) -> None:
+    editor = Editor(corpus)
+    original = (corpus / "corpus.json").read_bytes()
+    others = [r for r in _events(corpus) if '"july-12-letter"' not in r]
+    before = [(q.document.id, q.exact) for q in editor.corpus.events_by_id["july-12-letter"].quotes]
+    assert len(before) >= 3
+    editor.move_quote("july-12-letter", 0, 1)
+    after = [(q.document.id, q.exact) for q in load_corpus(corpus).events_by_id["july-12-letter"].quotes]
+    assert after == [before[1], before[0], *before[2:]]
+    editor.move_quote("july-12-letter", 2, -2)
+    after = [(q.document.id, q.exact) for q in load_corpus(corpus).events_by_id["july-12-letter"].quotes]
+    assert after == [before[2], before[1], before[0], *before[3:]]
+    editor.remove_quote("july-12-letter", 1)
+    after = [(q.document.id, q.exact) for q in load_corpus(corpus).events_by_id["july-12-letter"].quotes]
+    assert after == [before[2], before[0], *before[3:]]
+    assert [r for r in _events(corpus) if '"july-12-letter"' not in r] == others  # the rest byte-identical
+    for _ in range(3):
+        editor.undo()
+    assert (corpus / "corpus.json").read_bytes() == original
+
+
+def test_a_quote_move_or_removal_out_of_range_is_refused(corpus: Path) -> None:
+    editor = Editor(corpus)
+    original = (corpus / "corpus.json").read_bytes()
+    quotes = editor.corpus.events_by_id["july-12-letter"].quotes
+    with pytest.raises(EditError, match="has no quote 99"):
+        editor.remove_quote("july-12-letter", 98)
+    with pytest.raises(EditError, match="first already"):
+        editor.move_quote("july-12-letter", 0, -1)
+    with pytest.raises(EditError, match="last already"):
+        editor.move_quote("july-12-letter", len(quotes) - 1, 1)
+    single = next(e for e in editor.corpus.events if len(e.quotes) == 1)
+    with pytest.raises(EditError, match="no quote left"):
+        editor.remove_quote(single.id, 0)
+    assert (corpus / "corpus.json").read_bytes() == original

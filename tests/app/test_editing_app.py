@@ -238,3 +238,31 @@ async def test_find_in_the_document_then_select_the_match(corpus: Path) -> None:
         await pilot.press("escape")
         assert isinstance(app.screen, DocumentScreen) and view.pattern is not None and view.pattern.text == word
         assert app.screen._match_cursor == cursor
+
+
+async def test_an_events_quotes_are_removed_and_reordered(corpus: Path) -> None:
+    from tui.app.screens.editing import EventQuotesScreen
+
+    before = [q.exact for q in load_corpus(corpus).events_by_id["july-12-letter"].quotes]
+    app = TimelineApp(load_corpus(corpus), event_id="july-12-letter")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("Q")
+        await wait_for(pilot, lambda: isinstance(app.screen, EventQuotesScreen))
+        screen = app.screen
+        await pilot.press("J")  # the first quote moved down: the cursor follows it
+        await pilot.pause()
+        assert screen.index == 1
+        assert [q.exact for q in load_corpus(corpus).events_by_id["july-12-letter"].quotes][:2] == [before[1], before[0]]
+        await pilot.press("j", "X")  # the third removed
+        await pilot.pause()
+        assert [q.exact for q in load_corpus(corpus).events_by_id["july-12-letter"].quotes] == \
+            [before[1], before[0], *before[3:]]
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert len(load_corpus(corpus).events_by_id["july-12-letter"].quotes) == len(before)
+        assert "Quotes of" in str(screen.query_one("#quotes-list").render())
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, EventQuotesScreen) and app.current_event is not None
+                       and app.current_event.quotes[0].exact == before[1])
+        assert app.current_event.id == "july-12-letter"

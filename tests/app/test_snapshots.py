@@ -185,3 +185,12 @@ def test_document_find(snap_compare):
     """Find in the document (/): the matches highlighted as typed, which of how many is shown."""
     assert snap_compare(seeds_app(event_id="july-12-letter"), press=["o", "slash", *"uighur"],
                         terminal_size=(120, 40))
+
+
+def test_event_quotes_editor(snap_compare, tmp_path):
+    """An event's quotes, to remove or reorder: the one under the cursor shown reversed, the keys."""
+    import shutil
+
+    shutil.copytree(SEEDS, tmp_path / "corpus")
+    app = TimelineApp(load_corpus(tmp_path / "corpus"), event_id="july-12-letter")
+    assert snap_compare(app, press=["Q", "j"], terminal_size=(120, 40))

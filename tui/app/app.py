@@ -156,6 +156,7 @@ class TimelineApp(ResearchActions, App[int]):
         Binding("z", "zoom_in", "Zoom in", show=False, id="app.zoom-in"),
         Binding("Z", "zoom_out", "Zoom out", show=False, id="app.zoom-out"),
         Binding("T", "triage", "Triage drafts", show=False, id="app.triage"),
+        Binding("Q", "event_quotes", "Edit quotes", show=False, id="app.event-quotes"),
         Binding("tab", "cycle_pane(1)", "Next pane", show=False, id="app.next-pane", priority=True),
         Binding("shift+tab", "cycle_pane(-1)", "Previous pane", show=False, id="app.previous-pane", priority=True),
         Binding("escape", "escape", "Back", show=False, id="app.escape"),
@@ -1086,6 +1087,11 @@ class TimelineApp(ResearchActions, App[int]):
 
         open_triage(self)
 
+    def action_event_quotes(self) -> None:
+        from .editing import open_event_quotes
+
+        open_event_quotes(self)
+
     def action_reload(self) -> None:
         self._reload()
 
@@ -1171,6 +1177,7 @@ _COMMAND_HELP = {
     "app.next-quote": "Next quote of the event",
     "app.copy": "Copy the selected quote with its citation (title, outlet, date)",
     "app.problems": "List quotes that no longer match their documents, and warnings",
+    "app.event-quotes": "The selected event's quotes: remove one, move one up or down (written to corpus.json)",
     "app.triage": "Triage the draft events (extract's candidates): accept, reject or merge each, with the count left",
     "app.reload": "Reload the corpus from disk, keeping the filters, search, marks and selected event",
     "app.mark": "Mark or unmark the selected event (kept in the corpus's notes file)",
@@ -1249,9 +1256,9 @@ def _binding_groups() -> list[tuple[str, list[Binding]]]:
 
 
 def _triage_bindings() -> list[Binding]:
-    from .screens.editing import ChangesScreen, NewEventScreen, TriageScreen
+    from .screens.editing import ChangesScreen, EventQuotesScreen, NewEventScreen, TriageScreen
 
-    return [*TriageScreen.BINDINGS, *NewEventScreen.BINDINGS, *ChangesScreen.BINDINGS]
+    return [*TriageScreen.BINDINGS, *NewEventScreen.BINDINGS, *ChangesScreen.BINDINGS, *EventQuotesScreen.BINDINGS]
 
 
 def _all_bindings() -> list[Binding]:

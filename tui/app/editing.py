@@ -68,3 +68,25 @@ def show_changes(app) -> None:
     from .screens.editing import ChangesScreen
 
     app.push_screen(ChangesScreen(editor))
+
+
+def open_event_quotes(app) -> None:
+    """The selected event's quotes, to remove or reorder (the corpus reloaded after, if anything changed)."""
+    event = app.current_event
+    if event is None:
+        app.notify("Select an event first.", severity="warning", timeout=3)
+        return
+    editor = editor_of(app)
+    if editor is None:
+        return
+    if event.id not in editor.corpus.events_by_id:
+        app.notify("This event is not in corpus.json as it is on disk now: press r to reload.",
+                   severity="warning", timeout=5)
+        return
+    from .screens.editing import EventQuotesScreen
+
+    def closed(changed: bool | None) -> None:
+        if changed:
+            app._reload()
+
+    app.push_screen(EventQuotesScreen(editor, event.id, getattr(app, "quote_index", 0)), closed)

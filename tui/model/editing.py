@@ -447,6 +447,42 @@ class Editor:
 
         return self._apply(f"set {field} of {event_id}", make)
 
+    def _quote_index(self, event_id: str, i: int, rec: dict, index: int) -> list:
+        quotes = rec.get("quotes")
+        if not isinstance(quotes, list) or not 0 <= index < len(quotes):
+            count = len(quotes) if isinstance(quotes, list) else 0
+            raise self._problem(f"events[{i}] ({event_id}).quotes", f"has no quote {index + 1} (it has {count})",
+                                "give the number of one of its quotes")
+        return quotes
+
+    def remove_quote(self, event_id: str, index: int) -> Change:
+        """The event's quote ``index`` (0-based) removed; an event keeps at least one (``check`` says so)."""
+        def make(t: _Text) -> tuple[str, str]:
+            i, rec = self._event(t, event_id)
+            quotes = self._quote_index(event_id, i, rec, index)
+            if len(quotes) == 1:
+                raise self._problem(f"events[{i}] ({event_id}).quotes", "would have no quote left",
+                                    "an event cites at least one passage: add another quote first, "
+                                    "or reject the event if it is a draft")
+            quotes.pop(index)
+            return t.replace(i, rec), event_id
+
+        return self._apply(f"remove quote {index + 1} of {event_id}", make)
+
+    def move_quote(self, event_id: str, index: int, delta: int) -> Change:
+        """The event's quote ``index`` moved ``delta`` places (earlier if negative), within the list."""
+        def make(t: _Text) -> tuple[str, str]:
+            i, rec = self._event(t, event_id)
+            quotes = self._quote_index(event_id, i, rec, index)
+            to = max(0, min(len(quotes) - 1, index + delta))
+            if to == index:
+                raise self._problem(f"events[{i}] ({event_id}).quotes",
+                                    f"quote {index + 1} is the {'first' if delta < 0 else 'last'} already", "")
+            quotes.insert(to, quotes.pop(index))
+            return t.replace(i, rec), event_id
+
+        return self._apply(f"move quote {index + 1} of {event_id} {'up' if delta < 0 else 'down'}", make)
+
     def accept(self, draft_id: str) -> Change:
         def make(t: _Text) -> tuple[str, str]:
             i, rec = self._event(t, draft_id, draft=True)

@@ -296,3 +296,94 @@ class ChangesScreen(ModalScreen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+class EventQuotesScreen(ModalScreen[bool]):
+    """An event's quotes, in order: remove one, move one up or down. Each change is written at once;
+    the timeline shows them when the screen closes (dismissed with True when something was written)."""
+
+    BINDINGS = [
+        Binding("escape,q", "close", "Close", id="quotes.close"),
+        Binding("j,down", "cursor(1)", "Next quote", id="quotes.next"),
+        Binding("k,up", "cursor(-1)", "Previous quote", id="quotes.previous"),
+        Binding("K", "move(-1)", "Move up", id="quotes.move-up"),
+        Binding("J", "move(1)", "Move down", id="quotes.move-down"),
+        Binding("X", "remove", "Remove", id="quotes.remove"),
+        Binding("ctrl+z", "undo", "Undo", id="quotes.undo"),
+        Binding("ctrl+y", "redo", "Redo", show=False, id="quotes.redo"),
+    ]
+
+    def __init__(self, editor: Editor, event_id: str, index: int = 0) -> None:
+        super().__init__()
+        self.editor = editor
+        self.event_id = event_id
+        self.index = index
+        self.changed = False
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="quotes-body"):
+            yield Static(id="quotes-list")
+
+    def on_mount(self) -> None:
+        self._show()
+
+    @property
+    def quotes(self) -> tuple:
+        event = self.editor.corpus.events_by_id.get(self.event_id)
+        return event.quotes if event is not None else ()
+
+    def _show(self) -> None:
+        event = self.editor.corpus.events_by_id.get(self.event_id)
+        text = Text()
+        if event is None:
+            text.append("This event is no longer in the corpus (changed on disk?).", "bold red")
+            self.query_one("#quotes-list", Static).update(text)
+            return
+        quotes = event.quotes
+        self.index = max(0, min(self.index, len(quotes) - 1))
+        text.append(f"Quotes of “{safe_line(event.title)}” ({len(quotes)})", "bold")
+        text.append("\nj k choose · K J move up, down · X remove · ctrl+z undo · ctrl+y redo · esc close", "dim")
+        for n, q in enumerate(quotes):
+            here = n == self.index
+            text.append(("\n\n▶ " if here else "\n\n  ") + f"{n + 1}. ", "bold" if here else "")
+            exact = q.exact if len(q.exact) <= 240 else q.exact[:240] + "…"
+            text.append("“" + safe(exact) + "”", "reverse" if here else "")
+            text.append("\n     — " + safe_line(q.document.label), "dim")
+        self.query_one("#quotes-list", Static).update(text)
+
+    def action_cursor(self, delta: int) -> None:
+        if self.quotes:
+            self.index = (self.index + delta) % len(self.quotes)
+            self._show()
+
+    def _do(self, change, verb: str, then: int | None = None) -> None:
+        try:
+            done = change()
+        except EditError as exc:
+            show_refusal(self.app, exc, f"Not {verb}")
+            return
+        if done is None:
+            self.notify(f"Nothing to {'undo' if verb == 'undone' else 'redo'}.", timeout=3)
+            return
+        self.changed = True
+        if then is not None:
+            self.index = then
+        self.notify(f"{verb.capitalize()}: {done.description}", timeout=3)
+        self._show()
+
+    def action_move(self, delta: int) -> None:
+        index = self.index
+        self._do(lambda: self.editor.move_quote(self.event_id, index, delta), "moved", index + delta)
+
+    def action_remove(self) -> None:
+        index = self.index
+        self._do(lambda: self.editor.remove_quote(self.event_id, index), "removed")
+
+    def action_undo(self) -> None:
+        self._do(self.editor.undo, "undone")
+
+    def action_redo(self) -> None:
+        self._do(self.editor.redo, "redone")
+
+    def action_close(self) -> None:
+        self.dismiss(self.changed)
