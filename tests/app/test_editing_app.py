@@ -266,3 +266,60 @@ async def test_an_events_quotes_are_removed_and_reordered(corpus: Path) -> None:
         await wait_for(pilot, lambda: not isinstance(app.screen, EventQuotesScreen) and app.current_event is not None
                        and app.current_event.quotes[0].exact == before[1])
         assert app.current_event.id == "july-12-letter"
+
+
+async def test_the_selection_joins_a_claim_or_makes_a_new_one(corpus: Path) -> None:
+    from tui.app.screens.editing import ClaimScreen
+
+    app = TimelineApp(load_corpus(corpus), event_id="july-12-letter")
+    async with app.run_test(size=(120, 40)) as pilot:
+        view = await _document(pilot, app)
+        await pilot.press("v", "K")
+        await wait_for(pilot, lambda: isinstance(app.screen, ClaimScreen))
+        start, end = view.selection
+        claims = sorted(load_corpus(corpus).claims.values(), key=lambda c: c.about.casefold())
+        assert not app.screen.query_one("#claim-about").display  # an existing claim is highlighted first
+        await pilot.press("enter", *"37 states (again)", "enter")
+        await wait_for(pilot, lambda: not isinstance(app.screen, ClaimScreen)
+                       and len(load_corpus(corpus).claims[claims[0].id].statements) == len(claims[0].statements) + 1)
+        added = load_corpus(corpus).claims[claims[0].id].statements[-1]
+        assert (added.document.id, added.start, added.end, added.value) == (view.document.id, start, end,
+                                                                           "37 states (again)")
+        view = await _document(pilot, app)
+        await pilot.press("v", "s", "K")
+        await wait_for(pilot, lambda: isinstance(app.screen, ClaimScreen))
+        await pilot.press("home")  # a new claim
+        await pilot.pause()
+        assert app.screen.query_one("#claim-about").display
+        await pilot.press("enter", *"Who signed first", "enter", *"Saudi Arabia", "enter")
+        await wait_for(pilot, lambda: "who-signed-first" in load_corpus(corpus).claims)
+        claim = load_corpus(corpus).claims["who-signed-first"]
+        assert claim.events == ("july-12-letter",) and claim.statements[0].value == "Saudi Arabia"
+
+
+async def test_a_passage_is_marked_not_citable_with_a_reason(corpus: Path) -> None:
+    from tui.app.screens.editing import ReasonScreen
+
+    app = TimelineApp(load_corpus(corpus), event_id="july-12-letter")
+    async with app.run_test(size=(120, 40)) as pilot:
+        view = await _document(pilot, app)
+        await pilot.press("v", "X")  # the quote itself: refused, an event cites it
+        await wait_for(pilot, lambda: isinstance(app.screen, ReasonScreen))
+        await pilot.press(*"boilerplate", "enter")
+        await wait_for(pilot, lambda: hasattr(app.screen, "problems"))
+        assert any(p.code == "anchor-excluded" for p in app.screen.problems)
+        await pilot.press("escape")
+        await pilot.pause()
+        text = view.document.text
+        cited = [(q.start, q.end) for e in load_corpus(corpus).events for q in e.quotes
+                 if q.document.id == view.document.id]
+        start = next(m.start() for m in __import__("re").finditer(r"\w+ \w+ \w+", text)
+                     if all(e <= m.start() or s >= m.end() for s, e in cited)
+                     and view.document.exclusion_at(*m.span()) is None)
+        app.screen._select((start, start + len(text[start:].split(" ", 3)[0]) + 1))
+        span = view.selection
+        await pilot.press("X")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReasonScreen))
+        await pilot.press(*"site boilerplate", "enter")
+        await wait_for(pilot, lambda: any((ex.start, ex.end) == span
+                                          for ex in load_corpus(corpus).documents[view.document.id].exclusions))

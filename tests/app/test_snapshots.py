@@ -194,3 +194,15 @@ def test_event_quotes_editor(snap_compare, tmp_path):
     shutil.copytree(SEEDS, tmp_path / "corpus")
     app = TimelineApp(load_corpus(tmp_path / "corpus"), event_id="july-12-letter")
     assert snap_compare(app, press=["Q", "j"], terminal_size=(120, 40))
+
+
+def test_add_to_a_claim(snap_compare):
+    """The selected passage added to a claim: the claims to choose from (or a new one), the source's version."""
+    assert snap_compare(seeds_app(event_id="july-12-letter"), press=["o", "v", "K", "enter", *"37 states"],
+                        terminal_size=(120, 40))
+
+
+def test_mark_not_citable(snap_compare):
+    """The selected passage marked as not citable: the reason asked for."""
+    assert snap_compare(seeds_app(event_id="july-12-letter"), press=["o", "v", "X", *"photo caption"],
+                        terminal_size=(120, 40))

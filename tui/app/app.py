@@ -1256,9 +1256,10 @@ def _binding_groups() -> list[tuple[str, list[Binding]]]:
 
 
 def _triage_bindings() -> list[Binding]:
-    from .screens.editing import ChangesScreen, EventQuotesScreen, NewEventScreen, TriageScreen
+    from .screens import editing as e
 
-    return [*TriageScreen.BINDINGS, *NewEventScreen.BINDINGS, *ChangesScreen.BINDINGS, *EventQuotesScreen.BINDINGS]
+    return [*e.TriageScreen.BINDINGS, *e.NewEventScreen.BINDINGS, *e.ChangesScreen.BINDINGS,
+            *e.EventQuotesScreen.BINDINGS, *e.ClaimScreen.BINDINGS, *e.ReasonScreen.BINDINGS]
 
 
 def _all_bindings() -> list[Binding]:

@@ -263,6 +263,8 @@ class DocumentScreen(Screen):
         Binding("S", "by_sentence(-1)", "Shrink by a sentence", show=False, id="document.shrink-sentence"),
         Binding("A", "add_quote", "Add as quote", id="document.add-quote"),
         Binding("E", "new_event", "New event", id="document.new-event"),
+        Binding("K", "to_claim", "Add to a claim", show=False, id="document.to-claim"),
+        Binding("X", "exclude", "Mark not citable", show=False, id="document.exclude"),
         Binding("ctrl+z", "undo", "Undo", show=False, id="document.undo"),
         Binding("ctrl+y", "redo", "Redo", show=False, id="document.redo"),
         Binding("L", "changes", "Changes", show=False, id="document.changes"),
@@ -335,7 +337,8 @@ class DocumentScreen(Screen):
                 reason = excluded.reason or "not citable"
                 status.append(f"  —  not citable: {safe_line(reason)}", "bold red")
             else:
-                status.append("  —  A adds it as a quote of this event", "dim")
+                status.append("  —  A: a quote of this event · E: a new event · K: to a claim · X: not citable",
+                              "dim")
         self.query_one("#document-status", Static).update(status)
 
     def action_close(self) -> None:
@@ -452,6 +455,80 @@ class DocumentScreen(Screen):
             written(self.app, change, "Event added", select=change.id)
 
         self.app.push_screen(NewEventScreen(editor.corpus, view.document.text[start:end]), save)
+
+    def _citable_selection(self, verb: str):
+        """``(editor, quote record)`` for the selection, or None after saying why not."""
+        from ..editing import editor_of, refused
+        from ...model.editing import EditError
+
+        view = self.query_one(DocumentView)
+        if view.selection is None:
+            self.notify(f"Select a passage first (v, then w/W and s/S), to {verb}.", severity="warning", timeout=4)
+            return None
+        editor = editor_of(self.app)
+        if editor is None:
+            return None
+        try:
+            return editor, editor.quote_at(view.document.id, *view.selection)
+        except EditError as exc:
+            refused(self.app, exc, "Not citable")
+            return None
+
+    def action_to_claim(self) -> None:
+        """The selection added to a claim as one source's statement (a claim chosen, or a new one)."""
+        from ..editing import refused, written
+        from ...model.editing import EditError
+        from .editing import ClaimScreen
+
+        found = self._citable_selection("add it to a claim")
+        if found is None:
+            return
+        editor, quote = found
+        view = self.query_one(DocumentView)
+        events = [self.event.id] if isinstance(self.event, Event) else []
+
+        def save(fields: dict | None) -> None:
+            if fields is None:
+                return
+            try:
+                if fields["claim"] is None:
+                    change = editor.add_claim(about=fields["about"], quote=quote, value=fields["value"], events=events)
+                else:
+                    change = editor.add_statement(fields["claim"], quote, fields["value"])
+            except EditError as exc:
+                refused(self.app, exc, "Not added")
+                return
+            written(self.app, change, "Statement added")
+
+        self.app.push_screen(ClaimScreen(editor.corpus, view.document.text[slice(*view.selection)]), save)
+
+    def action_exclude(self) -> None:
+        """The selection marked as not citable, with a reason (refused if an event or claim quotes it)."""
+        from ..editing import editor_of, refused, written
+        from ...model.editing import EditError
+        from .editing import ReasonScreen
+
+        view = self.query_one(DocumentView)
+        if view.selection is None:
+            self.notify("Select a passage first (v, then w/W and s/S), to mark it not citable.",
+                        severity="warning", timeout=4)
+            return
+        editor = editor_of(self.app)
+        if editor is None:
+            return
+        doc_id, (start, end) = view.document.id, view.selection
+
+        def save(reason: str | None) -> None:
+            if reason is None:
+                return
+            try:
+                change = editor.exclude(doc_id, start, end, reason)
+            except EditError as exc:
+                refused(self.app, exc, "Not marked")
+                return
+            written(self.app, change, "Marked not citable")
+
+        self.app.push_screen(ReasonScreen(view.document.text[start:end]), save)
 
     def action_undo(self, redo: bool = False) -> None:
         from ..editing import editor_of, refused, written
@@ -585,6 +662,8 @@ _PALETTE = {
     "document.shrink-sentence": "Shrink the selection to the end of the previous sentence",
     "document.add-quote": "Add the selected passage as a quote of this event (written to corpus.json)",
     "document.new-event": "Make a new event citing the selected passage (a form: date, title, type, actors)",
+    "document.to-claim": "Add the selected passage to a claim as one source's statement (a claim, or a new one)",
+    "document.exclude": "Mark the selected passage as not citable (boilerplate, caption, comment), with a reason",
     "document.undo": "Undo the session's last change to corpus.json",
     "document.redo": "Redo the change undone last",
     "document.changes": "List the session's changes to corpus.json (and those undone)",

@@ -387,3 +387,126 @@ class EventQuotesScreen(ModalScreen[bool]):
 
     def action_close(self) -> None:
         self.dismiss(self.changed)
+
+
+class ClaimScreen(ModalScreen["dict | None"]):
+    """The selected passage added to a claim as one source's statement: an existing claim, or a new one.
+
+    Dismissed with ``{"claim": id or None, "about": text (a new claim), "value": text}``, or None."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="claim.cancel"),
+        Binding("ctrl+s", "save", "Add the statement", id="claim.save"),
+    ]
+
+    NEW = "--new-claim--"
+
+    def __init__(self, corpus, passage: str) -> None:
+        super().__init__()
+        self.corpus = corpus
+        self.passage = passage
+
+    def compose(self) -> ComposeResult:
+        from textual.widgets import OptionList
+        from textual.widgets.option_list import Option
+
+        with VerticalScroll(id="claim-dialog"):
+            yield Static(Text("Add the selected passage to a claim, as one source's statement", style="bold"))
+            yield Static(Text("“" + safe(self.passage[:300]) + ("…" if len(self.passage) > 300 else "") + "”"),
+                         id="claim-passage")
+            options = [Option(Text("+ a new claim…", style="bold"), id=self.NEW)]
+            for claim in sorted(self.corpus.claims.values(), key=lambda c: c.about.casefold()):
+                label = Text(safe_line(claim.about))
+                label.append(f"  ({len(claim.statements)} statements · {safe_line(claim.id)})", "dim")
+                options.append(Option(label, id=claim.id))
+            yield OptionList(*options, id="claim-choice")
+            yield Input(placeholder="what is disputed (the new claim's question)", id="claim-about")
+            yield Input(placeholder="this source's version, in a few words (optional: “37 states”)", id="claim-value")
+            yield Static(Text("↑ ↓ choose · enter: next field · ctrl+s: add · esc: cancel", style="dim"))
+
+    def on_mount(self) -> None:
+        from textual.widgets import OptionList
+
+        for field in self.query(Input):
+            if self.app.is_headless:
+                field.cursor_blink = False
+            field.border_title = (field.id or "").removeprefix("claim-").replace("-", " ")
+        choice = self.query_one("#claim-choice", OptionList)
+        choice.highlighted = 1 if self.corpus.claims else 0
+        self._show_about()
+        choice.focus()
+
+    def _chosen(self) -> str | None:
+        from textual.widgets import OptionList
+
+        choice = self.query_one("#claim-choice", OptionList)
+        if choice.highlighted is None:
+            return None
+        return choice.get_option_at_index(choice.highlighted).id
+
+    def _show_about(self) -> None:
+        self.query_one("#claim-about", Input).display = self._chosen() == self.NEW
+
+    def on_option_list_option_highlighted(self, message) -> None:
+        self._show_about()
+
+    def on_option_list_option_selected(self, message) -> None:
+        self._show_about()
+        target = "#claim-about" if self._chosen() == self.NEW else "#claim-value"
+        self.query_one(target, Input).focus()
+
+    def on_input_submitted(self, message: Input.Submitted) -> None:
+        if message.input.id == "claim-about":
+            self.query_one("#claim-value", Input).focus()
+        else:
+            self.action_save()
+
+    def action_save(self) -> None:
+        chosen = self._chosen()
+        about = self.query_one("#claim-about", Input).value.strip()
+        if chosen is None:
+            self.notify("Choose a claim, or a new one.", severity="error", timeout=4)
+            return
+        if chosen == self.NEW and not about:
+            self.notify("Say what is disputed: the new claim's question.", severity="error", timeout=5)
+            self.query_one("#claim-about", Input).focus()
+            return
+        self.dismiss({"claim": None if chosen == self.NEW else chosen, "about": about,
+                      "value": self.query_one("#claim-value", Input).value.strip()})
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ReasonScreen(ModalScreen["str | None"]):
+    """Why the selected passage is not citable (site boilerplate, caption, comment…): dismissed with it, or None."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="reason.cancel")]
+
+    def __init__(self, passage: str) -> None:
+        super().__init__()
+        self.passage = passage
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="reason-dialog"):
+            yield Static(Text("Mark the selected passage as not citable", style="bold"))
+            yield Static(Text("“" + safe(self.passage[:300]) + ("…" if len(self.passage) > 300 else "") + "”"),
+                         id="reason-passage")
+            yield Input(placeholder="why: site boilerplate, photo caption, reader comment… (enter: mark; esc: cancel)",
+                        id="reason-input")
+
+    def on_mount(self) -> None:
+        field = self.query_one(Input)
+        if self.app.is_headless:
+            field.cursor_blink = False
+        field.focus()
+
+    def on_input_submitted(self, message: Input.Submitted) -> None:
+        reason = message.value.strip()
+        if not reason:
+            self.notify("Say why it is not citable.", severity="error", timeout=4)
+            return
+        self.dismiss(reason)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
