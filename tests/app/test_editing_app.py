@@ -110,9 +110,15 @@ async def test_the_editing_keys_are_in_the_palette_and_the_help(corpus: Path) ->
     async with app.run_test(size=(120, 40)) as pilot:
         await _document(pilot, app)
         titles = {c.title for c in app.get_system_commands(app.screen)}
-        assert {"Select", "Add as quote", "Undo", "Redo", "Extend by a sentence"} <= titles
+        assert {"Select", "Add as quote", "Undo", "Redo", "Extend by a sentence", "Find", "Add to a claim",
+                "Mark not citable"} <= titles
+        main = {c.title for c in app.get_system_commands(app.screen_stack[0])}
+        assert {"Edit quotes", "Edit actor", "Triage drafts"} <= main
         help_rows = [row for _, rows in app._help_sections() for row in rows]
         assert any("Add as quote" in what for _, what in help_rows)
+        for what in ("Find in this document", "Add to a claim", "Mark not citable", "Edit the actor under the cursor",
+                     "remove one, move one up or down"):
+            assert any(what in row for _, row in help_rows), what
 
 
 @pytest.fixture
@@ -323,3 +329,30 @@ async def test_a_passage_is_marked_not_citable_with_a_reason(corpus: Path) -> No
         await pilot.press(*"site boilerplate", "enter")
         await wait_for(pilot, lambda: any((ex.start, ex.end) == span
                                           for ex in load_corpus(corpus).documents[view.document.id].exclusions))
+
+
+async def test_an_actor_is_renamed_given_aliases_and_members(corpus: Path) -> None:
+    from tui.app.screens.editing import ActorScreen
+
+    app = TimelineApp(load_corpus(corpus), event_id="july-12-letter")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("a", *"qat", "down")
+        await pilot.pause()
+        await pilot.press("R")
+        await wait_for(pilot, lambda: isinstance(app.screen, ActorScreen))
+        form = app.screen
+        assert form.actor.id == "qatar"
+        assert form.query_one("#actor-aliases").value == "Qatari, Doha"
+        await pilot.press("ctrl+a", "ctrl+k", *"State of Qatar", "enter", "end", *", Al Thani", "enter",
+                          *"nobody")
+        await pilot.pause()
+        assert "no actor 'nobody'" in str(form.query_one("#actor-members-shown").render())
+        await pilot.press("ctrl+s")  # refused: an unknown member
+        assert app.screen is form
+        for _ in "nobody":
+            await pilot.press("backspace")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: load_corpus(corpus).actors["qatar"].name == "State of Qatar")
+        assert load_corpus(corpus).actors["qatar"].aliases == ("Qatari", "Doha", "Al Thani")
+        await wait_for(pilot, lambda: app.store is not None and app.store.actors["qatar"].name == "State of Qatar")

@@ -206,3 +206,9 @@ def test_mark_not_citable(snap_compare):
     """The selected passage marked as not citable: the reason asked for."""
     assert snap_compare(seeds_app(event_id="july-12-letter"), press=["o", "v", "X", *"photo caption"],
                         terminal_size=(120, 40))
+
+
+def test_actor_editor(snap_compare):
+    """An actor's name, aliases and members, the members matched as typed."""
+    assert snap_compare(seeds_app(), press=["a", *"qat", "down", "R", "enter", "enter", *"China, nobody"],
+                        terminal_size=(120, 40))

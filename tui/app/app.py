@@ -1143,6 +1143,9 @@ class TimelineApp(ResearchActions, App[int]):
                                 lambda action=action: self.run_action(action))
         yield SystemCommand("First event", "Go to the first event", lambda: self.query_one(TimelineView).action_first())
         yield SystemCommand("Last event", "Go to the last event", lambda: self.query_one(TimelineView).action_last())
+        if screen is self._main_screen():
+            yield SystemCommand("Edit actor", _COMMAND_HELP["actors.edit"],
+                                lambda: self.query_one(ActorList).action_edit_actor())
         yield from getattr(screen, "palette_commands", tuple)()  # a screen's own keys (the document view's editing)
 
     def _key_display(self, binding: Binding) -> str:
@@ -1205,6 +1208,7 @@ _COMMAND_HELP = {
     "timeline.open": "Open the source document at the selected quote",
     "actors.toggle": "Select or deselect the actor (several: events of any of them)",
     "actors.to-list": "From the filter field to the list",
+    "actors.edit": "Edit the actor under the cursor: name, aliases, members (written to corpus.json)",
     "document.close": "Back to the timeline",
     "document.previous-quote": "Previous quote of the event (may switch document)",
     "document.next-quote": "Next quote of the event (may switch document)",
@@ -1247,7 +1251,8 @@ def _binding_groups() -> list[tuple[str, list[Binding]]]:
         ("Everywhere", [b for b in TimelineApp.BINDINGS if b.id != "app.escape" and b.id not in research]),
         ("Research: marks, notes, views, time, sources", [b for b in TimelineApp.BINDINGS if b.id in research]),
         ("Timeline", [b for b in TimelineView.BINDINGS]),
-        ("Actor list", [b for b in ActorList.BINDINGS if b.id == "actors.toggle"] + list(ActorFilterInput.BINDINGS)),
+        ("Actor list", [b for b in ActorList.BINDINGS if b.id in ("actors.toggle", "actors.edit")]
+         + list(ActorFilterInput.BINDINGS)),
         ("Document view", list(DocumentScreen.BINDINGS) + only(DocumentView.BINDINGS, {"document.page-down", "document.page-up"})),
         ("Marks list, note editor, saved views", [*MarksScreen.BINDINGS, *NoteScreen.BINDINGS, *ViewsScreen.BINDINGS]),
         ("Disagreements and coverage", [*DisagreementsScreen.BINDINGS, *CoverageScreen.BINDINGS]),
@@ -1259,7 +1264,7 @@ def _triage_bindings() -> list[Binding]:
     from .screens import editing as e
 
     return [*e.TriageScreen.BINDINGS, *e.NewEventScreen.BINDINGS, *e.ChangesScreen.BINDINGS,
-            *e.EventQuotesScreen.BINDINGS, *e.ClaimScreen.BINDINGS, *e.ReasonScreen.BINDINGS]
+            *e.EventQuotesScreen.BINDINGS, *e.ClaimScreen.BINDINGS, *e.ReasonScreen.BINDINGS, *e.ActorScreen.BINDINGS]
 
 
 def _all_bindings() -> list[Binding]:

@@ -90,3 +90,30 @@ def open_event_quotes(app) -> None:
             app._reload()
 
     app.push_screen(EventQuotesScreen(editor, event.id, getattr(app, "quote_index", 0)), closed)
+
+
+def open_actor_editor(app, actor_id: str | None) -> None:
+    """An actor's name, aliases and members, written to corpus.json (the corpus reloaded after)."""
+    if actor_id is None:
+        app.notify("Put the cursor on an actor first.", severity="warning", timeout=3)
+        return
+    editor = editor_of(app)
+    if editor is None:
+        return
+    if actor_id not in editor.corpus.actors:
+        app.notify("This actor is not in corpus.json as it is on disk now: press r to reload.",
+                   severity="warning", timeout=5)
+        return
+    from .screens.editing import ActorScreen
+
+    def save(fields: dict | None) -> None:
+        if fields is None:
+            return
+        try:
+            change = editor.set_actor(actor_id, **fields)
+        except EditError as exc:
+            refused(app, exc, "Not saved")
+            return
+        written(app, change, "Actor saved")
+
+    app.push_screen(ActorScreen(editor.corpus, actor_id), save)

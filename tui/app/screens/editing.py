@@ -510,3 +510,92 @@ class ReasonScreen(ModalScreen["str | None"]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class ActorScreen(ModalScreen["dict | None"]):
+    """An actor's name, aliases and members (a coalition's), the members checked as typed.
+
+    Dismissed with ``{"name", "aliases", "members"}`` (lists of text; member ids), or None."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="actor.cancel"),
+        Binding("ctrl+s", "save", "Save the actor", id="actor.save"),
+    ]
+
+    def __init__(self, corpus, actor_id: str) -> None:
+        super().__init__()
+        self.corpus = corpus
+        self.actor = corpus.actors[actor_id]
+
+    def compose(self) -> ComposeResult:
+        actor = self.actor
+        with VerticalScroll(id="actor-dialog"):
+            title = Text("Actor ", style="bold")
+            title.append(safe_line(actor.id), "bold")
+            title.append(f"  ·  {safe_line(actor.kind)}", "dim")
+            yield Static(title)
+            yield Input(actor.name, placeholder="name", id="actor-name")
+            yield Input(", ".join(actor.aliases), placeholder="aliases: other spellings, comma-separated (optional)",
+                        id="actor-aliases")
+            yield Input(", ".join(actor.members), placeholder="members: actors, comma-separated (a coalition's)",
+                        id="actor-members")
+            yield Static("", id="actor-members-shown")
+            yield Static(Text("enter: next field · ctrl+s: save · esc: cancel", style="dim"))
+
+    def on_mount(self) -> None:
+        for field in self.query(Input):
+            if self.app.is_headless:
+                field.cursor_blink = False
+            field.border_title = (field.id or "").removeprefix("actor-")
+        self._show_members()
+        self.query_one("#actor-name", Input).focus()
+
+    def _members(self) -> tuple[list[str], str | None]:
+        ids, problems = [], []
+        for token in self.query_one("#actor-members", Input).value.split(","):
+            if token.strip():
+                try:
+                    ids.append(self.corpus.resolve_actor(token.strip()))
+                except LookupError as exc:
+                    problems.append(str(exc))
+        if self.actor.id in ids:
+            problems.append("an actor cannot be its own member")
+        return ids, "; ".join(problems) or None
+
+    def _show_members(self) -> None:
+        ids, problem = self._members()
+        shown = Text()
+        if ids:
+            shown.append(safe_line(", ".join(f"{self.corpus.actors[i].name} ({i})" for i in ids)), "green")
+        if problem:
+            shown.append(("  " if ids else "") + safe_line(problem), "bold red")
+        self.query_one("#actor-members-shown", Static).update(shown)
+
+    def on_input_changed(self, message: Input.Changed) -> None:
+        if message.input.id == "actor-members":
+            self._show_members()
+
+    def on_input_submitted(self, message: Input.Submitted) -> None:
+        fields = list(self.query(Input))
+        i = fields.index(message.input)
+        if i + 1 < len(fields):
+            fields[i + 1].focus()
+        else:
+            self.action_save()
+
+    def action_save(self) -> None:
+        name = self.query_one("#actor-name", Input).value.strip()
+        members, problem = self._members()
+        if not name:
+            self.notify("An actor needs a name.", severity="error", timeout=4)
+            self.query_one("#actor-name", Input).focus()
+            return
+        if problem:
+            self.notify(problem, severity="error", timeout=5)
+            self.query_one("#actor-members", Input).focus()
+            return
+        aliases = [a.strip() for a in self.query_one("#actor-aliases", Input).value.split(",") if a.strip()]
+        self.dismiss({"name": name, "aliases": aliases, "members": members})
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
