@@ -509,3 +509,27 @@ def test_cli_set_actor_exclude_and_claims(corpus: Path, capsys) -> None:
     assert any(doc.text[ex.start:ex.end] == passage and ex.reason == "headline" for ex in doc.exclusions)
     assert main(["edit", str(corpus), "exclude", "scmp-envoys", "no such words anywhere", "--reason", "x"]) == 1
     assert "nothing was written" in capsys.readouterr().err
+
+
+def test_a_refused_change_names_the_line_on_disk(corpus: Path) -> None:
+    editor = Editor(corpus)
+    lines = (corpus / "corpus.json").read_text(encoding="utf-8").splitlines()
+    quote = editor.quote_of("mec-qatar", "Qatar has pulled out from the 13 countries")
+    with pytest.raises(EditError) as refused:  # a new event: its line is in the change
+        editor.add_event(date="2019-13-45", title="Bad", quotes=[quote])
+    problem = next(p for p in refused.value.problems if p.severity == "error")
+    assert "month 13" in problem.message and "in the change" in problem.message and problem.line > len(lines) // 2
+    with pytest.raises(EditError) as refused:  # a field of an event: the line of that event's field
+        editor.set_field("july-12-letter", "actors", "china, nobody")
+    problem = next(p for p in refused.value.problems if p.severity == "error")
+    assert "nobody" in problem.message  # named at its record's line, which the change did not move
+    assert '"id": "july-12-letter"' in "\n".join(lines[problem.line - 1:problem.line + 2])
+    # a problem after the change (lines added before it) is named at its line on disk
+    from tui.model.editing import _lines_on_disk
+    from tui.model.errors import Problem
+
+    before = "a\nb\nc\nd\n"
+    after = "a\nB\nB2\nc\nd\n"
+    moved = _lines_on_disk([Problem("f", "", "x", line=5), Problem("f", "", "y", line=1),
+                            Problem("f", "", "z", line=3)], "f", "f", before, after)
+    assert [p.line for p in moved] == [4, 1, 3] and "in the change" in moved[2].message

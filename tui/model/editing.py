@@ -314,7 +314,10 @@ class Editor:
     def _write(self, before: str, after: str) -> Corpus:
         """Check ``after`` and write it, unless the file changed on disk since ``before`` was read."""
         data = after.encode("utf-8")
-        corpus = self._load(data)
+        try:
+            corpus = self._load(data)
+        except EditError as exc:
+            raise EditError(_lines_on_disk(exc.problems, str(self.file), self.shown, before, after)) from None
         with atomic_writer(self.file) as out:
             out.write(data)
             _, now = _read(self.file)
@@ -664,6 +667,35 @@ class Editor:
         self._swap(change, change.before, change.after, "redo")
         self.done.append(self.undone.pop())
         return change
+
+
+def _lines_on_disk(problems: list[Problem], *files_and_texts: str) -> list[Problem]:
+    """The problems found in a change refused, their lines said as the file on disk has them.
+
+    A problem on a line the change did not touch gets that line's number in the
+    file as it is (a line after the change moves by the lines the change added);
+    one inside the change keeps the line the change would have written, and says so.
+    """
+    file, shown, before, after = files_and_texts
+    old, new = before.split("\n"), after.split("\n")
+    same = 0
+    while same < min(len(old), len(new)) and old[same] == new[same]:
+        same += 1
+    tail = 0
+    while tail < min(len(old), len(new)) - same and old[-1 - tail] == new[-1 - tail]:
+        tail += 1
+    out = []
+    for p in problems:
+        if p.line is None or p.file not in (file, shown):
+            out.append(p)
+        elif p.line <= same:
+            out.append(p)
+        elif p.line > len(new) - tail:
+            out.append(msgspec.structs.replace(p, line=p.line - (len(new) - len(old))))
+        else:
+            out.append(msgspec.structs.replace(p, message=p.message + " (in the change, at the line it would "
+                                                                     "have written; nothing was written)"))
+    return out
 
 
 def line_of(text: str, offset: int) -> int:
