@@ -212,3 +212,9 @@ def test_actor_editor(snap_compare):
     """An actor's name, aliases and members, the members matched as typed."""
     assert snap_compare(seeds_app(), press=["a", *"qat", "down", "R", "enter", "enter", *"China, nobody"],
                         terminal_size=(120, 40))
+
+
+def test_document_status_with_a_long_title(snap_compare):
+    """A long event title takes one line of the status, cut: the match and the selection stay on the second."""
+    assert snap_compare(seeds_app(event_id="past-unrest-in-xinjiang"),
+                        press=["o", "slash", *"detention", "enter", "n", "v"], terminal_size=(120, 40))

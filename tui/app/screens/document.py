@@ -324,8 +324,11 @@ class DocumentScreen(Screen):
             views.first().current_match = self._match_cursor
             views.first().refresh()
         if views and 0 <= self._match_cursor < len(matches):
-            status.append(f"\nMatch {self._match_cursor + 1} of {len(matches)} in this document (v selects it)  ",
-                          "dim")
+            if views.first().selection is None:
+                status.append(f"\nMatch {self._match_cursor + 1} of {len(matches)} in this document (v selects it)  ",
+                              "dim")
+            else:
+                status.append(f"\nMatch {self._match_cursor + 1}/{len(matches)}  ", "dim")
         elif views and views.first().pattern and not matches:
             status.append("\nNo match in this document  ", "dim")
         selection = views.first().selection if views else None
@@ -607,8 +610,7 @@ class DocumentScreen(Screen):
             return
         self._match_cursor = (self._match_cursor + delta) % len(matches)
         view.scroll_to_offset(matches[self._match_cursor][0])
-        self._refresh_header()
-        self.notify(f"Match {self._match_cursor + 1} of {len(matches)} in this document", timeout=2)
+        self._refresh_header()  # the status line says which match of how many
 
     # -- finding in the document (/)
 
