@@ -351,3 +351,185 @@ def test_a_corpus_with_no_events_gets_its_first(tmp_path: Path) -> None:
     loaded = load_corpus(folder)
     assert [e.id for e in loaded.events] == ["first"]
     assert loaded.events[0].quotes[0].exact == "UN experts say"
+
+
+# -- quotes of an event: removed, reordered --------------------------------------------------------------
+
+
+def test_quotes_removed_and_reordered_with_undo(corpus: Path) -> None:
+    editor = Editor(corpus)
+    original = (corpus / "corpus.json").read_bytes()
+    others = [r for r in _events(corpus) if '"july-12-letter"' not in r]
+    before = [(q.document.id, q.exact) for q in editor.corpus.events_by_id["july-12-letter"].quotes]
+    assert len(before) >= 3
+    editor.move_quote("july-12-letter", 0, 1)
+    after = [(q.document.id, q.exact) for q in load_corpus(corpus).events_by_id["july-12-letter"].quotes]
+    assert after == [before[1], before[0], *before[2:]]
+    editor.move_quote("july-12-letter", 2, -2)
+    after = [(q.document.id, q.exact) for q in load_corpus(corpus).events_by_id["july-12-letter"].quotes]
+    assert after == [before[2], before[1], before[0], *before[3:]]
+    editor.remove_quote("july-12-letter", 1)
+    after = [(q.document.id, q.exact) for q in load_corpus(corpus).events_by_id["july-12-letter"].quotes]
+    assert after == [before[2], before[0], *before[3:]]
+    assert [r for r in _events(corpus) if '"july-12-letter"' not in r] == others  # the rest byte-identical
+    for _ in range(3):
+        editor.undo()
+    assert (corpus / "corpus.json").read_bytes() == original
+
+
+def test_a_quote_move_or_removal_out_of_range_is_refused(corpus: Path) -> None:
+    editor = Editor(corpus)
+    original = (corpus / "corpus.json").read_bytes()
+    quotes = editor.corpus.events_by_id["july-12-letter"].quotes
+    with pytest.raises(EditError, match="has no quote 99"):
+        editor.remove_quote("july-12-letter", 98)
+    with pytest.raises(EditError, match="first already"):
+        editor.move_quote("july-12-letter", 0, -1)
+    with pytest.raises(EditError, match="last already"):
+        editor.move_quote("july-12-letter", len(quotes) - 1, 1)
+    single = next(e for e in editor.corpus.events if len(e.quotes) == 1)
+    with pytest.raises(EditError, match="no quote left"):
+        editor.remove_quote(single.id, 0)
+    assert (corpus / "corpus.json").read_bytes() == original
+
+
+# -- claims, actors, passages not citable ------------------------------------------------------------------
+
+
+def _section(folder: Path, section: str) -> list[str]:
+    text = (folder / "corpus.json").read_text(encoding="utf-8")
+    return [text[s:e] for s, e in top_level_spans(text, (section,))[section]]
+
+
+def test_a_statement_joins_a_claim_and_a_new_claim_is_made(corpus: Path) -> None:
+    editor = Editor(corpus)
+    original = (corpus / "corpus.json").read_bytes()
+    events_before = _events(corpus)
+    start, end = _passage(editor, "yournews-22", "UN experts say around one million Uighur Muslims")
+    quote = editor.quote_at("yournews-22", start, end)
+    with pytest.raises(EditError, match="has this passage as a statement already"):
+        editor.add_statement("detainee-count", {**quote, "exact": quote["exact"] + " are being held in detention centres"})
+    change = editor.add_claim(about="How many Uighurs the UN experts count", quote=quote, value="one million",
+                              events=["un-panel-august-report"])
+    claim = load_corpus(corpus).claims[change.id]
+    assert (claim.about, claim.events, [st.value for st in claim.statements]) == (
+        "How many Uighurs the UN experts count", ("un-panel-august-report",), ["one million"])
+    assert (claim.statements[0].start, claim.statements[0].end) == (start, end)
+    s2, e2 = _passage(editor, "scmp-envoys", "a million or more Uygurs")
+    editor.add_statement(change.id, editor.quote_at("scmp-envoys", s2, e2), "a million or more")
+    claim = load_corpus(corpus).claims[change.id]
+    assert [st.document.id for st in claim.statements] == ["yournews-22", "scmp-envoys"]
+    assert _events(corpus) == events_before  # only the claims changed
+    with pytest.raises(EditError, match="no claim has this id"):
+        editor.add_statement("no-such-claim", quote)
+    editor.undo()
+    editor.undo()
+    assert (corpus / "corpus.json").read_bytes() == original
+
+
+def test_an_actors_name_aliases_and_members_are_set(corpus: Path) -> None:
+    editor = Editor(corpus)
+    original = (corpus / "corpus.json").read_bytes()
+    actors_before = _section(corpus, "actors")
+    editor.set_actor("qatar", name="State of Qatar", aliases=["Qatari", "Doha", "Al-Thani government"])
+    actor = load_corpus(corpus).actors["qatar"]
+    assert (actor.name, actor.aliases) == ("State of Qatar", ("Qatari", "Doha", "Al-Thani government"))
+    after = _section(corpus, "actors")
+    changed = [i for i, (a, b) in enumerate(zip(actors_before, after)) if a != b]
+    assert len(changed) == 1 and "\n" not in after[changed[0]]  # one line, as the others
+    editor.set_actor("western-envoys", members=["canada", "australia"])
+    assert load_corpus(corpus).actors["western-envoys"].members == ("canada", "australia")
+    with pytest.raises(EditError) as refused:  # refused by the check, which names the place
+        editor.set_actor("saudi-arabia", members=["no-such-actor"])
+    problem = refused.value.problems[0]
+    assert "no-such-actor" in problem.message and "saudi-arabia" in problem.location
+    lines = (corpus / "corpus.json").read_text(encoding="utf-8").splitlines()
+    assert '"id": "saudi-arabia"' in lines[problem.line - 1]  # the line of corpus.json where the problem is
+    editor.undo()
+    editor.undo()
+    assert (corpus / "corpus.json").read_bytes() == original
+
+
+def test_a_passage_marked_not_citable_then_cannot_be_quoted(corpus: Path) -> None:
+    editor = Editor(corpus)
+    original = (corpus / "corpus.json").read_bytes()
+    docs_before = _section(corpus, "documents")
+    text = editor.corpus.documents["yournews-22"].text
+    cited = {(q.start, q.end) for e in editor.corpus.events for q in e.quotes if q.document.id == "yournews-22"}
+    cited |= {(s.start, s.end) for c in editor.corpus.claims.values() for s in c.statements
+              if s.document.id == "yournews-22"}
+    # a passage no event or claim cites, not marked already
+    start = next(m for m in range(len(text) - 40) if text[m].isupper() and all(e <= m or s >= m + 40 for s, e in cited)
+                 and editor.corpus.documents["yournews-22"].exclusion_at(m, m + 40) is None)
+    end = start + 40
+    with pytest.raises(EditError, match="needs a reason"):
+        editor.exclude("yournews-22", start, end, " ")
+    editor.exclude("yournews-22", start, end, "site boilerplate")
+    doc = load_corpus(corpus).documents["yournews-22"]
+    assert any((ex.start, ex.end, ex.reason) == (start, end, "site boilerplate") for ex in doc.exclusions)
+    after = _section(corpus, "documents")
+    assert [a == b for a, b in zip(docs_before, after)].count(False) == 1
+    with pytest.raises(EditError, match="not citable"):
+        editor.quote_at("yournews-22", start, end)
+    with pytest.raises(EditError, match="overlaps one marked already"):
+        editor.exclude("yournews-22", start + 1, end + 5, "again")
+    editor.undo()
+    assert (corpus / "corpus.json").read_bytes() == original
+
+
+def test_a_quoted_passage_cannot_be_marked_not_citable(corpus: Path) -> None:
+    editor = Editor(corpus)
+    original = (corpus / "corpus.json").read_bytes()
+    q = editor.corpus.events_by_id["july-12-letter"].quotes[0]
+    with pytest.raises(EditError) as refused:
+        editor.exclude(q.document.id, q.start, q.end, "boilerplate")
+    assert any(p.code == "anchor-excluded" for p in refused.value.problems)
+    assert (corpus / "corpus.json").read_bytes() == original
+
+
+def test_cli_set_actor_exclude_and_claims(corpus: Path, capsys) -> None:
+    from tui.cli import main
+
+    assert main(["edit", str(corpus), "set-actor", "qatar", "--name", "State of Qatar", "--aliases", "Qatari, Doha"]) == 0
+    assert capsys.readouterr().out.strip() == "qatar"
+    assert load_corpus(corpus).actors["qatar"].name == "State of Qatar"
+    assert main(["edit", str(corpus), "add-claim", "--about", "Who Qatar left", "--event", "qatar-withdraws-july-18",
+                 "--statement", "mec-qatar", "Qatar has pulled out from the 13 countries", "13 countries"]) == 0
+    claim_id = capsys.readouterr().out.strip()
+    claim = load_corpus(corpus).claims[claim_id]
+    assert (claim.about, claim.events, claim.statements[0].value) == ("Who Qatar left", ("qatar-withdraws-july-18",),
+                                                                      "13 countries")
+    assert main(["edit", str(corpus), "add-statement", claim_id, "theprint-qatar",
+                 "Qatar withdrew its signature from a letter", "--value", "a letter"]) == 0
+    assert capsys.readouterr().out.strip() == claim_id
+    assert len(load_corpus(corpus).claims[claim_id].statements) == 2
+    passage = "region for an explanation of alleged human rights abuses against ethnic Uygurs."
+    assert main(["edit", str(corpus), "exclude", "scmp-envoys", passage, "--reason", "headline"]) == 0
+    doc = load_corpus(corpus).documents["scmp-envoys"]
+    assert any(doc.text[ex.start:ex.end] == passage and ex.reason == "headline" for ex in doc.exclusions)
+    assert main(["edit", str(corpus), "exclude", "scmp-envoys", "no such words anywhere", "--reason", "x"]) == 1
+    assert "nothing was written" in capsys.readouterr().err
+
+
+def test_a_refused_change_names_the_line_on_disk(corpus: Path) -> None:
+    editor = Editor(corpus)
+    lines = (corpus / "corpus.json").read_text(encoding="utf-8").splitlines()
+    quote = editor.quote_of("mec-qatar", "Qatar has pulled out from the 13 countries")
+    with pytest.raises(EditError) as refused:  # a new event: its line is in the change
+        editor.add_event(date="2019-13-45", title="Bad", quotes=[quote])
+    problem = next(p for p in refused.value.problems if p.severity == "error")
+    assert "month 13" in problem.message and "in the change" in problem.message and problem.line > len(lines) // 2
+    with pytest.raises(EditError) as refused:  # a field of an event: the line of that event's field
+        editor.set_field("july-12-letter", "actors", "china, nobody")
+    problem = next(p for p in refused.value.problems if p.severity == "error")
+    assert "nobody" in problem.message  # named at its record's line, which the change did not move
+    assert '"id": "july-12-letter"' in "\n".join(lines[problem.line - 1:problem.line + 2])
+    # a problem after the change (lines added before it) is named at its line on disk
+    from tui.model.editing import _lines_on_disk
+    from tui.model.errors import Problem
+
+    before = "a\nb\nc\nd\n"
+    after = "a\nB\nB2\nc\nd\n"
+    moved = _lines_on_disk([Problem("f", "", "x", line=5), Problem("f", "", "y", line=1),
+                            Problem("f", "", "z", line=3)], "f", "f", before, after)
+    assert [p.line for p in moved] == [4, 1, 3] and "in the change" in moved[2].message

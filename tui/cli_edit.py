@@ -16,6 +16,11 @@ examples:
   {PROG} edit my-corpus reject draft-4
   {PROG} edit my-corpus merge draft-5 july-12-letter
   {PROG} edit my-corpus set july-12-letter date 2019-07-12
+  {PROG} edit my-corpus add-claim --about "How many states signed" --event july-12-letter \
+      --statement theprint-qatar "Thirty-seven countries" "37 states"
+  {PROG} edit my-corpus add-statement how-many-states-signed mec-qatar "the 13 countries" --value "13 states"
+  {PROG} edit my-corpus set-actor qatar --name "State of Qatar" --aliases "Qatari, Doha"
+  {PROG} edit my-corpus exclude theprint-qatar "Subscribe to our YouTube channel." --reason "site boilerplate"
 
 Each change is checked as `check` checks the corpus and written to corpus.json at once
 (atomically; the other records are left byte for byte as they were). A quote must be
@@ -61,6 +66,26 @@ def add_edit_parser(sub) -> None:
                    help="date, title, summary, type, date_note, note, tags or actors (comma-separated), "
                         "confidence, draft")
     s.add_argument("value", metavar="VALUE", help="the new value; empty removes an optional field")
+    c = ops.add_parser("add-claim", help="a new claim (a point the sources disagree on), with its first statement")
+    c.add_argument("--about", required=True, help="what is disputed")
+    c.add_argument("--event", action="append", default=[], metavar="EVENT_ID", help="an event it is about (repeatable)")
+    c.add_argument("--id", default=None, help="the new claim's id (made from --about otherwise)")
+    c.add_argument("--statement", nargs=3, required=True, metavar=("DOC_ID", "EXACT", "VALUE"),
+                   help="one source's version: a verbatim passage and a short label of it (VALUE may be empty)")
+    st = ops.add_parser("add-statement", help="one source's version added to a claim")
+    st.add_argument("claim", metavar="CLAIM_ID")
+    st.add_argument("doc", metavar="DOC_ID")
+    st.add_argument("exact", metavar="EXACT")
+    st.add_argument("--value", default="", help="a short label of this version (\"37 states\")")
+    ac = ops.add_parser("set-actor", help="an actor's name, aliases or members")
+    ac.add_argument("actor", metavar="ACTOR_ID")
+    ac.add_argument("--name", default=None)
+    ac.add_argument("--aliases", default=None, help="comma-separated; empty removes them")
+    ac.add_argument("--members", default=None, help="actor ids, comma-separated; empty removes them")
+    ex = ops.add_parser("exclude", help="a passage of a document marked as not citable")
+    ex.add_argument("doc", metavar="DOC_ID")
+    ex.add_argument("exact", metavar="EXACT", help="the passage, verbatim (unique in the document)")
+    ex.add_argument("--reason", required=True, help="why: site boilerplate, photo caption, reader comment…")
 
 
 def cmd_edit(args: argparse.Namespace) -> int:
@@ -82,6 +107,21 @@ def cmd_edit(args: argparse.Namespace) -> int:
             change = editor.reject(args.draft)
         elif op == "merge":
             change = editor.merge(args.draft, args.event)
+        elif op == "add-claim":
+            doc, exact, value = args.statement
+            change = editor.add_claim(about=args.about, quote=editor.quote_of(doc, exact), value=value,
+                                      events=args.event, id=args.id)
+        elif op == "add-statement":
+            change = editor.add_statement(args.claim, editor.quote_of(args.doc, args.exact), args.value)
+        elif op == "set-actor":
+            def split(value):
+                return None if value is None else [v for v in value.split(",")]
+
+            change = editor.set_actor(args.actor, name=args.name, aliases=split(args.aliases),
+                                      members=split(args.members))
+        elif op == "exclude":
+            start, end = editor.span_of(args.doc, args.exact)
+            change = editor.exclude(args.doc, start, end, args.reason)
         else:
             change = editor.set_field(args.event, args.field, args.value)
     except EditError as exc:

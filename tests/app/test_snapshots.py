@@ -176,5 +176,45 @@ def test_draft_triage(snap_compare, tmp_path):
 def test_new_event_form(snap_compare):
     """The form for a new event from a selected passage: the date shown as the timeline shows it, actors matched."""
     assert snap_compare(seeds_app(event_id="july-12-letter"),
-                        press=["o", "v", "E", *"2019-07-12", "enter", *"States back China", "enter", "enter",
+                        press=["o", "v", "E", *"2019-07-12~", "enter", *"the letter's date", "enter",
+                               *"States back China", "enter", *"37 states sign.", "enter", "enter",
                                *"Qatar, Pakistan"], terminal_size=(120, 40))
+
+
+def test_document_find(snap_compare):
+    """Find in the document (/): the matches highlighted as typed, which of how many is shown."""
+    assert snap_compare(seeds_app(event_id="july-12-letter"), press=["o", "slash", *"uighur"],
+                        terminal_size=(120, 40))
+
+
+def test_event_quotes_editor(snap_compare, tmp_path):
+    """An event's quotes, to remove or reorder: the one under the cursor shown reversed, the keys."""
+    import shutil
+
+    shutil.copytree(SEEDS, tmp_path / "corpus")
+    app = TimelineApp(load_corpus(tmp_path / "corpus"), event_id="july-12-letter")
+    assert snap_compare(app, press=["Q", "j"], terminal_size=(120, 40))
+
+
+def test_add_to_a_claim(snap_compare):
+    """The selected passage added to a claim: the claims to choose from (or a new one), the source's version."""
+    assert snap_compare(seeds_app(event_id="july-12-letter"), press=["o", "v", "K", "enter", *"37 states"],
+                        terminal_size=(120, 40))
+
+
+def test_mark_not_citable(snap_compare):
+    """The selected passage marked as not citable: the reason asked for."""
+    assert snap_compare(seeds_app(event_id="july-12-letter"), press=["o", "v", "X", *"photo caption"],
+                        terminal_size=(120, 40))
+
+
+def test_actor_editor(snap_compare):
+    """An actor's name, aliases and members, the members matched as typed."""
+    assert snap_compare(seeds_app(), press=["a", *"qat", "down", "R", "enter", "enter", *"China, nobody"],
+                        terminal_size=(120, 40))
+
+
+def test_document_status_with_a_long_title(snap_compare):
+    """A long event title takes one line of the status, cut: the match and the selection stay on the second."""
+    assert snap_compare(seeds_app(event_id="past-unrest-in-xinjiang"),
+                        press=["o", "slash", *"detention", "enter", "n", "v"], terminal_size=(120, 40))

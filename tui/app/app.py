@@ -130,6 +130,7 @@ class TimelineApp(ResearchActions, App[int]):
         Binding("z", "zoom_in", "Zoom in", show=False, id="app.zoom-in"),
         Binding("Z", "zoom_out", "Zoom out", show=False, id="app.zoom-out"),
         Binding("T", "triage", "Triage drafts", show=False, id="app.triage"),
+        Binding("Q", "event_quotes", "Edit quotes", show=False, id="app.event-quotes"),
         Binding("tab", "cycle_pane(1)", "Next pane", show=False, id="app.next-pane", priority=True),
         Binding("shift+tab", "cycle_pane(-1)", "Previous pane", show=False, id="app.previous-pane", priority=True),
         Binding("escape", "escape", "Back", show=False, id="app.escape"),
@@ -1130,6 +1131,11 @@ class TimelineApp(ResearchActions, App[int]):
 
         open_triage(self)
 
+    def action_event_quotes(self) -> None:
+        from .editing import open_event_quotes
+
+        open_event_quotes(self)
+
     def action_reload(self) -> None:
         self._reload()
 
@@ -1181,6 +1187,9 @@ class TimelineApp(ResearchActions, App[int]):
                                 lambda action=action: self.run_action(action))
         yield SystemCommand("First event", "Go to the first event", lambda: self.query_one(TimelineView).action_first())
         yield SystemCommand("Last event", "Go to the last event", lambda: self.query_one(TimelineView).action_last())
+        if screen is self._main_screen():
+            yield SystemCommand("Edit actor", _COMMAND_HELP["actors.edit"],
+                                lambda: self.query_one(ActorList).action_edit_actor())
         yield from getattr(screen, "palette_commands", tuple)()  # a screen's own keys (the document view's editing)
 
     def _key_display(self, binding: Binding) -> str:
@@ -1215,6 +1224,7 @@ _COMMAND_HELP = {
     "app.next-quote": "Next quote of the event",
     "app.copy": "Copy the selected quote with its citation (title, outlet, date)",
     "app.problems": "List quotes that no longer match their documents, and warnings",
+    "app.event-quotes": "The selected event's quotes: remove one, move one up or down (written to corpus.json)",
     "app.triage": "Triage the draft events (extract's candidates): accept, reject or merge each, with the count left",
     "app.reload": "Reload the corpus from disk, keeping the filters, search, marks and selected event",
     "app.mark": "Mark or unmark the selected event (kept in the corpus's notes file)",
@@ -1242,11 +1252,13 @@ _COMMAND_HELP = {
     "timeline.open": "Open the source document at the selected quote",
     "actors.toggle": "Select or deselect the actor (several: events of any of them)",
     "actors.to-list": "From the filter field to the list",
+    "actors.edit": "Edit the actor under the cursor: name, aliases, members (written to corpus.json)",
     "document.close": "Back to the timeline",
     "document.previous-quote": "Previous quote of the event (may switch document)",
     "document.next-quote": "Next quote of the event (may switch document)",
     "document.copy": "Copy the quote with its citation",
     "document.open-url": "Open the document's web address (in a browser, `serve`: a new tab; in a terminal: shown)",
+    "document.find": "Find in this document (incremental; enter keeps it, esc cancels)",
     "document.next-match": "Next search match in the document",
     "document.previous-match": "Previous search match in the document",
     "document.page-down": "Page down",
@@ -1287,7 +1299,8 @@ def _binding_groups() -> list[tuple[str, list[Binding]]]:
         ("Everywhere", [b for b in TimelineApp.BINDINGS if b.id != "app.escape" and b.id not in research]),
         ("Research: marks, notes, views, time, sources", [b for b in TimelineApp.BINDINGS if b.id in research]),
         ("Timeline", [b for b in TimelineView.BINDINGS]),
-        ("Actor list", [b for b in ActorList.BINDINGS if b.id == "actors.toggle"] + list(ActorFilterInput.BINDINGS)),
+        ("Actor list", [b for b in ActorList.BINDINGS if b.id in ("actors.toggle", "actors.edit")]
+         + list(ActorFilterInput.BINDINGS)),
         ("Document view", list(DocumentScreen.BINDINGS) + only(DocumentView.BINDINGS, {"document.page-down", "document.page-up"})),
         ("Marks list, note editor, saved views", [*MarksScreen.BINDINGS, *NoteScreen.BINDINGS, *ViewsScreen.BINDINGS]),
         ("Disagreements and coverage", [*DisagreementsScreen.BINDINGS, *CoverageScreen.BINDINGS]),
@@ -1296,9 +1309,10 @@ def _binding_groups() -> list[tuple[str, list[Binding]]]:
 
 
 def _triage_bindings() -> list[Binding]:
-    from .screens.editing import ChangesScreen, NewEventScreen, TriageScreen
+    from .screens import editing as e
 
-    return [*TriageScreen.BINDINGS, *NewEventScreen.BINDINGS, *ChangesScreen.BINDINGS]
+    return [*e.TriageScreen.BINDINGS, *e.NewEventScreen.BINDINGS, *e.ChangesScreen.BINDINGS,
+            *e.EventQuotesScreen.BINDINGS, *e.ClaimScreen.BINDINGS, *e.ReasonScreen.BINDINGS, *e.ActorScreen.BINDINGS]
 
 
 def _all_bindings() -> list[Binding]:

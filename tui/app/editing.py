@@ -33,11 +33,14 @@ def refused(app, exc: EditError, title: str) -> None:
     show_refusal(app, exc, title)
 
 
-def written(app, change: Change, verb: str = "") -> None:
-    """Say what was written and show the corpus as it is now (the selected event kept)."""
+def written(app, change: Change, verb: str = "", select: str | None = None) -> None:
+    """Say what was written and show the corpus as it is now: the selected event kept, or the
+    event ``select`` selected (a new event)."""
     note = " (the file had changed on disk: the change was made on it as it is now)" if change.rebased else ""
     app.notify(f"{verb or 'Saved'}: {change.description}{note}", timeout=4)
     app._reload()
+    if select is not None:  # read when the reloaded corpus is shown, after this
+        app.start_event_id = select
 
 
 def open_triage(app) -> None:
@@ -65,3 +68,52 @@ def show_changes(app) -> None:
     from .screens.editing import ChangesScreen
 
     app.push_screen(ChangesScreen(editor))
+
+
+def open_event_quotes(app) -> None:
+    """The selected event's quotes, to remove or reorder (the corpus reloaded after, if anything changed)."""
+    event = app.current_event
+    if event is None:
+        app.notify("Select an event first.", severity="warning", timeout=3)
+        return
+    editor = editor_of(app)
+    if editor is None:
+        return
+    if event.id not in editor.corpus.events_by_id:
+        app.notify("This event is not in corpus.json as it is on disk now: press r to reload.",
+                   severity="warning", timeout=5)
+        return
+    from .screens.editing import EventQuotesScreen
+
+    def closed(changed: bool | None) -> None:
+        if changed:
+            app._reload()
+
+    app.push_screen(EventQuotesScreen(editor, event.id, getattr(app, "quote_index", 0)), closed)
+
+
+def open_actor_editor(app, actor_id: str | None) -> None:
+    """An actor's name, aliases and members, written to corpus.json (the corpus reloaded after)."""
+    if actor_id is None:
+        app.notify("Put the cursor on an actor first.", severity="warning", timeout=3)
+        return
+    editor = editor_of(app)
+    if editor is None:
+        return
+    if actor_id not in editor.corpus.actors:
+        app.notify("This actor is not in corpus.json as it is on disk now: press r to reload.",
+                   severity="warning", timeout=5)
+        return
+    from .screens.editing import ActorScreen
+
+    def save(fields: dict | None) -> None:
+        if fields is None:
+            return
+        try:
+            change = editor.set_actor(actor_id, **fields)
+        except EditError as exc:
+            refused(app, exc, "Not saved")
+            return
+        written(app, change, "Actor saved")
+
+    app.push_screen(ActorScreen(editor.corpus, actor_id), save)

@@ -185,28 +185,33 @@ def format_record(record: dict, indent: str = "    ", unit: str = "  ", newline:
 
 
 class _Text:
-    """The text of ``corpus.json`` and the spans of its events."""
+    """The text of ``corpus.json`` and the spans of the records of one of its lists (``section``)."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, section: str = "events") -> None:
         self.text = text
-        spans = top_level_spans(text, ("events",))
-        items = spans.get("events")
+        self.section = section
+        spans = top_level_spans(text, (section,))
+        items = spans.get(section)
         self.items: list[tuple[int, int]] = items if isinstance(items, list) else []
+
+    def of(self, section: str) -> _Text:
+        """The same text, seen as another list's records."""
+        return _Text(self.text, section)
 
     def records(self) -> list[dict]:
         return [json.loads(self.text[s:e]) for s, e in self.items]
 
-    def index_of(self, event_id: str) -> int | None:
+    def index_of(self, record_id: str) -> int | None:
         for i, rec in enumerate(self.records()):
-            if isinstance(rec, dict) and rec.get("id") == event_id:
+            if isinstance(rec, dict) and rec.get("id") == record_id:
                 return i
         return None
 
     def _whole(self, change: Callable[[list], None]) -> str:
-        """The whole file written again (a corpus with no events yet: no record to align on)."""
+        """The whole file written again (a list with no record yet: no record to align on)."""
         data = json.loads(self.text)
-        events = data.setdefault("events", [])
-        change(events)
+        records = data.setdefault(self.section, [])
+        change(records)
         newline, _ = _layout(self.text, 0)
         out = ["{"]
         members = list(data.items())
@@ -220,18 +225,25 @@ class _Text:
         out.append("}")
         return newline.join(out) + newline
 
+    def _format(self, like: int, record: dict) -> str:
+        """``record`` written as the record ``like`` is: on one line if it is (the actors of the seed
+        corpus), else a key a line."""
+        s, e = self.items[like]
+        if "\n" not in self.text[s:e]:
+            return _compact(record)
+        newline, indent = _layout(self.text, s)
+        return format_record(record, indent, _unit(self.text, self.section, indent), newline)
+
     def replace(self, i: int, record: dict) -> str:
         s, e = self.items[i]
-        newline, indent = _layout(self.text, s)
-        return self.text[:s] + format_record(record, indent, _unit(self.text, "events", indent), newline) + self.text[e:]
+        return self.text[:s] + self._format(i, record) + self.text[e:]
 
     def append(self, record: dict) -> str:
         if not self.items:
             return self._whole(lambda events: events.append(record))
         s, e = self.items[-1]
         newline, indent = _layout(self.text, s)
-        body = format_record(record, indent, _unit(self.text, "events", indent), newline)
-        return self.text[:e] + "," + newline + indent + body + self.text[e:]
+        return self.text[:e] + "," + newline + indent + self._format(len(self.items) - 1, record) + self.text[e:]
 
     def remove(self, i: int) -> str:
         items, text = self.items, self.text
@@ -302,7 +314,10 @@ class Editor:
     def _write(self, before: str, after: str) -> Corpus:
         """Check ``after`` and write it, unless the file changed on disk since ``before`` was read."""
         data = after.encode("utf-8")
-        corpus = self._load(data)
+        try:
+            corpus = self._load(data)
+        except EditError as exc:
+            raise EditError(_lines_on_disk(exc.problems, str(self.file), self.shown, before, after)) from None
         with atomic_writer(self.file) as out:
             out.write(data)
             _, now = _read(self.file)
@@ -364,6 +379,15 @@ class Editor:
         if isinstance(found, QuoteProblem):
             raise self._problem(f"quote in {doc_id!r}", found.message, found.hint, found.code)
         return {"doc": doc_id, **selector_for(text, *found)}
+
+    def span_of(self, doc_id: str, exact: str) -> tuple[int, int]:
+        """Where a passage given as text is in a document, refused as ``check`` refuses a quote
+        (not there, with the nearest passage; there more than once; in a passage not citable)."""
+        doc = self._document(doc_id)
+        found = anchor_quote(doc.text, exact, "", "", doc.lines, doc, doc.path)
+        if isinstance(found, QuoteProblem):
+            raise self._problem(f"passage of {doc_id!r}", found.message, found.hint, found.code)
+        return found
 
     def _document(self, doc_id: str):
         doc = self.corpus.documents.get(doc_id)
@@ -447,6 +471,42 @@ class Editor:
 
         return self._apply(f"set {field} of {event_id}", make)
 
+    def _quote_index(self, event_id: str, i: int, rec: dict, index: int) -> list:
+        quotes = rec.get("quotes")
+        if not isinstance(quotes, list) or not 0 <= index < len(quotes):
+            count = len(quotes) if isinstance(quotes, list) else 0
+            raise self._problem(f"events[{i}] ({event_id}).quotes", f"has no quote {index + 1} (it has {count})",
+                                "give the number of one of its quotes")
+        return quotes
+
+    def remove_quote(self, event_id: str, index: int) -> Change:
+        """The event's quote ``index`` (0-based) removed; an event keeps at least one (``check`` says so)."""
+        def make(t: _Text) -> tuple[str, str]:
+            i, rec = self._event(t, event_id)
+            quotes = self._quote_index(event_id, i, rec, index)
+            if len(quotes) == 1:
+                raise self._problem(f"events[{i}] ({event_id}).quotes", "would have no quote left",
+                                    "an event cites at least one passage: add another quote first, "
+                                    "or reject the event if it is a draft")
+            quotes.pop(index)
+            return t.replace(i, rec), event_id
+
+        return self._apply(f"remove quote {index + 1} of {event_id}", make)
+
+    def move_quote(self, event_id: str, index: int, delta: int) -> Change:
+        """The event's quote ``index`` moved ``delta`` places (earlier if negative), within the list."""
+        def make(t: _Text) -> tuple[str, str]:
+            i, rec = self._event(t, event_id)
+            quotes = self._quote_index(event_id, i, rec, index)
+            to = max(0, min(len(quotes) - 1, index + delta))
+            if to == index:
+                raise self._problem(f"events[{i}] ({event_id}).quotes",
+                                    f"quote {index + 1} is the {'first' if delta < 0 else 'last'} already", "")
+            quotes.insert(to, quotes.pop(index))
+            return t.replace(i, rec), event_id
+
+        return self._apply(f"move quote {index + 1} of {event_id} {'up' if delta < 0 else 'down'}", make)
+
     def accept(self, draft_id: str) -> Change:
         def make(t: _Text) -> tuple[str, str]:
             i, rec = self._event(t, draft_id, draft=True)
@@ -484,6 +544,101 @@ class Editor:
 
         return self._apply(f"merge draft {draft_id} into {event_id}", make)
 
+    # -- claims: each statement one source's version
+
+    def _record(self, t: _Text, section: str, record_id: str, noun: str) -> tuple[_Text, int, dict]:
+        seen = t.of(section)
+        i = seen.index_of(record_id)
+        if i is None:
+            from .loader import _did_you_mean
+
+            ids = [r.get("id") for r in seen.records() if isinstance(r, dict)]
+            raise self._problem(f"{section}[{record_id!r}]", f"no {noun} has this id",
+                                _did_you_mean(record_id, [x for x in ids if isinstance(x, str)],
+                                              f"give the id of a {noun} of the corpus"))
+        return seen, i, seen.records()[i]
+
+    def add_statement(self, claim_id: str, quote: dict, value: str = "") -> Change:
+        """A statement (a quote, with the short label of its version) added to a claim."""
+        def make(t: _Text) -> tuple[str, str]:
+            claims, i, rec = self._record(t, "claims", claim_id, "claim")
+            statements = rec.setdefault("statements", [])
+            statement = {**quote, **({"value": value} if value else {})}
+            if any(st.get("doc") == quote["doc"] and st.get("exact") == quote["exact"]
+                   and st.get("prefix", "") == quote.get("prefix", "") for st in statements):
+                raise self._problem(f"claims[{i}] ({claim_id})", "has this passage as a statement already", "")
+            statements.append(statement)
+            return claims.replace(i, rec), claim_id
+
+        return self._apply(f"add a statement of {quote['doc']} to claim {claim_id}", make)
+
+    def add_claim(self, *, about: str, quote: dict, value: str = "", events: Sequence[str] = (),
+                  id: str | None = None) -> Change:
+        """A new claim (what is disputed, ``about``), with its first statement; its id made from ``about``."""
+        def make(t: _Text) -> tuple[str, str]:
+            claims = t.of("claims")
+            taken = {r.get("id") for r in claims.records() if isinstance(r, dict)}
+            if id is not None and id in taken:
+                raise self._problem(f"claims[{id!r}]", "a claim has this id already", "give another id")
+            new_id = id or unique(slugify(about) or "claim", taken)
+            record: dict = {"id": new_id, "about": about}
+            if events:
+                record["events"] = list(dict.fromkeys(events))
+            record["statements"] = [{**quote, **({"value": value} if value else {})}]
+            return claims.append(record), new_id
+
+        return self._apply(f"add claim “{about}”", make)
+
+    # -- actors
+
+    def set_actor(self, actor_id: str, *, name: str | None = None, aliases: Sequence[str] | None = None,
+                  members: Sequence[str] | None = None) -> Change:
+        """An actor's name, aliases or members changed (those given; an empty list removes the field)."""
+        def make(t: _Text) -> tuple[str, str]:
+            actors, i, rec = self._record(t, "actors", actor_id, "actor")
+            if name is not None:
+                if not name.strip():
+                    raise self._problem(f"actors[{i}] ({actor_id}).name", "is empty", "give the actor a name")
+                rec["name"] = name.strip()
+            for key, values in (("aliases", aliases), ("members", members)):
+                if values is None:
+                    continue
+                cleaned = list(dict.fromkeys(v.strip() for v in values if v.strip()))
+                if cleaned:
+                    rec[key] = cleaned
+                else:
+                    rec.pop(key, None)
+            return actors.replace(i, rec), actor_id
+
+        what = ", ".join(k for k, v in (("name", name), ("aliases", aliases), ("members", members)) if v is not None)
+        return self._apply(f"set {what or 'nothing'} of actor {actor_id}", make)
+
+    # -- passages not citable
+
+    def exclude(self, doc_id: str, start: int, end: int, reason: str) -> Change:
+        """The passage ``start..end`` of a document marked as not citable (boilerplate, a comment…), with why.
+
+        Refused if an event or a claim quotes it (``check`` says which)."""
+        doc = self._document(doc_id)
+        text = doc.text
+        if not (0 <= start < end <= len(text)):
+            raise self._problem(f"documents[{doc_id!r}]", f"{start}..{end} is not a passage of the document",
+                                "select some text of the document")
+        if doc.exclusion_at(start, end) is not None:
+            raise self._problem(f"documents[{doc_id!r}]", f"the passage {start}..{end} overlaps one marked already",
+                                "select a passage outside the dimmed ones")
+        if not reason.strip():
+            raise self._problem(f"documents[{doc_id!r}].exclude", "needs a reason",
+                                "say why it is not citable: site boilerplate, photo caption, reader comment…")
+        selector = selector_for(text, start, end)
+
+        def make(t: _Text) -> tuple[str, str]:
+            documents, i, rec = self._record(t, "documents", doc_id, "document")
+            rec.setdefault("exclude", []).append({**selector, "reason": reason.strip()})
+            return documents.replace(i, rec), doc_id
+
+        return self._apply(f"mark {start}..{end} of {doc_id} not citable", make)
+
     # -- the session
 
     def drafts(self) -> list[str]:
@@ -512,6 +667,35 @@ class Editor:
         self._swap(change, change.before, change.after, "redo")
         self.done.append(self.undone.pop())
         return change
+
+
+def _lines_on_disk(problems: list[Problem], *files_and_texts: str) -> list[Problem]:
+    """The problems found in a change refused, their lines said as the file on disk has them.
+
+    A problem on a line the change did not touch gets that line's number in the
+    file as it is (a line after the change moves by the lines the change added);
+    one inside the change keeps the line the change would have written, and says so.
+    """
+    file, shown, before, after = files_and_texts
+    old, new = before.split("\n"), after.split("\n")
+    same = 0
+    while same < min(len(old), len(new)) and old[same] == new[same]:
+        same += 1
+    tail = 0
+    while tail < min(len(old), len(new)) - same and old[-1 - tail] == new[-1 - tail]:
+        tail += 1
+    out = []
+    for p in problems:
+        if p.line is None or p.file not in (file, shown):
+            out.append(p)
+        elif p.line <= same:
+            out.append(p)
+        elif p.line > len(new) - tail:
+            out.append(msgspec.structs.replace(p, line=p.line - (len(new) - len(old))))
+        else:
+            out.append(msgspec.structs.replace(p, message=p.message + " (in the change, at the line it would "
+                                                                     "have written; nothing was written)"))
+    return out
 
 
 def line_of(text: str, offset: int) -> int:

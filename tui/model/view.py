@@ -199,6 +199,13 @@ def periods_by_year(corpus: Corpus) -> dict[int, str]:
     return {year: " ".join(titles) for year, titles in out.items()}
 
 
+def row_date(date: EDTFDate) -> str:
+    """A timeline row's date as shown: ``short_date`` with its marks, 'c.' approximate, '?' uncertain."""
+    prefix = "c." if date.approximate else ""
+    suffix = "?" if (date.uncertain or date.unknown_end or date.unknown_start) else ""
+    return prefix + short_date(date) + suffix
+
+
 def short_date(date: EDTFDate) -> str:
     """A compact label for a timeline row: '18 Jul 2019', 'Jul 2019', '2019', 'Apr 2017 →'.
 

@@ -20,7 +20,7 @@ from textual.binding import Binding
 from textual.geometry import Size
 from textual.screen import Screen
 from textual.strip import Strip
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from ...model.corpus import Document, Event, Quote
 from ...model.search import SearchPattern
@@ -89,6 +89,7 @@ class DocumentView(LineView, can_focus=True):
         "document--label",
         "document--match",
         "document--selection",
+        "document--current-match",
     }
 
     BINDINGS = [
@@ -110,8 +111,20 @@ class DocumentView(LineView, can_focus=True):
         self._starts: list[int] = []
         self._width = 0
         self.selection: tuple[int, int] | None = None  # offsets of the passage selected to cite
+        self.current_match = -1  # the match n/N went to last (shown apart from the others)
         text = document.text
         self._matches = pattern.spans(text) if pattern else []
+
+    def set_pattern(self, pattern: SearchPattern | None) -> None:
+        """Highlight another search's matches (the find of ``/``), or none."""
+        self.pattern = pattern
+        self._matches = pattern.spans(self.document.text) if pattern else []
+        self.refresh()
+
+    def top_offset(self) -> int:
+        """The offset of the first character of text on screen."""
+        top = int(self.scroll_offset.y)
+        return next((r.start for r in self._rows[top:] if not r.label), 0)
 
     def on_resize(self) -> None:
         self._ensure_layout()
@@ -209,12 +222,13 @@ class DocumentView(LineView, can_focus=True):
             if q.start is not None and q.start < end and start < q.end:
                 spans.append((q.start - start, q.end - start, current_style if i == self.current else quote_style))
         match = self.get_component_rich_style("document--match")
+        current_match = self.get_component_rich_style("document--current-match")
         lo = bisect.bisect_left(self._matches, (start - 1000, 0))
-        for s, e in self._matches[lo:]:
+        for n, (s, e) in enumerate(self._matches[lo:], lo):
             if s >= end:
                 break
             if e > start:
-                spans.append((s - start, e - start, match))
+                spans.append((s - start, e - start, current_match if n == self.current_match else match))
         if self.selection is not None and self.selection[0] < end and start < self.selection[1]:
             spans.append((self.selection[0] - start, self.selection[1] - start,
                           self.get_component_rich_style("document--selection")))
@@ -239,6 +253,7 @@ class DocumentScreen(Screen):
         Binding("right_square_bracket", "quote(1)", "Next quote", id="document.next-quote"),
         Binding("y", "copy", "Copy quote", id="document.copy"),
         Binding("O", "open_url", "Open web page", show=False, id="document.open-url"),
+        Binding("slash", "find_in_document", "Find", id="document.find"),
         Binding("n", "find(1)", "Next match", show=False, id="document.next-match"),
         Binding("N", "find(-1)", "Previous match", show=False, id="document.previous-match"),
         Binding("v", "select", "Select", id="document.select"),
@@ -248,6 +263,8 @@ class DocumentScreen(Screen):
         Binding("S", "by_sentence(-1)", "Shrink by a sentence", show=False, id="document.shrink-sentence"),
         Binding("A", "add_quote", "Add as quote", id="document.add-quote"),
         Binding("E", "new_event", "New event", id="document.new-event"),
+        Binding("K", "to_claim", "Add to a claim", show=False, id="document.to-claim"),
+        Binding("X", "exclude", "Mark not citable", show=False, id="document.exclude"),
         Binding("ctrl+z", "undo", "Undo", show=False, id="document.undo"),
         Binding("ctrl+y", "redo", "Redo", show=False, id="document.redo"),
         Binding("L", "changes", "Changes", show=False, id="document.changes"),
@@ -269,6 +286,8 @@ class DocumentScreen(Screen):
         yield Static(id="document-header")
         yield self._view(self.quote.document)
         yield Static(id="document-status")
+        yield Input(placeholder="find in this document (enter: keep, n N: next, previous, v: select; esc: cancel)",
+                    id="document-find")
         yield KeyBar()
 
     def _view(self, document: Document) -> DocumentView:
@@ -276,6 +295,10 @@ class DocumentScreen(Screen):
         return DocumentView(document, quotes, quotes.index(self.quote), self.pattern)
 
     def on_mount(self) -> None:
+        find = self.query_one("#document-find", Input)
+        find.display = False
+        if self.app.is_headless:
+            find.cursor_blink = False
         self._refresh_header()
         view = self.query_one(DocumentView)
         view.focus()
@@ -296,19 +319,36 @@ class DocumentScreen(Screen):
         if self.quote.start is None:
             status.append("  —  this quote is not found in the document", "bold red")
         views = self.query(DocumentView)
+        matches = views.first()._matches if views else []
+        if views:
+            views.first().current_match = self._match_cursor
+            views.first().refresh()
+        if views and 0 <= self._match_cursor < len(matches):
+            if views.first().selection is None:
+                status.append(f"\nMatch {self._match_cursor + 1} of {len(matches)} in this document (v selects it)  ",
+                              "dim")
+            else:
+                status.append(f"\nMatch {self._match_cursor + 1}/{len(matches)}  ", "dim")
+        elif views and views.first().pattern and not matches:
+            status.append("\nNo match in this document  ", "dim")
         selection = views.first().selection if views else None
         if selection is not None:
             start, end = selection
-            status.append(f"\nSelected {start}–{end} ({end - start} characters)", "bold")
+            status.append(("" if "\n" in status.plain else "\n") + f"Selected {start}–{end} ({end - start} characters)", "bold")
             excluded = views.first().document.exclusion_at(start, end)
             if excluded is not None:
                 reason = excluded.reason or "not citable"
                 status.append(f"  —  not citable: {safe_line(reason)}", "bold red")
             else:
-                status.append("  —  A adds it as a quote of this event", "dim")
+                status.append("  —  A: a quote of this event · E: a new event · K: to a claim · X: not citable",
+                              "dim")
         self.query_one("#document-status", Static).update(status)
 
     def action_close(self) -> None:
+        find = self.query_one("#document-find", Input)
+        if find.display:  # escape in the find field: the find cancelled, the search before it back
+            self._end_find(keep=False)
+            return
         view = self.query_one(DocumentView)
         if view.selection is not None:  # escape clears the selection first
             view.selection = None
@@ -415,9 +455,83 @@ class DocumentScreen(Screen):
             except EditError as exc:
                 refused(self.app, exc, "Not added")
                 return
-            written(self.app, change, "Event added")
+            written(self.app, change, "Event added", select=change.id)
 
         self.app.push_screen(NewEventScreen(editor.corpus, view.document.text[start:end]), save)
+
+    def _citable_selection(self, verb: str):
+        """``(editor, quote record)`` for the selection, or None after saying why not."""
+        from ..editing import editor_of, refused
+        from ...model.editing import EditError
+
+        view = self.query_one(DocumentView)
+        if view.selection is None:
+            self.notify(f"Select a passage first (v, then w/W and s/S), to {verb}.", severity="warning", timeout=4)
+            return None
+        editor = editor_of(self.app)
+        if editor is None:
+            return None
+        try:
+            return editor, editor.quote_at(view.document.id, *view.selection)
+        except EditError as exc:
+            refused(self.app, exc, "Not citable")
+            return None
+
+    def action_to_claim(self) -> None:
+        """The selection added to a claim as one source's statement (a claim chosen, or a new one)."""
+        from ..editing import refused, written
+        from ...model.editing import EditError
+        from .editing import ClaimScreen
+
+        found = self._citable_selection("add it to a claim")
+        if found is None:
+            return
+        editor, quote = found
+        view = self.query_one(DocumentView)
+        events = [self.event.id] if isinstance(self.event, Event) else []
+
+        def save(fields: dict | None) -> None:
+            if fields is None:
+                return
+            try:
+                if fields["claim"] is None:
+                    change = editor.add_claim(about=fields["about"], quote=quote, value=fields["value"], events=events)
+                else:
+                    change = editor.add_statement(fields["claim"], quote, fields["value"])
+            except EditError as exc:
+                refused(self.app, exc, "Not added")
+                return
+            written(self.app, change, "Statement added")
+
+        self.app.push_screen(ClaimScreen(editor.corpus, view.document.text[slice(*view.selection)]), save)
+
+    def action_exclude(self) -> None:
+        """The selection marked as not citable, with a reason (refused if an event or claim quotes it)."""
+        from ..editing import editor_of, refused, written
+        from ...model.editing import EditError
+        from .editing import ReasonScreen
+
+        view = self.query_one(DocumentView)
+        if view.selection is None:
+            self.notify("Select a passage first (v, then w/W and s/S), to mark it not citable.",
+                        severity="warning", timeout=4)
+            return
+        editor = editor_of(self.app)
+        if editor is None:
+            return
+        doc_id, (start, end) = view.document.id, view.selection
+
+        def save(reason: str | None) -> None:
+            if reason is None:
+                return
+            try:
+                change = editor.exclude(doc_id, start, end, reason)
+            except EditError as exc:
+                refused(self.app, exc, "Not marked")
+                return
+            written(self.app, change, "Marked not citable")
+
+        self.app.push_screen(ReasonScreen(view.document.text[start:end]), save)
 
     def action_undo(self, redo: bool = False) -> None:
         from ..editing import editor_of, refused, written
@@ -496,9 +610,53 @@ class DocumentScreen(Screen):
             return
         self._match_cursor = (self._match_cursor + delta) % len(matches)
         view.scroll_to_offset(matches[self._match_cursor][0])
-        self.notify(f"Match {self._match_cursor + 1} of {len(matches)} in this document", timeout=2)
+        self._refresh_header()  # the status line says which match of how many
+
+    # -- finding in the document (/)
+
+    def action_find_in_document(self) -> None:
+        """The find field: matches highlighted as typed, the first at or after the top of the screen shown."""
+        view = self.query_one(DocumentView)
+        find = self.query_one("#document-find", Input)
+        self._before_find = (view.pattern, self._match_cursor)
+        find.display = True
+        with find.prevent(Input.Changed):
+            find.value = view.pattern.text if view.pattern else ""
+        find.cursor_position = len(find.value)
+        find.focus()
+
+    def on_input_changed(self, message: Input.Changed) -> None:
+        if message.input.id != "document-find":
+            return
+        message.stop()
+        view = self.query_one(DocumentView)
+        text = message.value
+        view.set_pattern(self.app.store.search_pattern(text) if text.strip() else None)
+        top = view.top_offset()
+        self._match_cursor = next((i for i, (s, _) in enumerate(view._matches) if s >= top),
+                                  0 if view._matches else -1)
+        if self._match_cursor >= 0:
+            view.scroll_to_offset(view._matches[self._match_cursor][0])
+        self._refresh_header()
+
+    def on_input_submitted(self, message: Input.Submitted) -> None:
+        if message.input.id == "document-find":
+            message.stop()
+            self._end_find(keep=True)
+
+    def _end_find(self, keep: bool) -> None:
+        find = self.query_one("#document-find", Input)
+        find.display = False
+        view = self.query_one(DocumentView)
+        if not keep:
+            pattern, cursor = getattr(self, "_before_find", (view.pattern, self._match_cursor))
+            view.set_pattern(pattern)
+            self._match_cursor = cursor if cursor < len(view._matches) else -1
+        view.focus()
+        self._refresh_header()
 
 _PALETTE = {
+    "document.find": "Find in this document (incremental; n and N go to the next and previous match, v selects it)",
     "document.select": "Select a passage: the search match shown, else the quote shown, else the first word on screen",
     "document.extend-word": "Extend the selection by a word",
     "document.shrink-word": "Shrink the selection by a word",
@@ -506,6 +664,8 @@ _PALETTE = {
     "document.shrink-sentence": "Shrink the selection to the end of the previous sentence",
     "document.add-quote": "Add the selected passage as a quote of this event (written to corpus.json)",
     "document.new-event": "Make a new event citing the selected passage (a form: date, title, type, actors)",
+    "document.to-claim": "Add the selected passage to a claim as one source's statement (a claim, or a new one)",
+    "document.exclude": "Mark the selected passage as not citable (boilerplate, caption, comment), with a reason",
     "document.undo": "Undo the session's last change to corpus.json",
     "document.redo": "Redo the change undone last",
     "document.changes": "List the session's changes to corpus.json (and those undone)",

@@ -114,6 +114,7 @@ class ActorList(LineView, can_focus=True):
         Binding("pagedown", "page_down", "Page down", show=False, id="actors.page-down"),
         Binding("pageup", "page_up", "Page up", show=False, id="actors.page-up"),
         Binding("space,enter", "toggle", "Toggle actor", id="actors.toggle"),
+        Binding("R", "edit_actor", "Edit actor", show=False, id="actors.edit"),
     ]
 
     cursor: reactive[int] = reactive(0, init=False)
@@ -178,6 +179,12 @@ class ActorList(LineView, can_focus=True):
     def narrow_to(self, text: str) -> None:
         """Show only the actors whose name or an alias contains ``text`` (folded)."""
         self.show(count=self.count, selected=self.selected, narrow=text)
+
+    def action_edit_actor(self) -> None:
+        """The actor under the cursor: its name, aliases and members (written to corpus.json)."""
+        from ..editing import open_actor_editor
+
+        open_actor_editor(self.app, self.current_actor)
 
     @property
     def current_actor(self) -> str | None:
