@@ -327,3 +327,47 @@ def test_a_compile_that_failed_midway_can_be_run_again(tmp_path, monkeypatch):
     store.completion()
     assert store.compiled is not None and answers(store) == expected
     store.close()
+
+
+def test_what_a_killed_explorer_left_mid_compile_is_swept_once_it_is_old(tmp_path, monkeypatch):
+    import os
+    import subprocess
+    import sys
+
+    from tui.model.engine.tables import table_store
+    from tui.model.places import UNFINISHED_AFTER, cache_dir
+
+    monkeypatch.setenv("TIMELINE_EXPLORER_CACHE", str(tmp_path / "cache"))
+    table = acled_table(tmp_path, ".csv")
+    # An explorer killed while its table compiles: the process ends without closing anything.
+    killed = ("import os, sys; from tui.model.engine.tables import table_store; "
+              "table_store(sys.argv[1], early=True); os._exit(9)")
+    done = subprocess.run([sys.executable, "-c", killed, str(table)], env=os.environ, cwd=Path(__file__).parents[1],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 9, done.stderr
+    folder = cache_dir() / "tables"
+    left = [p for p in folder.iterdir() if p.name.startswith(".")]
+    assert left and not cached_tables()
+
+    young = table_store(table)  # another explorer may still be working on a young one: it stays
+    assert set(left) <= set(folder.iterdir())
+    young.close()
+    for file in cached_tables():
+        file.unlink()
+    old = os.path.getmtime(left[0]) - UNFINISHED_AFTER - 60
+    for file in left:
+        os.utime(file, (old, old))
+    again = table_store(table)  # the next compile sweeps it
+    assert not [p for p in folder.iterdir() if p.name.startswith(".")]
+    assert len(again) == 8
+    again.close()
+
+
+def test_an_in_memory_engine_spills_into_the_cache_not_the_users_folder(tmp_path, monkeypatch):
+    from tui.model.engine.backends import duckdb_backend
+    from tui.model.places import spill_dir
+
+    monkeypatch.setenv("TIMELINE_EXPLORER_CACHE", str(tmp_path / "it's cache"))
+    _, raw = duckdb_backend()
+    assert raw.execute("SELECT current_setting('temp_directory')").fetchone()[0] == str(spill_dir())
+    assert spill_dir().is_relative_to(tmp_path / "it's cache")

@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["cache_dir", "config_dir", "content_hash", "data_dir", "path_key"]
+__all__ = ["cache_dir", "config_dir", "content_hash", "data_dir", "path_key", "spill_dir", "sweep_unfinished"]
 
 APP = "timeline-explorer"
 
@@ -28,6 +28,46 @@ def _xdg(variable: str, default: str) -> Path:
 def cache_dir() -> Path:
     override = os.environ.get("TIMELINE_EXPLORER_CACHE")
     return Path(override) if override else _xdg("XDG_CACHE_HOME", ".cache")
+
+
+def spill_dir() -> Path:
+    """Where an engine spills what does not fit its memory (DuckDB's default is ``.tmp`` in the folder the
+    explorer was started from, which is the user's and may be read only)."""
+    return cache_dir() / "spill"
+
+
+#: What an interrupted compile left (the explorer killed mid-way) is removed once it is this old:
+#: a compile under way writes its files all along; a younger one may be another explorer's, working.
+UNFINISHED_AFTER = 6 * 3600
+
+
+def sweep_unfinished(folder: Path, *, older_than: float = UNFINISHED_AFTER) -> list[Path]:
+    """Remove from ``folder`` the work files of compiles that never ended (``.*.tmp``, files or folders,
+    with a DuckDB database's ``.wal``), untouched for ``older_than`` seconds; the removed are returned."""
+    import shutil
+    import time
+
+    removed: list[Path] = []
+    now = time.time()
+    try:
+        candidates = [p for p in folder.glob(".*.tmp") if p.name.count(".") >= 3]
+    except OSError:
+        return removed
+    for work in candidates:
+        wal = work.with_name(work.name + ".wal")
+        try:
+            touched = max(p.stat().st_mtime for p in (work, wal) if p.exists())
+        except (OSError, ValueError):
+            continue
+        if now - touched < older_than:
+            continue
+        if work.is_dir() and not work.is_symlink():
+            shutil.rmtree(work, ignore_errors=True)
+        else:
+            work.unlink(missing_ok=True)
+        wal.unlink(missing_ok=True)
+        removed.append(work)
+    return removed
 
 
 def data_dir() -> Path:

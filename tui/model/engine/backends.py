@@ -58,10 +58,19 @@ def duckdb_backend(database: str = ":memory:", *, read_only: bool = False):
     raw = duckdb.connect(database, read_only=read_only)
     # The engine's memory stays bounded (it spills a large sort to disk): the explorer shares the machine.
     raw.execute(f"SET memory_limit = '{_memory_limit()}'")
+    if database == ":memory:" and not read_only:  # else DuckDB spills into ./.tmp of the user's folder
+        from ..places import spill_dir
+
+        raw.execute(f"SET temp_directory = {sql_string(str(spill_dir()))}")
     # ibis 12 writes list lambdas in the arrow form (x -> ...), which DuckDB 2 deprecates and
     # refuses unless asked to read it (sqlglot 30.17, the last release ibis 12 works with).
     raw.execute("SET lambda_syntax = 'ENABLE_SINGLE_ARROW'")
     return ibis.duckdb.from_connection(raw), raw
+
+
+def sql_string(text: str) -> str:
+    """``text`` as a SQL string literal (DuckDB's: quotes doubled, backslashes as they are)."""
+    return "'" + text.replace("'", "''") + "'"
 
 
 def arrow_of(backend, expr):

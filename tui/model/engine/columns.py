@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from ..corpus import heading_key
 from ..dates import DAY_SECONDS, EDTFDate, _year_month_of_instant, parse_dates
 from ..textfold import fold
+from .backends import sql_string
 
 __all__ = ["DATE_COLUMNS", "EVENT_ACTOR_COLUMNS", "EVENT_COLUMNS", "INDEXED_DATES", "INT_MAX", "INT_MIN", "date_rows", "fold_table", "instant_int"]
 
@@ -159,11 +160,8 @@ def fold_sql(expr: str) -> str:
     ``strip_accents(lower(...))`` does most of it at the speed of a copy; the
     replacements of letters without a decomposition and of typographic marks
     cost a pass each, so they are made only in the texts that have one."""
-    def quoted(text: str) -> str:
-        return "'" + text.replace("'", "''") + "'"
-
     special = "[" + _LETTERS[0] + "".join(pattern[1:-1] for pattern, _ in _CLASSES) + "]"
-    full = f"strip_accents(lower(translate({expr}, {quoted(_LETTERS[0])}, {quoted(_LETTERS[1])})))"
+    full = f"strip_accents(lower(translate({expr}, {sql_string(_LETTERS[0])}, {sql_string(_LETTERS[1])})))"
     for pattern, replacement in _CLASSES:
-        full = f"regexp_replace({full}, {quoted(pattern)}, {quoted(replacement)}, 'g')"
-    return f"CASE WHEN regexp_matches({expr}, {quoted(special)}) THEN {full} ELSE strip_accents(lower({expr})) END"
+        full = f"regexp_replace({full}, {sql_string(pattern)}, {sql_string(replacement)}, 'g')"
+    return f"CASE WHEN regexp_matches({expr}, {sql_string(special)}) THEN {full} ELSE strip_accents(lower({expr})) END"

@@ -34,7 +34,8 @@ import msgspec
 
 from .. import schema
 from ..errors import CorpusError, Problem
-from ..places import cache_dir, content_hash, path_key
+from ..places import cache_dir, content_hash, path_key, sweep_unfinished
+from .backends import sql_string
 
 __all__ = ["FORMAT_VERSION", "cache_folder", "compiled_store", "is_current"]
 
@@ -152,8 +153,8 @@ def open_compiled(folder: Path, meta: _Meta, root: Path, file: Path):
     documents, actors, claims, periods, _ = _describe(root, file, meta, trusted=True)
     backend, raw = duckdb_backend()
     # Views of the database, not of one connection: a cursor (another thread) sees them too.
-    raw.execute(f"CREATE VIEW te_events AS SELECT * FROM read_parquet('{_sql_path(folder / 'events.parquet')}')")
-    raw.execute(f"CREATE VIEW te_event_actors AS SELECT * FROM read_parquet('{_sql_path(folder / 'actors.parquet')}')")
+    raw.execute(f"CREATE VIEW te_events AS SELECT * FROM read_parquet({sql_string(str(folder / 'events.parquet'))})")
+    raw.execute(f"CREATE VIEW te_event_actors AS SELECT * FROM read_parquet({sql_string(str(folder / 'actors.parquet'))})")
     events, event_actors = backend.table("te_events"), backend.table("te_event_actors")
     store = SqlStore(backend, events, event_actors, _store_meta(meta, documents, actors, claims, periods, root, file),
                      engine="duckdb")
@@ -240,6 +241,7 @@ def _build_fast(root: Path, file: Path, data, st: os.stat_result, report):
             raise _Slow from None
         folder = cache_folder(file)
         folder.parent.mkdir(parents=True, exist_ok=True)
+        sweep_unfinished(folder.parent)  # an explorer killed mid-compile left its work
         work = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".tmp", dir=folder.parent))
         try:
             return _compile(root, file, f, st, folder, work, report)
@@ -262,10 +264,10 @@ def _compile(root: Path, file: Path, f, st: os.stat_result, folder: Path, work: 
 
     def parse() -> None:  # DuckDB lets go of the interpreter while it works: this overlaps the check below
         try:
-            columns = ", ".join(f"'{k}': {_sql_string(v)}" for k, v in _JSON_COLUMNS.items())
+            columns = ", ".join(f"'{k}': {sql_string(v)}" for k, v in _JSON_COLUMNS.items())
             cursor = raw.cursor()
             cursor.execute(f"CREATE TABLE ev AS SELECT row_number() OVER () - 1 AS row, * FROM read_json("
-                           f"'{_sql_path(lines)}', format = 'array', columns = {{{columns}}})")
+                           f"{sql_string(str(lines))}, format = 'array', columns = {{{columns}}})")
             parsed["error"] = None
         except BaseException as exc:  # noqa: BLE001 - handed to the thread that waits
             parsed["error"] = exc
@@ -365,7 +367,7 @@ def _check_references(raw, f, documents, actors) -> None:
     if cited - set(documents):
         raise _Slow
     pattern = schema.ID_PATTERN.removeprefix("^").removesuffix("$")
-    if raw.execute(f"SELECT count(*) FROM ev WHERE NOT regexp_full_match(id, {_sql_string(pattern)})").fetchall()[0][0]:
+    if raw.execute(f"SELECT count(*) FROM ev WHERE NOT regexp_full_match(id, {sql_string(pattern)})").fetchall()[0][0]:
         raise _Slow
     wanted = sorted({e for c in f.claims for e in c.events})
     if wanted:
@@ -496,9 +498,9 @@ def _write_cache_later(raw, meta: _Meta, folder: Path, work: Path, store) -> Non
 
     def write() -> None:
         try:
-            cursor.execute(f"COPY te_events TO '{_sql_path(work / 'events.parquet')}' "
+            cursor.execute(f"COPY te_events TO {sql_string(str(work / 'events.parquet'))} "
                            "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 100000)")
-            cursor.execute(f"COPY te_event_actors TO '{_sql_path(work / 'actors.parquet')}' "
+            cursor.execute(f"COPY te_event_actors TO {sql_string(str(work / 'actors.parquet'))} "
                            "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 100000)")
             meta.sha256 = content_hash(meta.path)
             (work / "meta.json").write_bytes(msgspec.json.encode(meta))
@@ -539,11 +541,3 @@ def stop_writing() -> None:
                 pass
             thread.join(10)
     _WRITERS.clear()
-
-
-def _sql_path(path: Path) -> str:
-    return str(path).replace("'", "''")
-
-
-def _sql_string(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"

@@ -26,6 +26,7 @@ from typing import Any
 import msgspec
 
 from ..errors import CorpusError, Problem
+from .backends import sql_string
 from .columns import DATE_COLUMNS, EVENT_ACTOR_COLUMNS, INDEXED_DATES, date_rows, fold_table
 
 __all__ = ["GDELT2_COLUMNS", "PRESETS", "TABLE_SUFFIXES", "TableMapping", "detect_mapping", "load_mapping",
@@ -508,7 +509,7 @@ def _source(backend, path: str, mapping, kind, shown: str, materialize: bool):
         try:
             if kind == "parquet":
                 # A view stored in the database (a cursor in another thread sees it), numbered by the file.
-                literal = "'" + str(Path(path).resolve()).replace("'", "''") + "'"
+                literal = sql_string(str(Path(path).resolve()))
                 backend.con.execute(f"CREATE VIEW te_source_rows AS SELECT * EXCLUDE (file_row_number), "
                                     f"file_row_number + {first} AS _row FROM read_parquet({literal}, "
                                     "file_row_number = true)")
@@ -566,7 +567,7 @@ def _compiled_table(path: Path, mapping: TableMapping | None, kind: str | None, 
     import os
     import tempfile
 
-    from ..places import cache_dir, path_key
+    from ..places import cache_dir, path_key, sweep_unfinished
     from .backends import duckdb_backend
 
     resolved = path.resolve()
@@ -586,6 +587,7 @@ def _compiled_table(path: Path, mapping: TableMapping | None, kind: str | None, 
         return store
     report("reading", None)
     folder.mkdir(parents=True, exist_ok=True)
+    sweep_unfinished(folder)  # an explorer killed mid-compile left its work
     fd, tmp_name = tempfile.mkstemp(prefix=f".{database.name}.", suffix=".tmp", dir=folder)
     os.close(fd)
     tmp = Path(tmp_name)
