@@ -103,24 +103,36 @@ def test_actor_counts_with_coalitions(pair):
             assert a.actor_count(actor) == counts.get(actor, 0), (query, actor)
 
 
-@pytest.mark.parametrize("held", ["positions", "engine"])
+@pytest.mark.parametrize("held", ["positions", "engine", "uncounted"])
 def test_search_matches_and_their_navigation(pair, monkeypatch, held):
-    memory, sql = pair
-    if held == "engine":  # too many matches to hold: the engine answers where the next one is
-        from tui.model.engine import sqlstore
+    """The same matches and the same answers, however the SQL store holds them: every position in
+    Python, the engine holding them (too many), or only the first ones known while it has not counted."""
+    from tui.model.engine import sqlstore
 
+    memory, sql = pair
+    if held != "positions":  # too many matches to hold: the engine answers where the next one is
         monkeypatch.setattr(sqlstore, "MATCH_LIST_LIMIT", 1)
+        monkeypatch.setattr(sqlstore, "FIRST_MATCHES", 3)  # and only the first three come first
     for text in ("uyghur", "Uighur 22", "“human rights”", "mizanel", "letter", "zzzz-nothing"):
         a = memory.select(Query()).search(text)
-        b = sql.select(Query()).search(text)
-        assert len(a) == len(b), text
-        if held == "engine" and len(b):
-            b.fetch_between(0, len(memory))  # a page on screen: which of its events match
-        assert list(a) == [p for p in range(len(memory)) if p in b], text
+        b = sql.select(Query()).search(text, counted=held != "uncounted")
+        assert bool(a) == bool(b), text
+        if held == "uncounted" and len(a) > 3:
+            assert not b.counted and b.least == 4, text  # the first three, and more
         if len(a):
             middle = list(a)[len(a) // 2]
-            assert (a.first(), a.after(middle), a.before(middle), a.index(middle)) == \
-                   (b.first(), b.after(middle), b.before(middle), b.index(middle))
+            second = list(a)[1] if len(a) > 1 else list(a)[0]
+            for position in (middle, second, list(a)[-1] + 1, -1):  # in the first ones known and beyond
+                assert (a.after(position), a.before(position), a.index(position)) == \
+                       (b.after(position), b.before(position), b.index(position)), (text, position)
+            assert a.first() == b.first(), text
+        if held == "uncounted" and len(a) > 3:
+            assert [p for p in list(a)[:3]] == [p for p in range(list(a)[2] + 1) if p in b], text
+            assert not b.counted, "navigating the matches does not count them"
+        assert len(a) == len(b) and b.counted and b.least == len(a), text
+        if held != "positions" and len(b):
+            b.fetch_between(0, len(memory))  # a page on screen: which of its events match
+        assert list(a) == [p for p in range(len(memory)) if p in b], text
 
 
 def test_positions_and_membership(pair):

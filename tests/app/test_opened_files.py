@@ -120,3 +120,40 @@ async def test_a_table_answers_while_it_compiles_and_says_so(tmp_path, monkeypat
         assert app.store.compiled_path.parent == tmp_path / "cache" / "tables"
         await pilot.press("escape", "slash", *"rioverde", "enter")  # and by the compiled table after
         await wait_for(pilot, lambda: "search “rioverde”: 2 matches" in str(header.render()))
+
+
+async def test_a_large_search_on_a_table_shows_its_first_matches_before_it_is_counted(tmp_path, monkeypatch):
+    import threading
+
+    from textual.widgets import Static
+
+    from tui.app.widgets.timeline import TimelineView
+    from tui.model.engine import sqlstore
+
+    monkeypatch.setenv("TIMELINE_EXPLORER_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(sqlstore, "FIRST_MATCHES", 1)  # more than one match: the first comes first
+    table = tmp_path / "acled.csv"
+    shutil.copy(ACLED, table)
+    release = threading.Event()
+    count = sqlstore.SqlMatches.count
+
+    def held(self) -> int:  # the engine's count of every match waits until the test has looked
+        release.wait(30)
+        return count(self)
+
+    monkeypatch.setattr(sqlstore.SqlMatches, "count", held)
+    app = TimelineApp(plan(Source(str(table))))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: main_shown(app) and "indexing" not in str(app.query_one("#header-bar").render()))
+        header = app.query_one("#header-bar", Static)
+        every = [p for p in range(len(app.store)) if "Ríoverde" in app.store.event(p).summary]
+        assert len(every) == 2 and every[0] > 0  # the cursor, on the first event, has to move to it
+        await pilot.press("slash", *"rioverde", "enter")
+        await wait_for(pilot, lambda: "search “rioverde”: 1+ matches, counting…" in str(header.render()))
+        timeline = app.query_one(TimelineView)
+        await wait_for(pilot, lambda: timeline.current_event is not None and timeline.current_event.position == every[0])
+        assert not app.matches.counted
+        release.set()
+        await wait_for(pilot, lambda: "search “rioverde”: 2 matches" in str(header.render()))
+        await pilot.press("n")  # the next match, from those the engine holds now
+        await wait_for(pilot, lambda: timeline.current_event.position == every[1])

@@ -39,7 +39,7 @@ from ..model.view import TimelineRows, periods_by_year
 from ..model.wording import plural
 from . import instrument
 from .messages import (Answered, Compiled, CompiledChecked, CompileFailed, CopyQuote, EngineFailed, FindCleared,
-                       FindKept, MatchesFound, OpenFailed, Opened, OpenProgress, Verified, VerifyProgress)
+                       FindKept, MatchesCounted, MatchesFound, OpenFailed, Opened, OpenProgress, Verified, VerifyProgress)
 from .focus import focus_now, unless_typing
 from .research_actions import NOTES_POLL_SECONDS, ResearchActions
 from .keymap import load_keymap
@@ -319,7 +319,7 @@ class TimelineApp(ResearchActions, App[int]):
         if self.find_text.strip() and not self._search_in_worker():
             self.matches = view.events.search(self.find_text)
             self.pattern = self.matches.pattern
-            if select is None and len(self.matches):
+            if select is None and self.matches:
                 view = view._replace(select=self.matches.first())
         return view
 
@@ -778,17 +778,29 @@ class TimelineApp(ResearchActions, App[int]):
     def _search_events(self, events: EventSet, text: str) -> None:
         # A newer search cancels this one (exclusive worker): the scan then stops early.
         worker = get_current_worker()
+        # On an engine, the first matches are shown at once and counted after: the header says so.
         try:
-            matches = events.search(text, cancelled=lambda: worker.is_cancelled)
+            if self.store.slow:
+                matches = events.search(text, cancelled=lambda: worker.is_cancelled, counted=False)
+            else:
+                matches = events.search(text, cancelled=lambda: worker.is_cancelled)
+            if matches is None or worker.is_cancelled:
+                return
+            self._from_worker(MatchesFound(text, matches))
+            if not matches.counted:
+                len(matches)
+                if not worker.is_cancelled:
+                    self._from_worker(MatchesCounted(text, matches))
         except Exception as exc:
             if not worker.is_cancelled:
                 self._from_worker(EngineFailed("searching", exc))
-            return
-        if matches is not None and not worker.is_cancelled:
-            self._from_worker(MatchesFound(text, matches))
 
     def on_matches_found(self, message: MatchesFound) -> None:
         self._show_matches(message.text, message.matches)
+
+    def on_matches_counted(self, message: MatchesCounted) -> None:
+        if message.matches is self.matches:
+            self._refresh_header()
 
     def _show_matches(self, text: str, matches: Matches | None) -> None:
         if text != self.find_text:
@@ -826,10 +838,12 @@ class TimelineApp(ResearchActions, App[int]):
         if self.find_text.strip() and self.searching:
             parts.append((f"searching “{safe_line(self.find_text.strip())}”…", "bold cyan"))
         elif self.find_text.strip():
-            n = len(self.matches) if self.matches is not None else 0
+            matches = self.matches
+            n = (len(matches) if matches.counted else matches.least) if matches is not None else 0
+            counted = matches is None or matches.counted
+            found = f"{n:,} match{'es' if n != 1 else ''}" if counted else f"{n - 1:,}+ matches, counting…"
             only = " (only matches shown)" if self.narrow_to_find else ""
-            parts.append((f"search “{safe_line(self.find_text.strip())}”: {n:,} match{'es' if n != 1 else ''}{only}",
-                          "bold cyan"))
+            parts.append((f"search “{safe_line(self.find_text.strip())}”: {found}{only}", "bold cyan"))
         if self.busy is not None:
             parts.append((f"{self.busy}…", "italic"))
         if self.verifying is not None:
@@ -973,7 +987,7 @@ class TimelineApp(ResearchActions, App[int]):
         """Move to a matching event: the first, the one at or after the cursor (``delta`` 0), the
         next or the previous (wrapping around); with ``say``, tell which of how many it is."""
         matches = self.matches
-        if matches is None or not len(matches):
+        if not matches:
             return
         # The timeline's cursor is the truth even before its Highlighted message arrives.
         cursor_event = self.query_one(TimelineView).current_event
@@ -988,15 +1002,15 @@ class TimelineApp(ResearchActions, App[int]):
                 target = matches.after(current)
             else:
                 target = matches.before(current)
-            return target, matches.index(target) if target is not None else 0
+            return target, matches.index(target) if target is not None else 0, len(matches) if say else 0
 
         def go(found: object) -> None:
-            target, index = found  # type: ignore[misc]
+            target, index, total = found  # type: ignore[misc]
             if target is None:
                 return
             self.go_to_position(target)
             if say:
-                self.notify(f"Match {index + 1:,} of {len(matches):,}", timeout=1.5)
+                self.notify(f"Match {index + 1:,} of {total:,}", timeout=1.5)
 
         self._ask("finding the match", find, go, group="jump")
 
@@ -1024,7 +1038,7 @@ class TimelineApp(ResearchActions, App[int]):
         if not self.find_text.strip():
             self.notify("No search yet: press / to search.", timeout=3)
             return
-        if self.matches is None or not len(self.matches):
+        if not self.matches:
             self.bell()
             self.notify("No event matches the search.", timeout=3)
             return

@@ -138,3 +138,12 @@ class OpenFailed(Message):
         super().__init__()
         self.error = error
         self.reload = reload
+
+
+class MatchesCounted(Message):
+    """The engine has counted every match of the search for ``text`` (shown from its first ones)."""
+
+    def __init__(self, text: str, matches: Matches) -> None:
+        super().__init__()
+        self.text = text
+        self.matches = matches

@@ -58,8 +58,15 @@ class Matches(Protocol):
 
     text: str
     pattern: SearchPattern
+    #: Is their number known? A large result on an engine is shown from its first matches while the
+    #: engine counts the rest (``len`` then waits for it: ask it away from the interface).
+    counted: bool
+    #: How many are known to match at least (all of them once ``counted``).
+    least: int
 
     def __len__(self) -> int: ...
+    def __bool__(self) -> bool:
+        """Does anything match (known without counting)?"""
     def __contains__(self, position: object) -> bool: ...
     def first(self) -> int | None: ...
     def after(self, position: int) -> int | None:
@@ -143,11 +150,20 @@ class EventStore(Protocol):
 class _ListMatches:
     """Matches held as a sorted list of positions (a memory store, or a small SQL result)."""
 
+    counted = True
+
     def __init__(self, text: str, pattern: SearchPattern, positions: Sequence[int]) -> None:
         self.text, self.pattern, self._positions = text, pattern, positions
         self._set: frozenset[int] | None = None
 
     def __len__(self) -> int:
+        return len(self._positions)
+
+    def __bool__(self) -> bool:
+        return bool(self._positions)
+
+    @property
+    def least(self) -> int:
         return len(self._positions)
 
     def __contains__(self, position: object) -> bool:

@@ -38,6 +38,7 @@ __all__ = ["PAGE", "SqlEventSet", "SqlMatches", "SqlStore", "StoreMeta"]
 PAGE = 200  # events fetched at once: more than the tallest screen shows
 EVENT_CACHE = 20_000  # events kept made (those of the pages fetched)
 MATCH_LIST_LIMIT = 200_000  # up to this many matches, their positions are fetched at once
+FIRST_MATCHES = 1_000  # a search's first matches, asked before the others are counted
 
 # What a row of the timeline needs of an event, and the viewer of the selected one.
 ROW_COLUMNS = ["pos", "id", "row", "date", "title", "summary", "type", "tags", "actors", "quotes", "sources", "draft",
@@ -536,34 +537,79 @@ class SqlStore(Problems):
 
 class SqlMatches:
     """The events of a set that match a search: their positions when there are few enough to
-    hold, else their count, the positions of the pages shown, and the engine for the rest."""
+    hold, else their count, the positions of the pages shown, and the engine for the rest.
 
-    def __init__(self, events: SqlEventSet, text: str, pattern: SearchPattern, condition) -> None:
+    The first matches in timeline order come first (the engine stops scanning once it has them: a
+    few milliseconds where counting them all scans the whole search text); when there are more,
+    ``counted`` is False until :meth:`count` (or ``len``) has had the engine count the others, which
+    it finds after the first ones (the table is in timeline order: the part already read is skipped)."""
+
+    def __init__(self, events: SqlEventSet, text: str, pattern: SearchPattern, condition, *,
+                 counted: bool = True) -> None:
         self.events, self.text, self.pattern, self.condition = events, text, pattern, condition
         store = events.store
-        # The positions that match (a table with one column, ``pos``), asked of the engine as needed.
-        self._matching = events.filtered.filter(condition).select("pos") if condition is not None else None
-        if self._matching is None:
+        self._lock = threading.Lock()
+        self._pages: dict[int, frozenset[int]] = {}
+        self._count: int | None = None
+        self._positions: list[int] | None = None  # every matching position, when held in Python
+        self._first: list[int] = []  # the first matches, in order
+        self._rest = None  # the others (a table with one column, ``pos``), asked of the engine as needed
+        if condition is None:
             self._count, self._positions = 0, []
             return
-        held = store._hold(self._matching, self)
-        if held is not None:  # the search text is scanned once: the rest asks the few positions held
-            self._matching = held
-        self._count = int(store._run(self._matching.count()))
-        self._positions: list[int] | None = None
-        if self._count <= MATCH_LIST_LIMIT:
-            self._positions = store._run(self._matching.order_by("pos")).column("pos").to_pylist()
-            if held is not None:
-                store._release(held)  # every answer is in Python now
-        self._pages: dict[int, frozenset[int]] = {}
+        matching = events.filtered.filter(condition).select("pos")
+        first = store._run(matching.order_by("pos").limit(FIRST_MATCHES + 1)).column("pos").to_pylist()
+        if len(first) <= FIRST_MATCHES:  # that is all of them
+            self._count, self._positions, self._first = len(first), first, first
+            return
+        self._first = first[:FIRST_MATCHES]
+        self._rest = matching.filter(matching.pos > self._first[-1])
+        if counted:
+            self.count()
+
+    @property
+    def counted(self) -> bool:
+        return self._count is not None
+
+    @property
+    def least(self) -> int:
+        return self._count if self._count is not None else len(self._first) + 1
+
+    def count(self) -> int:
+        """Have the engine count every match (and hold them, or fetch their positions when few enough)."""
+        with self._lock:
+            if self._count is not None:
+                return self._count
+            store = self.events.store
+            rest = self._rest
+            held = store._hold(rest, self)
+            if held is not None:  # the search text is scanned once: the rest asks the few positions held
+                rest = held
+            count = len(self._first) + int(store._run(rest.count()))
+            if count <= MATCH_LIST_LIMIT:
+                self._positions = self._first + store._run(rest.order_by("pos")).column("pos").to_pylist()
+                if held is not None:
+                    store._release(held)  # every answer is in Python now
+            else:
+                self._rest = rest
+            self._count = count
+            return count
 
     def __len__(self) -> int:
-        return self._count
+        return self._count if self._count is not None else self.count()
+
+    def __bool__(self) -> bool:
+        return bool(self._first)
 
     def __contains__(self, position: object) -> bool:
-        if self._positions is not None:
-            i = bisect.bisect_left(self._positions, position)  # type: ignore[arg-type]
-            return i < len(self._positions) and self._positions[i] == position
+        positions = self._positions
+        if positions is not None:
+            i = bisect.bisect_left(positions, position)  # type: ignore[arg-type]
+            return i < len(positions) and positions[i] == position
+        first = self._first
+        i = bisect.bisect_left(first, position)  # type: ignore[arg-type]
+        if i < len(first) and first[i] == position:
+            return True
         for span, found in self._pages.items():
             if position in found:
                 return True
@@ -571,48 +617,60 @@ class SqlMatches:
 
     def fetch_between(self, lo: int, hi: int) -> None:
         """Learn which positions in ``[lo, hi]`` match (a page on screen, for a large result)."""
-        if self._positions is not None or self._matching is None:
+        if self._positions is not None or hi <= self._first[-1]:
             return
-        m = self._matching
+        m = self._rest
         found = self.events.store._run(m.filter((m.pos >= lo) & (m.pos <= hi)))
         self._pages[lo] = frozenset(found.column("pos").to_pylist())
 
     def first(self) -> int | None:
-        if self._positions is not None:
-            return self._positions[0] if self._positions else None
-        return self._edge(None, None)
+        return self._first[0] if self._first else None
 
     def after(self, position: int) -> int | None:
-        if self._positions is not None:
-            if not self._positions:
+        positions = self._positions
+        if positions is not None:
+            if not positions:
                 return None
-            return self._positions[bisect.bisect_right(self._positions, position) % len(self._positions)]
+            return positions[bisect.bisect_right(positions, position) % len(positions)]
+        i = bisect.bisect_right(self._first, position)
+        if i < len(self._first):
+            return self._first[i]
         found = self._edge(position, "after")
-        return found if found is not None else self._edge(None, None)
+        return found if found is not None else self._first[0]
 
     def before(self, position: int) -> int | None:
-        if self._positions is not None:
-            if not self._positions:
+        positions = self._positions
+        if positions is not None:
+            if not positions:
                 return None
-            return self._positions[(bisect.bisect_left(self._positions, position) - 1) % len(self._positions)]
+            return positions[(bisect.bisect_left(positions, position) - 1) % len(positions)]
+        i = bisect.bisect_left(self._first, position)
+        if i == 0:  # none before: the last of all
+            found = self._edge(None, "last")
+            return found if found is not None else self._first[-1]
+        if i < len(self._first):
+            return self._first[i - 1]
         found = self._edge(position, "before")
-        return found if found is not None else self._edge(None, "last")
+        return found if found is not None else self._first[-1]
 
     def index(self, position: int) -> int:
-        if self._positions is not None:
-            return bisect.bisect_left(self._positions, position)
-        m = self._matching
-        return int(self.events.store._run(m.filter(m.pos < position).count()))
+        positions = self._positions
+        if positions is not None:
+            return bisect.bisect_left(positions, position)
+        i = bisect.bisect_left(self._first, position)
+        if i < len(self._first):
+            return i
+        m = self._rest
+        return len(self._first) + int(self.events.store._run(m.filter(m.pos < position).count()))
 
-    def _edge(self, position: int | None, way: str | None) -> int | None:
-        if self._matching is None:
-            return None
-        m = self._matching
+    def _edge(self, position: int | None, way: str) -> int | None:
+        """The first of the other matches after ``position``, the last before it, or the last of all."""
+        m = self._rest
         if way == "after":
             m = m.filter(m.pos > position)
         elif way == "before":
             m = m.filter(m.pos < position)
-        value = self.events.store._run(m.pos.max() if way in ("before", "last") else m.pos.min())
+        value = self.events.store._run(m.pos.min() if way == "after" else m.pos.max())
         return None if value is None else int(value)
 
 
@@ -825,9 +883,12 @@ class SqlEventSet:
 
     # -- search ----------------------------------------------------------------------
 
-    def search(self, text: str, cancelled: Callable[[], bool] | None = None) -> SqlMatches | None:
+    def search(self, text: str, cancelled: Callable[[], bool] | None = None, *,
+               counted: bool = True) -> SqlMatches | None:
+        """The matches of ``text``; without ``counted``, only the first of a large result are asked now
+        (see ``SqlMatches``)."""
         pattern = self.store.search_pattern(text)
-        matches = SqlMatches(self, text, pattern, self.store.search_condition(text))
+        matches = SqlMatches(self, text, pattern, self.store.search_condition(text), counted=counted)
         if cancelled is not None and cancelled():
             return None
         return matches
