@@ -12,7 +12,7 @@ with the timeline focused, so that the next key is answered (the app writes
 that moment to TIMELINE_EXPLORER_FIRST_PAINT). The peers are timed from their
 own start until their first screen reaches the terminal (read from the output as
 tmux receives it), VisiData until the first rows of the table show, the bare
-Textual app until its one line shows. Keys (actor toggle, page down, search) are
+Textual app until its one line shows. Keys (actor toggle on a new actor and off, page down, search) are
 timed inside the app, from the key to the moment its result was written to the
 terminal (TIMELINE_EXPLORER_TRACE). The machine is shared and noisy: medians.
 
@@ -150,15 +150,20 @@ def keys(source: Path, facts: dict, runs: int, cache: str, extra_args: list[str]
             term.start(APP + [str(source), *(extra_args or [])], env)
             wait_for_file(marker, 1800)
             time.sleep(1.0)
-            toggles, pages, searches = [], [], []
+            toggles, toggles_off, pages, searches = [], [], [], []
             term.keys("a")
             term.type(facts["top_actor"])
             term.wait_for(f"[ ] {facts['top_actor']} ", timeout=120)
             time.sleep(0.5)
             term.keys("Down")
-            for i in range(runs * 2):  # on, off, on, off …
+            # Each run a new actor (the list narrowed to the busiest one's name shows several): on is a
+            # question the store has not been asked; off goes back to every event, which it has.
+            for i in range(runs):
                 term.keys("Space", pause=0.3)
-                toggles.append(traced(term, trace, "toggle", i))
+                toggles.append(traced(term, trace, "toggle", 2 * i))
+                term.keys("Space", pause=0.3)
+                toggles_off.append(traced(term, trace, "toggle", 2 * i + 1))
+                term.keys("Down", pause=0.2)
             term.keys("Escape")
             term.keys("g")
             for i in range(runs):
@@ -173,7 +178,8 @@ def keys(source: Path, facts: dict, runs: int, cache: str, extra_args: list[str]
             rss = peak_rss_mb(term.pid())
         finally:
             term.close()
-    return {"toggle_actor_ms": summary(toggles), "page_down_ms": summary(pages), "search_ms": summary(searches),
+    return {"toggle_actor_ms": summary(toggles), "toggle_off_ms": summary(toggles_off),
+            "page_down_ms": summary(pages), "search_ms": summary(searches),
             "peak_rss_mb": rss}
 
 
@@ -198,8 +204,8 @@ def bench_big(label: str, rows: int, runs: int) -> dict:
                   **keys(source, facts, runs, cache), "wall_s": time.perf_counter() - started,
                   "cache_mb": sum(p.stat().st_size for p in Path(cache).rglob("*") if p.is_file()) / 1e6}
     print(f"  {label}: reopen {result['reopen_ms']['median']:.0f} ms, search {result['search_ms']['median']:.0f} ms, "
-          f"page {result['page_down_ms']['median']:.0f} ms, toggle {result['toggle_actor_ms']['median']:.0f} ms, "
-          f"RSS {result['peak_rss_mb']:.0f} MB", flush=True)
+          f"page {result['page_down_ms']['median']:.0f} ms, toggle on {result['toggle_actor_ms']['median']:.0f} ms, "
+          f"off {result['toggle_off_ms']['median']:.0f} ms, RSS {result['peak_rss_mb']:.0f} MB", flush=True)
     return result
 
 

@@ -144,13 +144,14 @@ async def test_a_large_search_on_a_table_shows_its_first_matches_before_it_is_co
     monkeypatch.setattr(sqlstore.SqlMatches, "count", held)
     app = TimelineApp(plan(Source(str(table))))
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_for(pilot, lambda: main_shown(app) and "indexing" not in str(app.query_one("#header-bar").render()))
+        await wait_for(pilot, lambda: main_shown(app) and app.store.completion is None)  # compiled
         header = app.query_one("#header-bar", Static)
+        timeline = app.query_one(TimelineView)
+        await wait_for(pilot, lambda: app.focused is timeline and "indexing" not in str(header.render()))
         every = [p for p in range(len(app.store)) if "Ríoverde" in app.store.event(p).summary]
         assert len(every) == 2 and every[0] > 0  # the cursor, on the first event, has to move to it
         await pilot.press("slash", *"rioverde", "enter")
         await wait_for(pilot, lambda: "search “rioverde”: 1+ matches, counting…" in str(header.render()))
-        timeline = app.query_one(TimelineView)
         await wait_for(pilot, lambda: timeline.current_event is not None and timeline.current_event.position == every[0])
         assert not app.matches.counted
         release.set()

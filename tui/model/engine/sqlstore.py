@@ -39,6 +39,7 @@ PAGE = 200  # events fetched at once: more than the tallest screen shows
 EVENT_CACHE = 20_000  # events kept made (those of the pages fetched)
 MATCH_LIST_LIMIT = 200_000  # up to this many matches, their positions are fetched at once
 FIRST_MATCHES = 1_000  # a search's first matches, asked before the others are counted
+RECENT_SETS = 8  # the sets of the latest queries kept with what they learnt (``SqlStore.select``)
 
 # What a row of the timeline needs of an event, and the viewer of the selected one.
 ROW_COLUMNS = ["pos", "id", "row", "date", "title", "summary", "type", "tags", "actors", "quotes", "sources", "draft",
@@ -120,6 +121,10 @@ class SqlStore(Problems):
         self._types: list[str] | None = None
         self._held_count = 0  # search results held by the engine (``_hold``), and those no longer wanted
         self._released: list[str] = []
+        # The sets of the latest queries, with what they learnt (count, headings, pages, counts): a filter
+        # toggled back is answered without the engine. The store's events never change while it is open.
+        self._sets: OrderedDict[Query, SqlEventSet] = OrderedDict()
+        self._sets_lock = threading.Lock()
         self._attach_claims()
 
     # -- the engine ---------------------------------------------------------------
@@ -529,7 +534,16 @@ class SqlStore(Problems):
 
     def select(self, query: Query, *, prepare: bool = True) -> SqlEventSet:
         """The events ``query`` selects; with ``prepare``, their count and headings asked now."""
-        events = SqlEventSet(self, query, self.predicate(query))
+        with self._sets_lock:
+            events = self._sets.get(query)
+            if events is not None:
+                self._sets.move_to_end(query)
+        if events is None:
+            events = SqlEventSet(self, query, self.predicate(query))
+            with self._sets_lock:
+                events = self._sets.setdefault(query, events)
+                while len(self._sets) > RECENT_SETS:
+                    self._sets.popitem(last=False)
         if prepare:
             events.prepare()
         return events
