@@ -241,6 +241,7 @@ def test_pages_by_offset_and_by_key_agree(pair, monkeypatch):
 
     monkeypatch.setattr(sqlstore, "PAGE", 7)
     memory, sql = pair
+    monkeypatch.setattr(sql, "_sets", type(sql._sets)())  # sets of small pages, not those of other tests
     for query in queries(memory):
         a = memory.select(query)
         expected = list(a.positions(0, len(a)))
@@ -269,3 +270,24 @@ def test_a_search_held_by_the_engine_answers_however_many_came_after(pair, monke
     del later  # what nobody holds any more is dropped at the next search
     sql.select(Query()).search("rights")
     assert len(first) == len(expected)
+
+
+def test_a_filter_toggled_back_is_answered_without_the_engine(pair, monkeypatch):
+    memory, sql = pair
+    actor = sorted(memory.actors)[0]
+    everything, one = sql.select(Query()), sql.select(Query(frozenset({actor})))
+    for events in (everything, one):
+        events.positions(0, 50)
+        events.actor_counts()
+    asked = []
+    run = sql._run
+    monkeypatch.setattr(sql, "_run", lambda expr: asked.append(expr) or run(expr))
+    again = sql.select(Query())  # back to every event: what the set learnt is still there
+    assert again is everything and not asked
+    reference = memory.select(Query())
+    assert (len(again), again.headings(), list(again.positions(0, 50))) == \
+           (len(reference), reference.headings(), list(reference.positions(0, 50)))
+    assert not asked
+    for n in range(9):  # eight newer queries: the oldest is asked again
+        sql.select(Query(frozenset(sorted(memory.actors)[n % len(memory.actors):][:1]), text=f"x{n}"))
+    assert sql.select(Query(frozenset({actor}))) is not one and asked

@@ -698,6 +698,7 @@ class SqlEventSet:
         self._headings: list[tuple[tuple[int, int], int]] | None = None
         self._pages: dict[int, list[int]] = {}
         self._actor_counts: dict[str, int] | None = None
+        self.page = PAGE  # events a page holds (each set keeps its own: its pages are kept with it)
         self._lock = threading.Lock()
 
     def _actor_pairs(self):
@@ -731,16 +732,16 @@ class SqlEventSet:
             # Every event: positions are 0, 1, 2... (``columns.EVENT_COLUMNS``), so a page is a range of them,
             # which the engine finds by the table's zone maps, or in the keys of a table being compiled.
             start = offset or 0
-            return t.filter((t.pos >= start) & (t.pos < start + PAGE)).order_by("pos").select(*ROW_COLUMNS)
+            return t.filter((t.pos >= start) & (t.pos < start + self.page)).order_by("pos").select(*ROW_COLUMNS)
         pairs = self._actor_pairs()
         if pairs is not None:
             f = pairs  # by actors alone: the page's positions from the actor index, then those events
         if after is not None:
-            expr = f.filter(f.pos > after).order_by("pos").limit(PAGE)
+            expr = f.filter(f.pos > after).order_by("pos").limit(self.page)
         elif before is not None:
-            expr = f.filter(f.pos < before).order_by(f.pos.desc()).limit(PAGE)
+            expr = f.filter(f.pos < before).order_by(f.pos.desc()).limit(self.page)
         else:
-            expr = f.order_by("pos").limit(PAGE, offset=offset or 0)
+            expr = f.order_by("pos").limit(self.page, offset=offset or 0)
         if pairs is not None:
             expr = t.filter(t.pos.isin(expr.pos)).order_by("pos")
         return expr.select(*ROW_COLUMNS)
@@ -766,29 +767,29 @@ class SqlEventSet:
     # -- positions, a page at a time ---------------------------------------------------
 
     def position(self, index: int) -> int | None:
-        page = self._pages.get(index // PAGE)
+        page = self._pages.get(index // self.page)
         if page is None:
             return None
-        offset = index % PAGE
+        offset = index % self.page
         return page[offset] if offset < len(page) else None
 
     def ready(self, start: int, stop: int) -> bool:
         if stop <= start:
             return True
-        return all(k in self._pages for k in range(start // PAGE, (stop - 1) // PAGE + 1))
+        return all(k in self._pages for k in range(start // self.page, (stop - 1) // self.page + 1))
 
     def positions(self, start: int, stop: int) -> list[int]:
         stop = min(stop, len(self))
         if stop <= start:
             return []
-        for k in range(start // PAGE, (stop - 1) // PAGE + 1):
+        for k in range(start // self.page, (stop - 1) // self.page + 1):
             if k not in self._pages:
                 self._fetch(k)
         out: list[int] = []
-        for k in range(start // PAGE, (stop - 1) // PAGE + 1):
+        for k in range(start // self.page, (stop - 1) // self.page + 1):
             page = self._pages[k]
-            lo = max(start - k * PAGE, 0)
-            hi = min(stop - k * PAGE, len(page))
+            lo = max(start - k * self.page, 0)
+            hi = min(stop - k * self.page, len(page))
             out += page[lo:hi]
         return out
 
@@ -801,7 +802,7 @@ class SqlEventSet:
         elif after and k > 0:
             expr = self.page_expr(before=after[0])
         else:
-            expr = self.page_expr(offset=k * PAGE)
+            expr = self.page_expr(offset=k * self.page)
         rows = store._run(expr).to_pylist()
         rows.sort(key=lambda r: r["pos"])
         events = [store._make(r) for r in rows]
@@ -826,7 +827,7 @@ class SqlEventSet:
             return position  # every event: positions are 0, 1, 2...
         for k, page in self._pages.items():
             if page and page[0] <= position <= page[-1]:
-                return k * PAGE + bisect.bisect_left(page, position)
+                return k * self.page + bisect.bisect_left(page, position)
         m = self._members_expr()
         return int(self.store._run(m.filter(m.pos < position).count()))
 
