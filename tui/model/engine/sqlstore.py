@@ -38,7 +38,7 @@ __all__ = ["PAGE", "SqlEventSet", "SqlMatches", "SqlStore", "StoreMeta"]
 PAGE = 200  # events fetched at once: more than the tallest screen shows
 EVENT_CACHE = 20_000  # events kept made (those of the pages fetched)
 MATCH_LIST_LIMIT = 200_000  # up to this many matches, their positions are fetched at once
-FIRST_MATCHES = 1_000  # a search's first matches, asked before the others are counted
+FIRST_MATCHES = PAGE  # a search's first matches (a page of them), asked before the others are counted
 RECENT_SETS = 8  # the sets of the latest queries kept with what they learnt (``SqlStore.select``)
 
 # What a row of the timeline needs of an event, and the viewer of the selected one.
