@@ -18,6 +18,20 @@ from ...model.editing import Editor, EditError
 from ..text import safe, safe_line
 
 
+def passage_shown(passage: str, *, id: str, limit: int = 300) -> Static:
+    """The selected passage a dialog acts on, quoted (its first ``limit`` characters), as data."""
+    return Static(Text("“" + safe(passage[:limit]) + ("…" if len(passage) > limit else "") + "”"), id=id)
+
+
+def name_fields(screen, prefix: str) -> None:
+    """Each input of ``screen`` named in its border by its id (less ``prefix``): the name stays once the
+    placeholder is gone; no blinking cursor in a headless run (snapshots)."""
+    for field in screen.query(Input):
+        if screen.app.is_headless:
+            field.cursor_blink = False
+        field.border_title = (field.id or "").removeprefix(prefix).replace("-", " ")
+
+
 def show_refusal(app, exc: EditError, title: str) -> None:
     """A refused change: a notice with the first problem, and the list of them all."""
     from ...model.errors import Problem
@@ -177,8 +191,7 @@ class NewEventScreen(ModalScreen["dict | None"]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="new-event-dialog"):
             yield Static(Text("New event from the selected passage", style="bold"))
-            yield Static(Text("“" + safe(self.passage[:300]) + ("…" if len(self.passage) > 300 else "") + "”"),
-                         id="new-event-passage")
+            yield passage_shown(self.passage, id="new-event-passage")
             yield Input(placeholder="date (EDTF: 2019-07-18, 2019-07, 2019-07-12/2019-07-18, 2019~)", id="new-event-date")
             yield Static("", id="new-event-date-shown")
             yield Input(placeholder="date note: how the date is known (optional)", id="new-event-date-note")
@@ -190,10 +203,7 @@ class NewEventScreen(ModalScreen["dict | None"]):
             yield Static(Text("enter: next field · ctrl+s: save · esc: cancel", style="dim"))
 
     def on_mount(self) -> None:
-        for field in self.query(Input):
-            if self.app.is_headless:
-                field.cursor_blink = False
-            field.border_title = (field.id or "").removeprefix("new-event-").replace("-", " ")  # named when filled
+        name_fields(self, "new-event-")
         self.query_one("#new-event-date", Input).focus()
 
     def _date(self) -> tuple[str, str | None]:
@@ -412,8 +422,7 @@ class ClaimScreen(ModalScreen["dict | None"]):
 
         with VerticalScroll(id="claim-dialog"):
             yield Static(Text("Add the selected passage to a claim, as one source's statement", style="bold"))
-            yield Static(Text("“" + safe(self.passage[:300]) + ("…" if len(self.passage) > 300 else "") + "”"),
-                         id="claim-passage")
+            yield passage_shown(self.passage, id="claim-passage")
             options = [Option(Text("+ a new claim…", style="bold"), id=self.NEW)]
             for claim in sorted(self.corpus.claims.values(), key=lambda c: c.about.casefold()):
                 label = Text(safe_line(claim.about))
@@ -427,10 +436,7 @@ class ClaimScreen(ModalScreen["dict | None"]):
     def on_mount(self) -> None:
         from textual.widgets import OptionList
 
-        for field in self.query(Input):
-            if self.app.is_headless:
-                field.cursor_blink = False
-            field.border_title = (field.id or "").removeprefix("claim-").replace("-", " ")
+        name_fields(self, "claim-")
         choice = self.query_one("#claim-choice", OptionList)
         choice.highlighted = 1 if self.corpus.claims else 0
         self._show_about()
@@ -490,8 +496,7 @@ class ReasonScreen(ModalScreen["str | None"]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="reason-dialog"):
             yield Static(Text("Mark the selected passage as not citable", style="bold"))
-            yield Static(Text("“" + safe(self.passage[:300]) + ("…" if len(self.passage) > 300 else "") + "”"),
-                         id="reason-passage")
+            yield passage_shown(self.passage, id="reason-passage")
             yield Input(placeholder="why: site boilerplate, photo caption, reader comment… (enter: mark; esc: cancel)",
                         id="reason-input")
 
@@ -543,10 +548,7 @@ class ActorScreen(ModalScreen["dict | None"]):
             yield Static(Text("enter: next field · ctrl+s: save · esc: cancel", style="dim"))
 
     def on_mount(self) -> None:
-        for field in self.query(Input):
-            if self.app.is_headless:
-                field.cursor_blink = False
-            field.border_title = (field.id or "").removeprefix("actor-")
+        name_fields(self, "actor-")
         self._show_members()
         self.query_one("#actor-name", Input).focus()
 
