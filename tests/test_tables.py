@@ -371,3 +371,17 @@ def test_an_in_memory_engine_spills_into_the_cache_not_the_users_folder(tmp_path
     _, raw = duckdb_backend()
     assert raw.execute("SELECT current_setting('temp_directory')").fetchone()[0] == str(spill_dir())
     assert spill_dir().is_relative_to(tmp_path / "it's cache")
+
+
+def test_an_in_memory_engine_spills_before_the_cache_folder_is_made(tmp_path, monkeypatch):
+    """A first run (no cache folder yet), say ``--engine duckdb`` on a large table: what does not fit the
+    engine's memory spills (DuckDB makes the last folder of its temp_directory, not its parents)."""
+    from tui.model.engine.backends import duckdb_backend
+
+    monkeypatch.setenv("TIMELINE_EXPLORER_CACHE", str(tmp_path / "first run" / "cache"))
+    _, raw = duckdb_backend()
+    raw.execute("SET memory_limit = '40MB'")  # as a larger table would in the usual 1-4 GB
+    raw.execute("SET threads = 1")
+    raw.execute("CREATE TABLE t AS SELECT hash(i) AS k, repeat('x', 40) || i AS s FROM range(1500000) r(i)")
+    assert raw.execute("SELECT count(*) FROM (SELECT * FROM t ORDER BY k)").fetchone()[0] == 1_500_000
+    raw.close()

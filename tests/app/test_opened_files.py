@@ -158,3 +158,100 @@ async def test_a_large_search_on_a_table_shows_its_first_matches_before_it_is_co
         await wait_for(pilot, lambda: "search “rioverde”: 2 matches" in str(header.render()))
         await pilot.press("n")  # the next match, from those the engine holds now
         await wait_for(pilot, lambda: timeline.current_event.position == every[1])
+
+
+async def _table_app_with_a_held_count(tmp_path, monkeypatch):
+    """A table's app whose engine counts a search's matches only once the test releases it (the first of
+    them known at once: FIRST_MATCHES is 1), and the two events matching “rioverde”."""
+    import threading
+
+    from tui.model.engine import sqlstore
+
+    monkeypatch.setenv("TIMELINE_EXPLORER_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(sqlstore, "FIRST_MATCHES", 1)
+    table = tmp_path / "acled.csv"
+    shutil.copy(ACLED, table)
+    release = threading.Event()
+    count = sqlstore.SqlMatches.count
+
+    def held(self) -> int:
+        release.wait(30)
+        return count(self)
+
+    monkeypatch.setattr(sqlstore.SqlMatches, "count", held)
+    return TimelineApp(plan(Source(str(table)))), release
+
+
+async def test_a_search_keeps_the_cursor_on_a_matching_event_while_it_is_counted(tmp_path, monkeypatch):
+    """The search moves the cursor to the match at or after it: an event under the cursor that matches, but
+    is not among the first matches known, stays selected (it must not skip to the next one)."""
+    from tui.app.widgets.timeline import TimelineView
+
+    app, release = await _table_app_with_a_held_count(tmp_path, monkeypatch)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_for(pilot, lambda: main_shown(app) and app.store.completion is None)
+            timeline = app.query_one(TimelineView)
+            await wait_for(pilot, lambda: app.focused is timeline and "indexing" not in str(
+                app.query_one("#header-bar").render()))
+            every = [p for p in range(len(app.store)) if "Ríoverde" in app.store.event(p).summary]
+            assert len(every) == 2
+            app.go_to_position(every[1])  # the second match: not among the first known
+            await wait_for(pilot, lambda: timeline.current_event is not None
+                           and timeline.current_event.position == every[1])
+            await pilot.press("slash", *"rioverde", "enter")
+            await wait_for(pilot, lambda: "1+ matches, counting…" in str(app.query_one("#header-bar").render()))
+            await pilot.pause(0.5)  # the jump to the match at or after the cursor has been made
+            assert not app.matches.counted
+            assert timeline.current_event.position == every[1]
+    finally:
+        release.set()
+
+
+async def test_n_moves_to_the_next_match_before_the_matches_are_counted(tmp_path, monkeypatch):
+    """n goes to the next match as soon as the engine has said where it is; it does not wait for the count
+    of every match (seconds on a large table) to move."""
+    from tui.app.widgets.timeline import TimelineView
+
+    app, release = await _table_app_with_a_held_count(tmp_path, monkeypatch)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_for(pilot, lambda: main_shown(app) and app.store.completion is None)
+            timeline = app.query_one(TimelineView)
+            await wait_for(pilot, lambda: app.focused is timeline and "indexing" not in str(
+                app.query_one("#header-bar").render()))
+            every = [p for p in range(len(app.store)) if "Ríoverde" in app.store.event(p).summary]
+            await pilot.press("slash", *"rioverde", "enter")
+            await wait_for(pilot, lambda: timeline.current_event is not None
+                           and timeline.current_event.position == every[0])
+            await pilot.press("n")
+            await wait_for(pilot, lambda: timeline.current_event.position == every[1], seconds=5)
+            assert not app.matches.counted
+    finally:
+        release.set()
+
+
+async def test_the_timeline_marks_the_matches_on_screen_once_they_are_counted(tmp_path, monkeypatch):
+    """Matches on screen beyond the first ones known are marked (▌) once the count has brought them all,
+    without waiting for the next redraw of the timeline."""
+    from tui.app.widgets.timeline import TimelineView
+
+    app, release = await _table_app_with_a_held_count(tmp_path, monkeypatch)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: main_shown(app) and app.store.completion is None)
+        timeline = app.query_one(TimelineView)
+        header = app.query_one("#header-bar")
+        await wait_for(pilot, lambda: app.focused is timeline and "indexing" not in str(header.render()))
+        every = [p for p in range(len(app.store)) if "Ríoverde" in app.store.event(p).summary]
+        await pilot.press("slash", *"rioverde", "enter")
+        await wait_for(pilot, lambda: "1+ matches, counting…" in str(header.render()))
+        await wait_for(pilot, lambda: timeline.current_event.position == every[0])
+        row = timeline.rows.row_of_position(every[1])
+        assert row is not None
+        on_screen = row - int(timeline.scroll_offset.y)
+        assert 0 <= on_screen < timeline.scrollable_content_region.height, "both matches are on screen"
+        await pilot.pause(0.3)
+        release.set()
+        await wait_for(pilot, lambda: "2 matches" in str(header.render()))
+        await pilot.pause(0.3)
+        assert timeline.render_line(on_screen).text.startswith("▌")

@@ -801,6 +801,7 @@ class TimelineApp(ResearchActions, App[int]):
     def on_matches_counted(self, message: MatchesCounted) -> None:
         if message.matches is self.matches:
             self._refresh_header()
+            self.query_one(TimelineView).invalidate()  # the rows drawn before: which of them match is known now
 
     def _show_matches(self, text: str, matches: Matches | None) -> None:
         if text != self.find_text:
@@ -996,13 +997,15 @@ class TimelineApp(ResearchActions, App[int]):
         def find() -> tuple[int | None, int]:
             if from_start or current < 0:
                 target = matches.first()
-            elif delta == 0:
-                target = current if current in matches else matches.after(current)
+            elif delta == 0:  # at or after the cursor (asked, not looked up: a large result's may not be known)
+                target = matches.after(current - 1)
             elif delta > 0:
                 target = matches.after(current)
             else:
                 target = matches.before(current)
-            return target, matches.index(target) if target is not None else 0, len(matches) if say else 0
+            # How many: known, or said as at least so many while the engine counts them (not waited for).
+            total = (len(matches) if matches.counted else None) if say else 0
+            return target, matches.index(target) if target is not None else 0, total
 
         def go(found: object) -> None:
             target, index, total = found  # type: ignore[misc]
@@ -1010,7 +1013,8 @@ class TimelineApp(ResearchActions, App[int]):
                 return
             self.go_to_position(target)
             if say:
-                self.notify(f"Match {index + 1:,} of {total:,}", timeout=1.5)
+                of = f"{total:,}" if total is not None else f"{max(matches.least - 1, index + 1):,}+"
+                self.notify(f"Match {index + 1:,} of {of}", timeout=1.5)
 
         self._ask("finding the match", find, go, group="jump")
 

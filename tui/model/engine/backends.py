@@ -61,7 +61,12 @@ def duckdb_backend(database: str = ":memory:", *, read_only: bool = False):
     if database == ":memory:" and not read_only:  # else DuckDB spills into ./.tmp of the user's folder
         from ..places import spill_dir
 
-        raw.execute(f"SET temp_directory = {sql_string(str(spill_dir()))}")
+        spill = spill_dir()
+        try:
+            spill.parent.mkdir(parents=True, exist_ok=True)  # DuckDB makes the last folder only
+        except OSError:
+            pass  # the engine says so if it ever has to spill
+        raw.execute(f"SET temp_directory = {sql_string(str(spill))}")
     # ibis 12 writes list lambdas in the arrow form (x -> ...), which DuckDB 2 deprecates and
     # refuses unless asked to read it (sqlglot 30.17, the last release ibis 12 works with).
     raw.execute("SET lambda_syntax = 'ENABLE_SINGLE_ARROW'")

@@ -624,7 +624,7 @@ class SqlMatches:
         i = bisect.bisect_left(first, position)  # type: ignore[arg-type]
         if i < len(first) and first[i] == position:
             return True
-        for span, found in self._pages.items():
+        for found in list(self._pages.values()):  # a copy: a worker may keep a page meanwhile
             if position in found:
                 return True
         return False
@@ -751,8 +751,10 @@ class SqlEventSet:
         if self._headings is not None:
             return
         rows = self.store._run(self.headings_expr()).to_pylist()
-        self._headings = [((r["hy"], r["hm"]), int(r["n"])) for r in rows]
-        self._count = sum(n for _, n in self._headings)
+        headings = [((r["hy"], r["hm"]), int(r["n"])) for r in rows]
+        # The count first: another thread that finds the headings (and so does not prepare) finds it too.
+        self._count = sum(n for _, n in headings)
+        self._headings = headings
 
     def __len__(self) -> int:
         if self._count is None:
@@ -825,7 +827,7 @@ class SqlEventSet:
     def index_of(self, position: int) -> int:
         if self.condition is None:
             return position  # every event: positions are 0, 1, 2...
-        for k, page in self._pages.items():
+        for k, page in list(self._pages.items()):  # a copy: a worker may keep a page meanwhile
             if page and page[0] <= position <= page[-1]:
                 return k * self.page + bisect.bisect_left(page, position)
         m = self._members_expr()
@@ -836,7 +838,7 @@ class SqlEventSet:
             return False
         if self.condition is None:
             return 0 <= position < len(self)
-        for page in self._pages.values():
+        for page in list(self._pages.values()):  # a copy: a worker may keep a page meanwhile
             if page and page[0] <= position <= page[-1]:
                 i = bisect.bisect_left(page, position)
                 return i < len(page) and page[i] == position
