@@ -255,3 +255,32 @@ async def test_the_timeline_marks_the_matches_on_screen_once_they_are_counted(tm
         await wait_for(pilot, lambda: "2 matches" in str(header.render()))
         await pilot.pause(0.3)
         assert timeline.render_line(on_screen).text.startswith("▌")
+
+
+async def test_a_search_the_engine_cannot_count_keeps_its_first_matches_and_says_so(tmp_path, monkeypatch):
+    from textual.widgets import Static
+
+    from tui.app.widgets.timeline import TimelineView
+    from tui.model.engine import sqlstore
+
+    monkeypatch.setenv("TIMELINE_EXPLORER_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(sqlstore, "FIRST_MATCHES", 1)
+
+    def fails(self) -> int:
+        raise RuntimeError("the engine went away")
+
+    monkeypatch.setattr(sqlstore.SqlMatches, "count", fails)
+    table = tmp_path / "acled.csv"
+    shutil.copy(ACLED, table)
+    app = TimelineApp(plan(Source(str(table))))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: main_shown(app) and app.store.completion is None)
+        header = app.query_one("#header-bar", Static)
+        timeline = app.query_one(TimelineView)
+        await wait_for(pilot, lambda: app.focused is timeline and "indexing" not in str(header.render()))
+        await pilot.press("slash", *"rioverde", "enter")
+        await wait_for(pilot, lambda: "search “rioverde”: 1+ matches (not counted)" in str(header.render()))
+        assert "counting" not in str(header.render())
+        assert any("the engine went away" in str(n.message) for n in app._notifications)
+        first = next(p for p in range(len(app.store)) if "Ríoverde" in app.store.event(p).summary)
+        assert timeline.current_event.position == first  # the first match stays shown and selected

@@ -182,6 +182,7 @@ class TimelineApp(ResearchActions, App[int]):
         self.quote_index = 0
         self.events: EventSet | None = None  # the events the filters select
         self.matches: Matches | None = None  # those of them matching the search
+        self._count_failed = False  # the engine could not count them (the first ones are shown)
         self.pattern: SearchPattern | None = None
         self.last_copied: str | None = None
         self._find_timer = None
@@ -787,19 +788,29 @@ class TimelineApp(ResearchActions, App[int]):
             if matches is None or worker.is_cancelled:
                 return
             self._from_worker(MatchesFound(text, matches))
-            if not matches.counted:
-                len(matches)
-                if not worker.is_cancelled:
-                    self._from_worker(MatchesCounted(text, matches))
         except Exception as exc:
             if not worker.is_cancelled:
                 self._from_worker(EngineFailed("searching", exc))
+            return
+        if matches.counted or worker.is_cancelled:
+            return  # a newer search does not wait behind this one's count
+        try:
+            len(matches)
+        except Exception as exc:  # the first matches stay shown, said as not counted
+            if not worker.is_cancelled:
+                self._from_worker(MatchesCounted(text, matches, exc))
+            return
+        if not worker.is_cancelled:
+            self._from_worker(MatchesCounted(text, matches))
 
     def on_matches_found(self, message: MatchesFound) -> None:
         self._show_matches(message.text, message.matches)
 
     def on_matches_counted(self, message: MatchesCounted) -> None:
+        if message.error is not None:
+            self.post_message(EngineFailed("counting the matches", message.error))
         if message.matches is self.matches:
+            self._count_failed = message.error is not None
             self._refresh_header()
             self.query_one(TimelineView).invalidate()  # the rows drawn before: which of them match is known now
 
@@ -807,6 +818,7 @@ class TimelineApp(ResearchActions, App[int]):
         if text != self.find_text:
             return  # a newer search is on its way
         self.matches = matches
+        self._count_failed = False
         self.pattern = matches.pattern if matches is not None else None
         self.searching = False  # and the header shows the matches
         timeline = self.query_one(TimelineView)
@@ -842,7 +854,8 @@ class TimelineApp(ResearchActions, App[int]):
             matches = self.matches
             n = (len(matches) if matches.counted else matches.least) if matches is not None else 0
             counted = matches is None or matches.counted
-            found = f"{n:,} match{'es' if n != 1 else ''}" if counted else f"{n - 1:,}+ matches, counting…"
+            found = (f"{n:,} match{'es' if n != 1 else ''}" if counted
+                     else f"{n - 1:,}+ matches" + (" (not counted)" if self._count_failed else ", counting…"))
             only = " (only matches shown)" if self.narrow_to_find else ""
             parts.append((f"search “{safe_line(self.find_text.strip())}”: {found}{only}", "bold cyan"))
         if self.busy is not None:

@@ -141,9 +141,11 @@ class OpenFailed(Message):
 
 
 class MatchesCounted(Message):
-    """The engine has counted every match of the search for ``text`` (shown from its first ones)."""
+    """The engine has counted every match of the search for ``text`` (shown from its first ones), or
+    could not (``error``)."""
 
-    def __init__(self, text: str, matches: Matches) -> None:
+    def __init__(self, text: str, matches: Matches, error: Exception | None = None) -> None:
         super().__init__()
         self.text = text
         self.matches = matches
+        self.error = error
