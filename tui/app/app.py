@@ -311,13 +311,13 @@ class TimelineApp(ResearchActions, App[int]):
                 classes[reached[-1]] = True
         self.screen.update_classes(classes)
 
-    def _first_view(self) -> View:
-        """The first view: the starting filters' events, the event to start on, and (on a small
-        store) the search's matches. On a slow store, called from the opening worker."""
-        store = self.store
+    def _first_view(self, store: EventStore | None = None) -> View:
+        """The first view of ``store`` (the app's): the starting filters' events, the event to start on,
+        and (on a small store) the search's matches. On a slow store, called from the opening thread."""
+        store = store if store is not None else self.store
         select = store.position_of(self.start_event_id) if self.start_event_id else None
-        view = self._compute_view(select)
-        if self.find_text.strip() and not self._search_in_worker():
+        view = self._compute_view(select, store)
+        if self.find_text.strip() and not self._search_in_worker(store):
             self.matches = view.events.search(self.find_text)
             self.pattern = self.matches.pattern
             if select is None and self.matches:
@@ -494,11 +494,7 @@ class TimelineApp(ResearchActions, App[int]):
         """The first view of a store just opened (in the opening thread: a slow store asks the engine)."""
         if not reload and self.make_query is not None:
             return None  # the starting filters come from the command line first (see ``_opened``)
-        self.store, previous = store, self.store
-        try:
-            return self._first_view()
-        finally:
-            self.store = previous
+        return self._first_view(store)  # of that store: the app's own stays the one on screen until then
 
     async def _opened(self, store: EventStore, view: View | None) -> None:
         if self.make_query is not None:
@@ -713,12 +709,13 @@ class TimelineApp(ResearchActions, App[int]):
     def effective_query(self) -> Query:
         return replace(self.query_state, text=self.find_text if self.narrow_to_find else "")
 
-    def _compute_view(self, select_position: int | None) -> View:
-        """The model side of a refresh: the events, their rows (no widget touched; on a slow store,
-        in a worker, with the page around the selected event fetched too)."""
+    def _compute_view(self, select_position: int | None, store: EventStore | None = None) -> View:
+        """The model side of a refresh of ``store`` (the app's): the events, their rows (no widget touched;
+        on a slow store, in a worker, with the page around the selected event fetched too)."""
+        store = store if store is not None else self.store
         query = self.effective_query()
-        events = self.store.select(query)
-        if self.store.slow and len(events):
+        events = store.select(query)
+        if store.slow and len(events):
             index = events.index_of(select_position) if select_position is not None else 0
             events.positions(max(0, index - 100), index + 100)
         return View(events, TimelineRows(events), select_position,
@@ -759,8 +756,9 @@ class TimelineApp(ResearchActions, App[int]):
 
         self._ask("counting actors", events.actor_counts, shown, group="actors")
 
-    def _search_in_worker(self) -> bool:
-        return self.store.slow or len(self.store) >= MANY_EVENTS
+    def _search_in_worker(self, store: EventStore | None = None) -> bool:
+        store = store if store is not None else self.store
+        return store.slow or len(store) >= MANY_EVENTS
 
     def _search(self) -> None:
         """Find the events matching the search among those shown: at once, or in a worker for big corpora."""
