@@ -533,3 +533,52 @@ def test_a_refused_change_names_the_line_on_disk(corpus: Path) -> None:
     moved = _lines_on_disk([Problem("f", "", "x", line=5), Problem("f", "", "y", line=1),
                             Problem("f", "", "z", line=3)], "f", "f", before, after)
     assert [p.line for p in moved] == [4, 1, 3] and "in the change" in moved[2].message
+
+
+def test_a_passage_not_citable_is_made_citable_again(corpus: Path) -> None:
+    editor = Editor(corpus)
+    original = (corpus / "corpus.json").read_bytes()
+    docs_before = _section(corpus, "documents")
+    doc_id, doc = next((d, doc) for d, doc in editor.corpus.documents.items() if len(doc.exclusions) >= 2)
+    unmarked = doc.exclusions[1]  # the first stays marked
+    middle = (unmarked.start + unmarked.end) // 2
+    free = next(m for m in range(len(doc.text)) if doc.exclusion_at(m, m + 1) is None)
+    with pytest.raises(EditError, match="no passage marked as not citable"):
+        editor.include(doc_id, free, free + 1)
+    assert (corpus / "corpus.json").read_bytes() == original
+    editor.include(doc_id, middle, middle + 1)
+    after = load_corpus(corpus).documents[doc_id]
+    assert [(ex.start, ex.end) for ex in after.exclusions] == \
+           [(ex.start, ex.end) for ex in doc.exclusions if ex is not unmarked]
+    assert [a == b for a, b in zip(docs_before, _section(corpus, "documents"))].count(False) == 1
+    # what was dimmed can be quoted now
+    assert editor.quote_at(doc_id, unmarked.start, unmarked.end)["exact"] == doc.text[unmarked.start:unmarked.end]
+    editor.undo()
+    assert (corpus / "corpus.json").read_bytes() == original
+
+
+def test_the_last_mark_of_a_document_removed_leaves_no_empty_list(corpus: Path) -> None:
+    editor = Editor(corpus)
+    doc_id, doc = next((d, doc) for d, doc in editor.corpus.documents.items() if doc.exclusions)
+    for ex in list(doc.exclusions):
+        editor.include(doc_id, ex.start, ex.end)
+        editor = Editor(corpus)  # read again: the offsets of the marks left are the document's own
+    assert not load_corpus(corpus).documents[doc_id].exclusions
+    record = next(r for r in json.loads((corpus / "corpus.json").read_text(encoding="utf-8"))["documents"]
+                  if r["id"] == doc_id)
+    assert "exclude" not in record
+
+
+def test_cli_include(corpus: Path, capsys) -> None:
+    from tui.cli import main
+
+    editor = Editor(corpus)
+    # a line of a marked passage that the document has once
+    doc_id, doc, words = next((d, doc, line[:40]) for d, doc in editor.corpus.documents.items()
+                              for ex in doc.exclusions for line in doc.text[ex.start:ex.end].split("\n")
+                              if len(line.strip()) > 10 and doc.text.count(line[:40]) == 1)
+    assert main(["edit", str(corpus), "include", doc_id, words]) == 0
+    assert capsys.readouterr().out.strip() == doc_id
+    assert len(load_corpus(corpus).documents[doc_id].exclusions) == len(doc.exclusions) - 1
+    assert main(["edit", str(corpus), "include", doc_id, words]) == 1  # nothing marked there any more
+    assert "no passage marked as not citable" in capsys.readouterr().err

@@ -21,6 +21,7 @@ examples:
   {PROG} edit my-corpus add-statement how-many-states-signed mec-qatar "the 13 countries" --value "13 states"
   {PROG} edit my-corpus set-actor qatar --name "State of Qatar" --aliases "Qatari, Doha"
   {PROG} edit my-corpus exclude theprint-qatar "Subscribe to our YouTube channel." --reason "site boilerplate"
+  {PROG} edit my-corpus include theprint-qatar "Subscribe to our YouTube channel."
 
 Each change is checked as `check` checks the corpus and written to corpus.json at once
 (atomically; the other records are left byte for byte as they were). A quote must be
@@ -86,6 +87,9 @@ def add_edit_parser(sub) -> None:
     ex.add_argument("doc", metavar="DOC_ID")
     ex.add_argument("exact", metavar="EXACT", help="the passage, verbatim (unique in the document)")
     ex.add_argument("--reason", required=True, help="why: site boilerplate, photo caption, reader comment…")
+    inc = ops.add_parser("include", help="a passage marked as not citable made citable again")
+    inc.add_argument("doc", metavar="DOC_ID")
+    inc.add_argument("exact", metavar="EXACT", help="text inside the marked passage, verbatim (unique in the document)")
 
 
 def cmd_edit(args: argparse.Namespace) -> int:
@@ -122,6 +126,9 @@ def cmd_edit(args: argparse.Namespace) -> int:
         elif op == "exclude":
             start, end = editor.span_of(args.doc, args.exact)
             change = editor.exclude(args.doc, start, end, args.reason)
+        elif op == "include":
+            start, end = editor.span_in_document(args.doc, args.exact)
+            change = editor.include(args.doc, start, end)
         else:
             change = editor.set_field(args.event, args.field, args.value)
     except EditError as exc:

@@ -356,3 +356,30 @@ async def test_an_actor_is_renamed_given_aliases_and_members(corpus: Path) -> No
         await wait_for(pilot, lambda: load_corpus(corpus).actors["qatar"].name == "State of Qatar")
         assert load_corpus(corpus).actors["qatar"].aliases == ("Qatari", "Doha", "Al Thani")
         await wait_for(pilot, lambda: app.store is not None and app.store.actors["qatar"].name == "State of Qatar")
+
+
+async def test_a_dimmed_passage_found_is_made_citable_again(corpus: Path) -> None:
+    import re
+
+    from tui.app.screens.confirm import ConfirmScreen
+
+    app = TimelineApp(load_corpus(corpus), event_id="china-qatar-trade-2018")
+    async with app.run_test(size=(120, 40)) as pilot:
+        view = await _document(pilot, app)
+        doc = view.document
+        before = [(ex.start, ex.end) for ex in doc.exclusions]
+        # a word found first inside a dimmed passage, and nowhere else
+        word, marked = next((m.group(), ex) for ex in doc.exclusions
+                            for m in re.finditer(r"[A-Za-z]{6,}", doc.text[ex.start:ex.end])
+                            if doc.text.count(m.group()) == 1)
+        await pilot.press("X")  # nothing selected, no match: says how
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmScreen)
+        await pilot.press("slash", *word, "enter")
+        await pilot.pause()
+        await pilot.press("X")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        assert "citable again" in app.screen.question
+        await pilot.press("y")
+        await wait_for(pilot, lambda: [(ex.start, ex.end) for ex in load_corpus(corpus).documents[doc.id].exclusions]
+                       == [span for span in before if span != (marked.start, marked.end)])

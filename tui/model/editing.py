@@ -389,6 +389,16 @@ class Editor:
             raise self._problem(f"passage of {doc_id!r}", found.message, found.hint, found.code)
         return found
 
+    def span_in_document(self, doc_id: str, exact: str) -> tuple[int, int]:
+        """Where a passage given as text is in a document, wherever it is (a passage not citable too)."""
+        from .anchoring import AnchorError
+
+        doc = self._document(doc_id)
+        try:
+            return resolve(doc.text, exact, "", "", doc.lines)
+        except AnchorError as exc:
+            raise self._problem(f"passage of {doc_id!r}", exc.message, exc.hint, f"anchor-{exc.kind}") from None
+
     def _document(self, doc_id: str):
         doc = self.corpus.documents.get(doc_id)
         if doc is None:
@@ -638,6 +648,41 @@ class Editor:
             return documents.replace(i, rec), doc_id
 
         return self._apply(f"mark {start}..{end} of {doc_id} not citable", make)
+
+    def include(self, doc_id: str, start: int, end: int) -> Change:
+        """The passage marked as not citable that overlaps ``start..end`` made citable again (its mark
+        removed from the document's ``exclude``). Refused where no marked passage is."""
+        from .anchoring import AnchorError
+
+        doc = self._document(doc_id)
+        text = doc.text
+        slot = None
+        for j, sel in enumerate(doc.selectors):
+            try:
+                lo, hi = resolve(text, sel.exact, sel.prefix, sel.suffix)
+            except AnchorError:
+                continue  # a mark that no longer matches the text: ``check`` says so; it is not this one
+            if lo < end and start < hi:
+                slot = j
+                break
+        if slot is None:
+            raise self._problem(f"documents[{doc_id!r}]", f"no passage marked as not citable at {start}..{end}",
+                                "give a passage inside a dimmed one (its reason is shown there)")
+
+        def make(t: _Text) -> tuple[str, str]:
+            documents, i, rec = self._record(t, "documents", doc_id, "document")
+            marks = list(rec.get("exclude") or [])
+            if slot >= len(marks):
+                raise self._problem(f"documents[{doc_id!r}].exclude[{slot}]", "is not in the file any more",
+                                    "reload the corpus (r) and try again")
+            del marks[slot]
+            if marks:
+                rec["exclude"] = marks
+            else:
+                rec.pop("exclude", None)
+            return documents.replace(i, rec), doc_id
+
+        return self._apply(f"make {start}..{end} of {doc_id} citable again", make)
 
     # -- the session
 

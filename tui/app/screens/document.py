@@ -513,8 +513,12 @@ class DocumentScreen(Screen):
 
         view = self.query_one(DocumentView)
         if view.selection is None:
-            self.notify("Select a passage first (v, then w/W and s/S), to mark it not citable.",
-                        severity="warning", timeout=4)
+            marked = self._marked_at_match()
+            if marked is not None:
+                self._make_citable(marked)
+                return
+            self.notify("Select a passage first (v, then w/W and s/S), to mark it not citable; or find a word of "
+                        "a dimmed passage (/), then X, to make it citable again.", severity="warning", timeout=5)
             return
         editor = editor_of(self.app)
         if editor is None:
@@ -532,6 +536,41 @@ class DocumentScreen(Screen):
             written(self.app, change, "Marked not citable")
 
         self.app.push_screen(ReasonScreen(view.document.text[start:end]), save)
+
+    def _marked_at_match(self):
+        """The passage marked not citable that the current find match is in, or None."""
+        view = self.query_one(DocumentView)
+        if not 0 <= self._match_cursor < len(view._matches):
+            return None
+        start, end = view._matches[self._match_cursor]
+        return view.document.exclusion_at(start, end)
+
+    def _make_citable(self, marked) -> None:
+        """Asked first: the marked passage ``marked`` made citable again (its mark removed)."""
+        from ..editing import editor_of, refused, written
+        from ...model.editing import EditError
+        from .confirm import ConfirmScreen
+
+        view = self.query_one(DocumentView)
+        editor = editor_of(self.app)
+        if editor is None:
+            return
+        doc_id = view.document.id
+        passage = view.document.text[marked.start:marked.end]
+        shown = passage[:60] + ("…" if len(passage) > 60 else "")
+        why = f" (marked: {marked.reason})" if marked.reason else ""
+
+        def answer(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                change = editor.include(doc_id, marked.start, marked.end)
+            except EditError as exc:
+                refused(self.app, exc, "Not changed")
+                return
+            written(self.app, change, "Citable again")
+
+        self.app.push_screen(ConfirmScreen(f"Make “{shown}” citable again{why}?"), answer)
 
     def action_undo(self, redo: bool = False) -> None:
         from ..editing import editor_of, refused, written
@@ -665,7 +704,8 @@ _PALETTE = {
     "document.add-quote": "Add the selected passage as a quote of this event (written to corpus.json)",
     "document.new-event": "Make a new event citing the selected passage (a form: date, title, type, actors)",
     "document.to-claim": "Add the selected passage to a claim as one source's statement (a claim, or a new one)",
-    "document.exclude": "Mark the selected passage as not citable (boilerplate, caption, comment), with a reason",
+    "document.exclude": "Mark the selected passage as not citable (boilerplate, caption, comment), with a reason; "
+                        "with no selection, make the dimmed passage of the find match citable again",
     "document.undo": "Undo the session's last change to corpus.json",
     "document.redo": "Redo the change undone last",
     "document.changes": "List the session's changes to corpus.json (and those undone)",
