@@ -22,6 +22,19 @@ def main_shown(app: TimelineApp) -> bool:
     return app.store is not None and bool(app.screen.query("#header-bar"))
 
 
+async def ready_to_search(pilot, app):
+    """Wait until the table is compiled and the timeline has the keys; the header, the timeline, and the
+    positions of the events of Ríoverde (the search of these tests: two events, not the first)."""
+    from tui.app.widgets.timeline import TimelineView
+
+    await wait_for(pilot, lambda: main_shown(app) and app.store.completion is None)  # compiled
+    header = app.query_one("#header-bar", Static)
+    timeline = app.query_one(TimelineView)
+    await wait_for(pilot, lambda: app.focused is timeline and "indexing" not in str(header.render()))
+    every = [p for p in range(len(app.store)) if "Ríoverde" in app.store.event(p).summary]
+    return header, timeline, every
+
+
 def titles(app: TimelineApp) -> list[str]:
     return [app.store.event(p).title for p in range(len(app.store))]
 
@@ -125,9 +138,7 @@ async def test_a_table_answers_while_it_compiles_and_says_so(tmp_path, monkeypat
 async def test_a_large_search_on_a_table_shows_its_first_matches_before_it_is_counted(tmp_path, monkeypatch):
     import threading
 
-    from textual.widgets import Static
 
-    from tui.app.widgets.timeline import TimelineView
     from tui.model.engine import sqlstore
 
     monkeypatch.setenv("TIMELINE_EXPLORER_CACHE", str(tmp_path / "cache"))
@@ -144,11 +155,7 @@ async def test_a_large_search_on_a_table_shows_its_first_matches_before_it_is_co
     monkeypatch.setattr(sqlstore.SqlMatches, "count", held)
     app = TimelineApp(plan(Source(str(table))))
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_for(pilot, lambda: main_shown(app) and app.store.completion is None)  # compiled
-        header = app.query_one("#header-bar", Static)
-        timeline = app.query_one(TimelineView)
-        await wait_for(pilot, lambda: app.focused is timeline and "indexing" not in str(header.render()))
-        every = [p for p in range(len(app.store)) if "Ríoverde" in app.store.event(p).summary]
+        header, timeline, every = await ready_to_search(pilot, app)
         assert len(every) == 2 and every[0] > 0  # the cursor, on the first event, has to move to it
         await pilot.press("slash", *"rioverde", "enter")
         await wait_for(pilot, lambda: "search “rioverde”: 1+ matches, counting…" in str(header.render()))
@@ -185,16 +192,11 @@ async def _table_app_with_a_held_count(tmp_path, monkeypatch):
 async def test_a_search_keeps_the_cursor_on_a_matching_event_while_it_is_counted(tmp_path, monkeypatch):
     """The search moves the cursor to the match at or after it: an event under the cursor that matches, but
     is not among the first matches known, stays selected (it must not skip to the next one)."""
-    from tui.app.widgets.timeline import TimelineView
 
     app, release = await _table_app_with_a_held_count(tmp_path, monkeypatch)
     try:
         async with app.run_test(size=(120, 40)) as pilot:
-            await wait_for(pilot, lambda: main_shown(app) and app.store.completion is None)
-            timeline = app.query_one(TimelineView)
-            await wait_for(pilot, lambda: app.focused is timeline and "indexing" not in str(
-                app.query_one("#header-bar").render()))
-            every = [p for p in range(len(app.store)) if "Ríoverde" in app.store.event(p).summary]
+            header, timeline, every = await ready_to_search(pilot, app)
             assert len(every) == 2
             app.go_to_position(every[1])  # the second match: not among the first known
             await wait_for(pilot, lambda: timeline.current_event is not None
@@ -211,16 +213,11 @@ async def test_a_search_keeps_the_cursor_on_a_matching_event_while_it_is_counted
 async def test_n_moves_to_the_next_match_before_the_matches_are_counted(tmp_path, monkeypatch):
     """n goes to the next match as soon as the engine has said where it is; it does not wait for the count
     of every match (seconds on a large table) to move."""
-    from tui.app.widgets.timeline import TimelineView
 
     app, release = await _table_app_with_a_held_count(tmp_path, monkeypatch)
     try:
         async with app.run_test(size=(120, 40)) as pilot:
-            await wait_for(pilot, lambda: main_shown(app) and app.store.completion is None)
-            timeline = app.query_one(TimelineView)
-            await wait_for(pilot, lambda: app.focused is timeline and "indexing" not in str(
-                app.query_one("#header-bar").render()))
-            every = [p for p in range(len(app.store)) if "Ríoverde" in app.store.event(p).summary]
+            header, timeline, every = await ready_to_search(pilot, app)
             await pilot.press("slash", *"rioverde", "enter")
             await wait_for(pilot, lambda: timeline.current_event is not None
                            and timeline.current_event.position == every[0])
@@ -234,15 +231,10 @@ async def test_n_moves_to_the_next_match_before_the_matches_are_counted(tmp_path
 async def test_the_timeline_marks_the_matches_on_screen_once_they_are_counted(tmp_path, monkeypatch):
     """Matches on screen beyond the first ones known are marked (▌) once the count has brought them all,
     without waiting for the next redraw of the timeline."""
-    from tui.app.widgets.timeline import TimelineView
 
     app, release = await _table_app_with_a_held_count(tmp_path, monkeypatch)
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_for(pilot, lambda: main_shown(app) and app.store.completion is None)
-        timeline = app.query_one(TimelineView)
-        header = app.query_one("#header-bar")
-        await wait_for(pilot, lambda: app.focused is timeline and "indexing" not in str(header.render()))
-        every = [p for p in range(len(app.store)) if "Ríoverde" in app.store.event(p).summary]
+        header, timeline, every = await ready_to_search(pilot, app)
         await pilot.press("slash", *"rioverde", "enter")
         await wait_for(pilot, lambda: "1+ matches, counting…" in str(header.render()))
         await wait_for(pilot, lambda: timeline.current_event.position == every[0])
@@ -258,9 +250,7 @@ async def test_the_timeline_marks_the_matches_on_screen_once_they_are_counted(tm
 
 
 async def test_a_search_the_engine_cannot_count_keeps_its_first_matches_and_says_so(tmp_path, monkeypatch):
-    from textual.widgets import Static
 
-    from tui.app.widgets.timeline import TimelineView
     from tui.model.engine import sqlstore
 
     monkeypatch.setenv("TIMELINE_EXPLORER_CACHE", str(tmp_path / "cache"))
@@ -274,10 +264,7 @@ async def test_a_search_the_engine_cannot_count_keeps_its_first_matches_and_says
     shutil.copy(ACLED, table)
     app = TimelineApp(plan(Source(str(table))))
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_for(pilot, lambda: main_shown(app) and app.store.completion is None)
-        header = app.query_one("#header-bar", Static)
-        timeline = app.query_one(TimelineView)
-        await wait_for(pilot, lambda: app.focused is timeline and "indexing" not in str(header.render()))
+        header, timeline, every = await ready_to_search(pilot, app)
         await pilot.press("slash", *"rioverde", "enter")
         await wait_for(pilot, lambda: "search “rioverde”: 1+ matches (not counted)" in str(header.render()))
         assert "counting" not in str(header.render())
