@@ -116,3 +116,45 @@ def test_index_of_in_a_set_while_a_page_of_it_is_fetched(store, monkeypatch):
     finally:
         sys.settrace(None)
     assert not errors
+
+
+def test_what_a_store_has_learnt_answers_now_and_the_rest_is_left_to_the_engine(store):
+    actor = sorted(store.actors)[0]
+    fresh = Query(frozenset({actor}), text="answer-now")
+    store._sets.pop(fresh, None)
+    asked = []
+
+    def view(query):
+        events = store.select(query)
+        return len(events), list(events.positions(0, 10))
+
+    known, answer = store.answer_now(lambda: view(fresh))  # never asked: the engine is needed
+    assert (known, answer) == (False, None)
+    expected = view(fresh)  # asked of the engine (the thread that asked answer_now is not kept offline)
+    run = store._run
+    store._run = lambda expr: asked.append(expr) or run(expr)
+    try:
+        assert store.answer_now(lambda: view(fresh)) == (True, expected)  # learnt: answered without it
+        assert not asked
+        # another thread asking the engine meanwhile is not held to what this one asked
+        started, go = threading.Event(), threading.Event()
+        answers = []
+
+        def other():
+            started.set()
+            go.wait(5)
+            answers.append(len(store.select(Query(frozenset({actor}), text="another thread"))))
+
+        thread = threading.Thread(target=other)
+        thread.start()
+        started.wait(5)
+
+        def slow_known():
+            go.set()
+            thread.join(5)
+            return view(fresh)
+
+        assert store.answer_now(slow_known) == (True, expected)
+        assert answers and asked  # the other thread asked the engine while this one was offline
+    finally:
+        store._run = run

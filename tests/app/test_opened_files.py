@@ -271,3 +271,26 @@ async def test_a_search_the_engine_cannot_count_keeps_its_first_matches_and_says
         assert any("the engine went away" in str(n.message) for n in app._notifications)
         first = next(p for p in range(len(app.store)) if "Ríoverde" in app.store.event(p).summary)
         assert timeline.current_event.position == first  # the first match stays shown and selected
+
+
+async def test_a_filter_toggled_back_on_a_table_is_shown_at_once(tmp_path, monkeypatch):
+    """Back to a view the store has learnt (its set kept), the explorer shows it in the same key press,
+    without a worker's round trip or a 'filtering…' frame; a view never asked goes to the engine."""
+    from tui.model.corpus import Query
+
+    monkeypatch.setenv("TIMELINE_EXPLORER_CACHE", str(tmp_path / "cache"))
+    table = tmp_path / "acled.csv"
+    shutil.copy(ACLED, table)
+    app = TimelineApp(plan(Source(str(table))))
+    async with app.run_test(size=(120, 40)) as pilot:
+        header, timeline, every = await ready_to_search(pilot, app)
+        everything = app.events
+        actor = next(a for a in sorted(app.store.actors) if 0 < (app.events.actor_count(a) or 0) < len(app.store))
+        app.query_state = Query(frozenset({actor}))
+        app.refresh_view()
+        assert app.events is everything and app.busy == "filtering"  # never asked: a worker asks the engine
+        await wait_for(pilot, lambda: app.events is not everything and app.busy is None)
+        app.query_state = Query()
+        app.refresh_view()
+        assert app.events is everything and app.busy is None  # kept: shown now
+        assert f"{len(everything)} of {len(everything)} events" in str(header.render())

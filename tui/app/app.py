@@ -407,6 +407,16 @@ class TimelineApp(ResearchActions, App[int]):
         if not self.store.slow:
             then(question())
             return
+        answer_now = getattr(self.store, "answer_now", None)
+        if answer_now is not None:  # what the store has learnt answers at once (a filter toggled back)
+            try:
+                known, answer = answer_now(question)
+            except Exception:  # noqa: BLE001 - asked again in the worker, whose failure is said
+                known, answer = False, None
+            if known:
+                self.workers.cancel_group(self, group)  # an older question's answer must not come after it
+                then(answer)
+                return
         self.busy = what
 
         def work() -> None:
@@ -417,13 +427,15 @@ class TimelineApp(ResearchActions, App[int]):
                     self._from_worker(EngineFailed(what, exc))
                 return
             if not worker.is_cancelled:
-                self._from_worker(Answered(then, answer))
+                self._from_worker(Answered(then, answer, worker))
 
         # A worker of its own, not ``@work``: the group (what a newer question cancels) is the caller's.
         worker = self.run_worker(work, thread=True, exclusive=True, group=group, exit_on_error=False)
 
     def on_answered(self, message: Answered) -> None:
         self.busy = None
+        if message.worker is not None and message.worker.is_cancelled:
+            return  # a newer question of its group was asked (and maybe answered at once) since
         message.then(message.answer)
 
     def on_engine_failed(self, failure: EngineFailed) -> None:

@@ -50,10 +50,11 @@ class FindCleared(Message):
 class Answered(Message):
     """The store answered a question asked away from the interface: ``then(answer)`` shows it."""
 
-    def __init__(self, then: Callable[[object], None], answer: object) -> None:
+    def __init__(self, then: Callable[[object], None], answer: object, worker: object = None) -> None:
         super().__init__()
         self.then = then
         self.answer = answer
+        self.worker = worker  # the worker that asked: a newer question cancels it, and its answer is dropped
 
 
 class EngineFailed(Message):

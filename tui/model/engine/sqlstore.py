@@ -77,6 +77,11 @@ def _dates_cache() -> Callable[[str], EDTFDate]:
     return date
 
 
+class _NeedsEngine(BaseException):
+    """A question asked through ``SqlStore.answer_now`` would ask the engine. A BaseException: no
+    ``except Exception`` on the way may take it for a failure."""
+
+
 class SqlStore(Problems):
     """An :class:`~tui.model.store.EventStore` whose events are in a database engine."""
 
@@ -125,14 +130,33 @@ class SqlStore(Problems):
         # toggled back is answered without the engine. The store's events never change while it is open.
         self._sets: OrderedDict[Query, SqlEventSet] = OrderedDict()
         self._sets_lock = threading.Lock()
+        self._local = threading.local()  # ``answer_now``: a thread's questions may not ask the engine
         self._attach_claims()
 
     # -- the engine ---------------------------------------------------------------
+
+    def answer_now(self, question: Callable[[], object]) -> tuple[bool, object]:
+        """``(True, question())`` when the store can answer from what it has learnt, without the engine;
+        ``(False, None)`` as soon as the question would ask the engine (before waiting for it: the
+        interface's thread asks this way, and then asks the engine in a worker)."""
+        self._local.offline = True
+        try:
+            return True, question()
+        except _NeedsEngine:
+            return False, None
+        finally:
+            self._local.offline = False
+
+    def _engine(self) -> None:
+        """About to ask the engine: not on a thread that asked ``answer_now``."""
+        if getattr(self._local, "offline", False):
+            raise _NeedsEngine
 
     def _run(self, expr):
         """Run an expression: a scalar's value, or a table's rows as a pyarrow table."""
         from .backends import arrow_of
 
+        self._engine()
         with self._lock:
             return arrow_of(self.backend, expr)
 
@@ -146,6 +170,7 @@ class SqlStore(Problems):
 
         if self.engine != "duckdb" or self.completion is not None or positions.op().find(ops.InMemoryTable):
             return None
+        self._engine()
         with self._lock:
             raw = self.backend.con
             while self._released:
