@@ -118,17 +118,21 @@ class Document:
     def exclusions(self) -> list[Exclusion]:
         """The passages that are not citable (resolved when first needed; problems are verify's to report)."""
         if self._exclusions is None:
-            found = []
-            text = self.text
-            for sel in self.selectors:
-                try:
-                    start, end = resolve(text, sel.exact, sel.prefix, sel.suffix)
-                except AnchorError:
-                    continue
-                found.append(Exclusion(start, end, getattr(sel, "reason", "")))
+            found = [ex for _, ex in self.marks()]
             found.sort(key=lambda e: (e.start, e.end))
             self._exclusions = found
         return self._exclusions
+
+    def marks(self) -> Iterator[tuple[int, Exclusion]]:
+        """Each passage of the document's ``exclude`` list that resolves, with its index in that list
+        (those that do not are verify's to report)."""
+        text = self.text
+        for j, sel in enumerate(self.selectors):
+            try:
+                start, end = resolve(text, sel.exact, sel.prefix, sel.suffix)
+            except AnchorError:
+                continue
+            yield j, Exclusion(start, end, getattr(sel, "reason", ""))
 
     @exclusions.setter
     def exclusions(self, value: list[Exclusion]) -> None:

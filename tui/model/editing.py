@@ -652,19 +652,8 @@ class Editor:
     def include(self, doc_id: str, start: int, end: int) -> Change:
         """The passage marked as not citable that overlaps ``start..end`` made citable again (its mark
         removed from the document's ``exclude``). Refused where no marked passage is."""
-        from .anchoring import AnchorError
-
         doc = self._document(doc_id)
-        text = doc.text
-        slot = None
-        for j, sel in enumerate(doc.selectors):
-            try:
-                lo, hi = resolve(text, sel.exact, sel.prefix, sel.suffix)
-            except AnchorError:
-                continue  # a mark that no longer matches the text: ``check`` says so; it is not this one
-            if lo < end and start < hi:
-                slot = j
-                break
+        slot = next((j for j, ex in doc.marks() if ex.start < end and start < ex.end), None)
         if slot is None:
             raise self._problem(f"documents[{doc_id!r}]", f"no passage marked as not citable at {start}..{end}",
                                 "give a passage inside a dimmed one (its reason is shown there)")

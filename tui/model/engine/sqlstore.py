@@ -148,7 +148,8 @@ class SqlStore(Problems):
             self._local.offline = False
 
     def _engine(self) -> None:
-        """About to ask the engine: not on a thread that asked ``answer_now``."""
+        """About to ask the engine: not on a thread that asked ``answer_now`` (called before the
+        expressions of a question are built too, where building them is most of the cost)."""
         if getattr(self._local, "offline", False):
             raise _NeedsEngine
 
@@ -775,6 +776,7 @@ class SqlEventSet:
         """Ask the engine how many events there are and how they fall under the headings."""
         if self._headings is not None:
             return
+        self.store._engine()  # before building the expression: not on the interface's thread
         rows = self.store._run(self.headings_expr()).to_pylist()
         headings = [((r["hy"], r["hm"]), int(r["n"])) for r in rows]
         # The count first: another thread that finds the headings (and so does not prepare) finds it too.
@@ -823,6 +825,7 @@ class SqlEventSet:
     def _fetch(self, k: int) -> None:
         """Page ``k``: by key from a neighbouring page already fetched, else by offset."""
         store = self.store
+        store._engine()  # before building the expression: not on the interface's thread
         before, after = self._pages.get(k - 1), self._pages.get(k + 1)
         if before:
             expr = self.page_expr(after=before[-1])
@@ -903,6 +906,7 @@ class SqlEventSet:
         in a coalition counts the coalition's events too)."""
         if self._actor_counts is None:
             store = self.store
+            store._engine()  # before building the expressions: not on the interface's thread
             direct = store._run(self.actor_counts_expr()).to_pylist()
             counts = {r["actor"]: int(r["n"]) for r in direct}
             members = [a for a in store.actors if store.containers(a)]
@@ -966,6 +970,7 @@ class SqlEventSet:
         """The density strip's counts, grouped by the engine in calendar units."""
         from ..density import Density, Period as Bucket, _periods_for
 
+        self.store._engine()  # before building the expressions: not on the interface's thread
         store, f = self.store, self._dated()
         room = max(1, room)
         known = f.filter(f.lower != INT_MIN)
