@@ -383,7 +383,11 @@ def test_two_tabs_mark_into_one_sidecar(playwright, corpus: Path, tmp_path: Path
         second.keyboard.press("m")  # the second event, in the other app (which has not seen the first mark)
         # The second app merges what the first wrote before writing (or, if it wrote first, reads the first's
         # at its next poll of the file): it counts both marks. A loaded machine is given time for both.
-        _wait(lambda: "2 marked" in second.evaluate(SCREEN_TEXT), 20, "the second tab does not count both marks")
+        try:
+            _wait(lambda: "2 marked" in second.evaluate(SCREEN_TEXT), 20, "the second tab does not count both marks")
+        except AssertionError as exc:  # what each tab shows says which side missed what
+            raise AssertionError(f"{exc}\nfirst tab:\n{first.evaluate(SCREEN_TEXT)}\n"
+                                 f"second tab:\n{second.evaluate(SCREEN_TEXT)}") from None
         notes_file = corpus / "corpus.notes.json"
 
         def both_marked() -> bool:
